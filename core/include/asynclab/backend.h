@@ -1,0 +1,57 @@
+/* asynclab/backend.h — the I/O multiplexing contract every backend fulfils.
+ *
+ * A backend is a small ops table, in the spirit of Redis's ae_select.c /
+ * ae_epoll.c: it knows how to ask the kernel "which of these descriptors is
+ * ready?" and nothing else. The loop owns all bookkeeping (which callback or
+ * task waits on which fd); the backend only mirrors the interest masks.
+ *
+ *   create   allocate the backend state for one loop.
+ *   destroy  free it (the loop has already removed every fd).
+ *   add      fd's interest grows from old_mask to old_mask|add_mask.
+ *   del      fd's interest shrinks from old_mask to old_mask&~del_mask
+ *            (to 0 means: forget the fd).
+ *   poll     wait up to timeout_ms (-1 = forever, 0 = just look) and write at
+ *            most max_fired {fd, events} pairs into fired[]. Returns how many,
+ *            0 on timeout or EINTR, negative errno on failure. Errors and
+ *            hang-ups are reported as readable|writable, so the owner's next
+ *            read or write sees the error itself.
+ *   alive    optional (NULL = never): 1 while backend-native handles exist
+ *            that should keep the loop running (libuv's own TCP handles).
+ *
+ * Masks: AL_READABLE | AL_WRITABLE. Errors are negative errno values.
+ * add() on an fd the backend cannot watch returns an error and leaves the
+ * interest unchanged (select: -ERANGE for fd >= FD_SETSIZE).
+ */
+#ifndef ASYNCLAB_BACKEND_H
+#define ASYNCLAB_BACKEND_H
+
+#define AL_READABLE 1
+#define AL_WRITABLE 2
+
+typedef struct al_fired {
+    int fd;
+    int events;   /* AL_READABLE | AL_WRITABLE */
+} al_fired;
+
+typedef struct al_backend_ops {
+    const char *name;
+    int  (*create)(void **state);
+    void (*destroy)(void *state);
+    int  (*add)(void *state, int fd, int old_mask, int add_mask);
+    int  (*del)(void *state, int fd, int old_mask, int del_mask);
+    int  (*poll)(void *state, int timeout_ms, al_fired *fired, int max_fired);
+    int  (*alive)(void *state);
+} al_backend_ops;
+
+extern const al_backend_ops al_backend_select;
+extern const al_backend_ops al_backend_poll;
+extern const al_backend_ops al_backend_epoll;
+extern const al_backend_ops al_backend_uv;
+
+/* The backend called `name`, or NULL. */
+const al_backend_ops *al_backend_find(const char *name);
+
+/* The names of all backends, NULL-terminated, in teaching order. */
+extern const char *const al_backend_names[];
+
+#endif

@@ -1,0 +1,148 @@
+/* asynclab/task.h — tasks: coroutines driven step by step by the loop.
+ *
+ * A task runs one coroutine. Two kinds share the one scheduler:
+ *
+ *   stackless  a generator (gen.h) whose yields are awaits. An await
+ *              primitive arms the wait and returns AL_PENDING; AL_AWAIT
+ *              yields to the loop and, once woken, reads the result. This is
+ *              Python's generator-based coroutine (`yield from`) model.
+ *
+ *       struct hello { al_gen gen; int rc; };
+ *       static int hello(al_gen *g) {
+ *           struct hello *f = (struct hello *)g;
+ *           AL_GEN_BEGIN(g);
+ *           AL_AWAIT(g, f->rc, al_sleep(1000000));
+ *           AL_GEN_END(g);
+ *       }
+ *
+ *   fiber      a plain C function on its own stack (fiber.h). The same await
+ *              primitives switch to the loop and return the final result, so
+ *              the code reads like blocking code:  rc = al_sleep(1000000);
+ *
+ * Await primitives (al_sleep, al_wait_readable, al_join, ...) act on the
+ * *current* task. Called outside a task they return -EPERM. Each returns 0
+ * (or a value >= 0) when done, a negative errno on failure, -ECANCELED when
+ * the task was cancelled while waiting, and from a stackless task AL_PENDING
+ * meaning "yield now" (use AL_AWAIT; never ignore AL_PENDING).
+ *
+ * Cancellation (asyncio's rules): al_task_cancel() on a waiting task detaches
+ * the wait and wakes the task; its pending await returns -ECANCELED. On a
+ * task that is ready or running, the *next* await returns -ECANCELED at once.
+ * A task that was never started finishes cancelled without running. The
+ * coroutine runs its cleanup and returns: returning -ECANCELED (or any
+ * error) finishes the task with that error; returning 0 means it chose to
+ * swallow the cancellation. Joiners see the task's error.
+ *
+ * Lifetime: tasks are reference-counted. The loop holds a reference until the
+ * task finishes; al_task_create* give the caller one more if `out` is not
+ * NULL, which the caller drops with al_task_release(). Pass out = NULL for a
+ * fire-and-forget task. al_loop_free() releases unfinished tasks.
+ *
+ * Errors: -EINVAL for NULL or bad arguments, -ENOMEM, -EPERM outside a task,
+ * -EDEADLK when a task joins itself, -EBUSY when another task already waits
+ * on the same fd in the same direction, -EALREADY cancelling a finished task.
+ */
+#ifndef ASYNCLAB_TASK_H
+#define ASYNCLAB_TASK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+#include "gen.h"
+#include "future.h"
+#include "loop.h"
+
+typedef enum al_task_kind { AL_TASK_STACKLESS = 0, AL_TASK_FIBER = 1 } al_task_kind;
+
+typedef enum al_task_state {
+    AL_TASK_READY = 0,      /* created or woken, waiting for its turn */
+    AL_TASK_RUNNING,
+    AL_TASK_WAITING,        /* suspended at an await */
+    AL_TASK_DONE,           /* returned 0 */
+    AL_TASK_FAILED,         /* returned a negative errno */
+    AL_TASK_CANCELLED       /* finished with -ECANCELED */
+} al_task_state;
+
+/* Why a task waits (trace "suspend" reasons). */
+typedef enum al_wait_reason {
+    AL_WAIT_NONE = 0,
+    AL_WAIT_SLEEP,          /* until a time */
+    AL_WAIT_YIELD,          /* sleep(0): just let the others run */
+    AL_WAIT_READ,           /* fd readable */
+    AL_WAIT_WRITE,          /* fd writable */
+    AL_WAIT_JOIN,           /* another task */
+    AL_WAIT_FUTURE,         /* a future (or several: gather, nursery) */
+} al_wait_reason;
+
+/* What woke a task (trace "ready" causes). */
+typedef enum al_wake_cause {
+    AL_WAKE_SPAWN = 0, AL_WAKE_TIMER, AL_WAKE_FD, AL_WAKE_TASK,
+    AL_WAKE_FUTURE, AL_WAKE_CANCEL, AL_WAKE_YIELD
+} al_wake_cause;
+
+/* A fiber's body: return 0 or a negative errno; store a result in *result. */
+typedef int (*al_fiber_fn)(void *arg, intptr_t *result);
+
+/* Create a stackless task running fn on a frame of frame_size bytes (at
+ * least sizeof(al_gen)), allocated with the task and initialised from
+ * frame_init (copied; its al_gen part is reset). frame_init may be NULL
+ * (zeroed). The name is copied (up to AL_TASK_NAME_MAX - 1 bytes). The task
+ * starts in the next READY pass. */
+#define AL_TASK_NAME_MAX 24
+int al_task_create(al_loop *loop, al_task **out, const char *name,
+                   al_gen_fn fn, const void *frame_init, size_t frame_size);
+
+/* Create a fiber task: fn(arg, &result) on a stack of stack_size bytes
+ * (0 = the default, 64 KiB). */
+int al_task_create_fiber(al_loop *loop, al_task **out, const char *name,
+                         al_fiber_fn fn, void *arg, size_t stack_size);
+
+/* Drop a reference. */
+void al_task_release(al_task *task);
+al_task *al_task_retain(al_task *task);
+
+int al_task_cancel(al_task *task);
+
+/* The running task, or NULL between steps. */
+al_task *al_task_current(void);
+
+al_future *al_task_future(al_task *task);
+void *al_task_frame(al_task *task);           /* stackless: the frame */
+al_task_state al_task_state_of(const al_task *task);
+const char *al_task_name(const al_task *task);
+uint64_t al_task_id(const al_task *task);
+al_loop *al_task_loop(const al_task *task);
+int al_task_is_done(const al_task *task);
+int al_task_error(const al_task *task);       /* -EAGAIN while not done */
+intptr_t al_task_result(const al_task *task);
+const char *al_task_state_name(al_task_state state);
+
+/* ---- await primitives (current task) ------------------------------------ */
+
+int al_sleep(int64_t us);                  /* relative, on the loop's clock */
+int al_sleep_until(int64_t deadline_us);   /* absolute */
+int al_yield(void);                        /* sleep(0) */
+int al_wait_readable(int fd);
+int al_wait_writable(int fd);
+int al_await(al_future *fut);              /* returns the future's error */
+int al_join(al_task *task);                /* returns the task's error */
+/* All done; returns 0, or the error of the first task (in array order) that
+ * failed. Unlike asyncio.gather it waits for every task even after an error;
+ * use a nursery to cancel siblings on the first error. */
+int al_gather(al_task *const *tasks, size_t n);
+/* Join `task` for at most timeout_us. On timeout the task is cancelled, we
+ * wait for it to finish its cleanup, and return -ETIMEDOUT. */
+int al_wait_for(al_task *task, int64_t timeout_us);
+
+/* For stackless bodies: evaluate an await primitive into `rc`; if it armed a
+ * wait, yield to the loop and, on resume, set rc to the wait's result. */
+#define AL_AWAIT(g, rc, call)                           \
+    do {                                                \
+        (rc) = (call);                                  \
+        if ((rc) == AL_PENDING) {                       \
+            AL_GEN_YIELD(g, 0);                         \
+            (rc) = (int)AL_GEN_SENT(g);                 \
+        }                                               \
+    } while (0)
+
+#endif

@@ -1,0 +1,97 @@
+/* loop_internal.h — the loop's private state, shared by the files that make
+ * up the loop (loop.c, timer.c, io.c, future.c, task.c, nursery.c).
+ * Nothing outside core/src includes this. */
+#ifndef AL_LOOP_INTERNAL_H
+#define AL_LOOP_INTERNAL_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "asynclab/backend.h"
+#include "asynclab/io.h"
+#include "asynclab/loop.h"
+#include "asynclab/task.h"
+#include "asynclab/timer.h"
+#include "asynclab/trace.h"
+
+/* One entry of the ready queue: a callback and its argument. */
+typedef struct al_ready_item {
+    al_callback cb;
+    void *arg;
+} al_ready_item;
+
+/* Who waits on a descriptor: a callback watcher, or up to two tasks (one
+ * reading, one writing). The backend is told the union of their masks. */
+typedef struct al_fdrec {
+    al_io *io;
+    al_task *reader;
+    al_task *writer;
+    int mask;              /* what the backend currently watches */
+} al_fdrec;
+
+struct al_stack_pool;
+
+struct al_loop {
+    const al_backend_ops *backend;
+    void *backend_state;
+
+    /* clock */
+    al_clock_kind clock;
+    struct timespec mono_start;   /* CLOCK_MONOTONIC at creation */
+    struct timespec real_start;   /* CLOCK_REALTIME at creation */
+    int64_t virtual_now;
+
+    /* ready queue: a ring buffer of callbacks */
+    al_ready_item *ready;
+    size_t ready_cap, ready_head, ready_len;
+
+    /* timers: binary min-heap of pointers, ordered by (deadline, seq) */
+    al_timer **heap;
+    size_t heap_len, heap_cap;
+    uint64_t timer_seq;
+
+    /* descriptors */
+    al_fdrec *fds;
+    int fds_cap;
+    int fds_active;               /* fds with a non-zero mask */
+    al_fired *fired;
+    int fired_cap;
+
+    /* tasks */
+    uint64_t next_task_id;
+    al_task *tasks;               /* every task the loop holds, doubly linked */
+    size_t tasks_alive;
+    struct al_stack_pool *stack_pool;     /* created on the first fiber */
+    size_t stack_pool_size;
+
+    /* trace */
+    al_trace *trace;
+    int owns_trace;
+    int64_t slow_step_us;
+
+    int stopping;
+    uint64_t iterations;
+};
+
+/* loop.c */
+int al__ready_push(al_loop *loop, al_callback cb, void *arg);
+void al__trace(al_loop *loop, al_trace_event *ev);   /* fills t; call only when loop->trace */
+
+/* timer.c */
+al_timer *al__timer_peek(al_loop *loop);
+void al__timers_fire_due(al_loop *loop);
+
+/* io.c */
+int al__fd_check(int fd);
+int al__fd_update(al_loop *loop, int fd);
+void al__io_dispatch(al_loop *loop, int fd, int events);
+void al__fds_free(al_loop *loop);
+
+/* task.c */
+void al__task_wake_fd(al_task *task, int fd);
+void al__task_timer_cb(al_timer *timer);
+void al__tasks_free_all(al_loop *loop);
+int al__is_task_step(al_callback cb);
+uint64_t al__task_id_of_step_arg(void *arg);
+
+#endif

@@ -1,0 +1,635 @@
+/* task.c — tasks: driving coroutines step by step, and the await primitives.
+ *
+ * A task is a future (it completes with the coroutine's result) plus a
+ * coroutine plus "what am I waiting for". The life of a task:
+ *
+ *   create ──► READY ──step──► RUNNING ──await──► WAITING ──wake──► READY ...
+ *                                  └──return──► DONE / FAILED / CANCELLED
+ *
+ * A *step* resumes the coroutine until its next await. An await primitive
+ * arms exactly one wait (a timer, an fd, a future) and suspends: a stackless
+ * coroutine returns to us (AL_PENDING, then AL_GEN_YIELD), a fiber switches
+ * stacks back to us. Whatever completes the wait calls task_wake(), which
+ * queues the next step on the ready queue; the result of the await travels
+ * in task->wake_result.
+ */
+#include "loop_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "asynclab/error.h"
+#include "asynclab/fiber.h"
+#include "asynclab/task.h"
+
+/* Extra wait kinds that are not trace reasons of their own. */
+enum { WAIT_GATHER = 100, WAIT_FOR = 101 };
+enum { FLAG_STARTED = 1, FLAG_MUST_CANCEL = 2, FLAG_TIMED_OUT = 4, FLAG_SHIELD_WAIT = 8 };
+
+typedef struct fiber_part {
+    al_fiber *fiber;
+    al_fiber_fn fn;
+    void *arg;
+    intptr_t result;
+    int rc;
+} fiber_part;
+
+typedef struct gather_state gather_state;
+
+/* Kept small on purpose: a million sleeping stackless tasks must fit in
+ * 256 bytes each, frame, timer-heap slot and ready-queue slot included. */
+struct al_task {
+    al_future fut;              /* first: a task *is* a future */
+    al_task *prev, *next;       /* every task the loop holds */
+    uint64_t id;
+    uint32_t refs;
+    uint8_t kind, state, wait, flags;
+    int32_t wake_result;        /* what the pending await returns */
+    int32_t wait_fd;
+    al_timer timer;             /* sleep; wait_for's timeout */
+    al_waiter waiter;           /* on the future we await */
+    void *wait_obj;             /* that future, a gather_state, or wait_for's target */
+    fiber_part *fiber;          /* fibers only */
+    char name[AL_TASK_NAME_MAX];
+    /* a stackless task's frame follows, starting with its al_gen */
+};
+
+static _Thread_local al_task *current;
+
+void al__nursery_cancel_from_waiter(void *all_done_future);
+
+static al_gen *task_gen(al_task *t) { return (al_gen *)(void *)(t + 1); }
+static al_loop *task_loop(const al_task *t) { return t->fut.loop; }
+
+/* ---- tracing -------------------------------------------------------------- */
+
+static void trace_task(al_task *t, uint16_t type, uint16_t reason, int32_t fd,
+                       uint64_t other, int64_t value) {
+    al_loop *loop = task_loop(t);
+    if (!loop->trace) return;
+    al_trace_event ev = {.type = type, .reason = reason, .fd = fd, .task = t->id,
+                         .other = other, .value = value};
+    al__trace(loop, &ev);
+}
+
+/* ---- lifetime ------------------------------------------------------------- */
+
+al_task *al_task_retain(al_task *task) {
+    if (task) task->refs++;
+    return task;
+}
+
+static void task_free(al_task *t) {
+    al_loop *loop = task_loop(t);
+    if (t->prev) t->prev->next = t->next; else loop->tasks = t->next;
+    if (t->next) t->next->prev = t->prev;
+    if (t->fiber) {
+        if (t->fiber->fiber) al_fiber_destroy(t->fiber->fiber);
+        free(t->fiber);
+    }
+    free(t);
+}
+
+void al_task_release(al_task *task) {
+    if (task && --task->refs == 0) task_free(task);
+}
+
+void al__task_retain_future(al_future *fut) { al_task_retain((al_task *)fut); }
+void al__task_release_future(al_future *fut) { al_task_release((al_task *)fut); }
+
+/* ---- waking --------------------------------------------------------------- */
+
+static void task_step(al_loop *loop, void *arg);
+
+int al__is_task_step(al_callback cb) { return cb == task_step; }
+uint64_t al__task_id_of_step_arg(void *arg) { return ((al_task *)arg)->id; }
+
+/* The wait is over (whoever ended it has already detached its own part):
+ * queue the next step, carrying the await's result. */
+static void task_wake(al_task *t, al_wake_cause cause, int result, uint64_t waker, int32_t fd) {
+    t->wait = AL_WAIT_NONE;
+    t->wait_obj = NULL;
+    t->flags &= (uint8_t)~FLAG_SHIELD_WAIT;
+    t->wake_result = result;
+    t->state = AL_TASK_READY;
+    trace_task(t, AL_EV_READY, (uint16_t)cause, fd, waker, 0);
+    if (al__ready_push(task_loop(t), task_step, t) < 0) {
+        /* Cannot queue the step: fail the await rather than lose the task.
+         * The step is retried from a timer, which needs no allocation. */
+        t->wake_result = -ENOMEM;
+        al_timer_start(&t->timer, al__task_timer_cb, 0, 0);
+    }
+}
+
+void al__task_wake_fd(al_task *task, int fd) {
+    task_wake(task, AL_WAKE_FD, 0, 0, fd);
+}
+
+void al__task_timer_cb(al_timer *timer) {
+    al_task *t = (al_task *)((char *)timer - offsetof(al_task, timer));
+    if (t->wait == WAIT_FOR) {
+        /* wait_for's timeout: cancel the target and keep waiting for it to
+         * finish its cleanup; the join then reports -ETIMEDOUT. */
+        trace_task(t, AL_EV_TIMER, 0, -1, 0, timer->deadline);
+        t->flags |= FLAG_TIMED_OUT;
+        al_task *target = t->wait_obj;
+        if (!al_task_is_done(target)) al_task_cancel(target);
+        return;
+    }
+    if (t->state == AL_TASK_READY) {
+        /* the -ENOMEM retry path of task_wake */
+        if (al__ready_push(task_loop(t), task_step, t) < 0) al_timer_start(timer, al__task_timer_cb, 1000, 0);
+        return;
+    }
+    trace_task(t, AL_EV_TIMER, 0, -1, 0, timer->deadline);
+    task_wake(t, AL_WAKE_TIMER, 0, 0, -1);
+}
+
+static void future_notify(al_waiter *w, al_future *fut) {
+    al_task *t = (al_task *)((char *)w - offsetof(al_task, waiter));
+    if (t->wait == WAIT_FOR) {
+        al_timer_stop(&t->timer);
+        int timed_out = t->flags & FLAG_TIMED_OUT;
+        t->flags &= (uint8_t)~FLAG_TIMED_OUT;
+        task_wake(t, AL_WAKE_TASK, timed_out ? -ETIMEDOUT : fut->error, ((al_task *)fut)->id, -1);
+        return;
+    }
+    if (fut->is_task)
+        task_wake(t, AL_WAKE_TASK, fut->error, ((al_task *)fut)->id, -1);
+    else
+        task_wake(t, AL_WAKE_FUTURE, fut->error, 0, -1);
+}
+
+/* ---- finishing ------------------------------------------------------------ */
+
+static void task_finish(al_task *t, int err, intptr_t result) {
+    al_loop *loop = task_loop(t);
+    t->state = err == 0 ? AL_TASK_DONE : err == -ECANCELED ? AL_TASK_CANCELLED : AL_TASK_FAILED;
+    t->wait = AL_WAIT_NONE;
+    uint16_t status = err == 0 ? AL_EXIT_OK : err == -ECANCELED ? AL_EXIT_CANCELLED : AL_EXIT_ERROR;
+    trace_task(t, AL_EV_EXIT, status, -1, 0, err);
+    if (t->fiber && t->fiber->fiber) {
+        al_fiber_destroy(t->fiber->fiber);   /* the stack goes back to the pool now */
+        t->fiber->fiber = NULL;
+    }
+    loop->tasks_alive--;
+    t->fut.state = err == -ECANCELED ? AL_FUTURE_CANCELLED : AL_FUTURE_DONE;
+    t->fut.error = err;
+    t->fut.result = result;
+    /* notify as al_future would: waiters queue their work */
+    al_waiter *w = t->fut.waiters;
+    t->fut.waiters = NULL;
+    t->fut.waiters_tail = &t->fut.waiters;
+    while (w) {
+        al_waiter *next = w->next;
+        w->next = NULL;
+        w->notify(w, &t->fut);
+        w = next;
+    }
+    al_task_release(t);   /* the loop's reference */
+}
+
+/* ---- stepping ------------------------------------------------------------- */
+
+static void step_stackless(al_task *t) {
+    al_gen *g = task_gen(t);
+    g->sent = t->wake_result;
+    int rc = g->fn(g);
+    if (rc == AL_GEN_YIELDED) {
+        if (t->wait == AL_WAIT_NONE) {
+            /* A bare AL_GEN_YIELD in a coroutine: treat it as sleep(0). */
+            trace_task(t, AL_EV_SUSPEND, AL_WAIT_YIELD, -1, 0, 0);
+            t->wait = AL_WAIT_YIELD;
+            t->state = AL_TASK_WAITING;
+            task_wake(t, AL_WAKE_YIELD, 0, 0, -1);
+        }
+        return;
+    }
+    g->line = AL_GEN__DONE_LINE;
+    task_finish(t, rc > 0 ? 0 : rc, g->value);
+}
+
+static void fiber_entry(void *arg) {
+    al_task *t = arg;
+    t->fiber->rc = t->fiber->fn(t->fiber->arg, &t->fiber->result);
+}
+
+static void step_fiber(al_task *t) {
+    int rc = al_fiber_resume(t->fiber->fiber);
+    if (rc == 1) return;   /* it awaited something: it armed its wait already */
+    int err = rc == 0 ? t->fiber->rc : rc;
+    task_finish(t, err > 0 ? 0 : err, t->fiber->result);
+}
+
+static void task_step(al_loop *loop, void *arg) {
+    (void)loop;
+    al_task *t = arg;
+    if (t->state != AL_TASK_READY) return;
+    if (t->flags & FLAG_MUST_CANCEL) {
+        t->flags &= (uint8_t)~FLAG_MUST_CANCEL;
+        if (!(t->flags & FLAG_STARTED)) {   /* never ran: nothing to clean up */
+            trace_task(t, AL_EV_RESUME, 0, -1, 0, 0);
+            task_finish(t, -ECANCELED, 0);
+            return;
+        }
+        t->wake_result = -ECANCELED;        /* delivered at the pending await */
+    }
+    t->flags |= FLAG_STARTED;
+    t->state = AL_TASK_RUNNING;
+    t->wait = AL_WAIT_NONE;
+    trace_task(t, AL_EV_RESUME, 0, -1, 0, 0);
+    al_task *prev = current;
+    current = t;
+    if (t->kind == AL_TASK_FIBER) step_fiber(t); else step_stackless(t);
+    current = prev;
+}
+
+/* ---- creation ------------------------------------------------------------- */
+
+static al_task *task_alloc(al_loop *loop, const char *name, size_t extra) {
+    al_task *t = calloc(1, sizeof *t + extra);
+    if (!t) return NULL;
+    al_future_init(loop, &t->fut);
+    t->fut.is_task = 1;
+    t->id = ++loop->next_task_id;
+    t->wait_fd = -1;
+    al_timer_init(loop, &t->timer);
+    if (name) {
+        strncpy(t->name, name, sizeof t->name - 1);
+    }
+    return t;
+}
+
+static int task_start(al_loop *loop, al_task *t, al_task **out) {
+    if (al__ready_push(loop, task_step, t) < 0) return -ENOMEM;
+    t->refs = out ? 2 : 1;
+    t->next = loop->tasks;
+    if (loop->tasks) loop->tasks->prev = t;
+    loop->tasks = t;
+    loop->tasks_alive++;
+    if (loop->trace) {
+        al_task *parent = current && task_loop(current) == loop ? current : NULL;
+        al_trace_event ev = {.type = AL_EV_SPAWN, .reason = t->kind, .fd = -1, .task = t->id,
+                             .other = parent ? parent->id : 0, .text = t->name,
+                             .text_len = strlen(t->name)};
+        al__trace(loop, &ev);
+        trace_task(t, AL_EV_READY, AL_WAKE_SPAWN, -1, 0, 0);
+    }
+    if (out) *out = t;
+    return 0;
+}
+
+int al_task_create(al_loop *loop, al_task **out, const char *name, al_gen_fn fn,
+                   const void *frame_init, size_t frame_size) {
+    if (out) *out = NULL;
+    if (!loop || !fn || frame_size < sizeof(al_gen)) return -EINVAL;
+    al_task *t = task_alloc(loop, name, frame_size);
+    if (!t) return -ENOMEM;
+    t->kind = AL_TASK_STACKLESS;
+    if (frame_init) memcpy(task_gen(t), frame_init, frame_size);
+    al_gen_init(task_gen(t), fn);
+    int rc = task_start(loop, t, out);
+    if (rc < 0) free(t);
+    return rc;
+}
+
+/* Fiber stacks: one pool per stack size, created on first use. */
+typedef struct pool_entry {
+    struct pool_entry *next;
+    size_t size;
+    al_stack_pool *pool;
+} pool_entry;
+
+static al_stack_pool *pool_for(al_loop *loop, size_t size) {
+    for (pool_entry *e = (pool_entry *)loop->stack_pool; e; e = e->next)
+        if (e->size == size) return e->pool;
+    pool_entry *e = malloc(sizeof *e);
+    if (!e) return NULL;
+    if (al_stack_pool_new(&e->pool, size) < 0) {
+        free(e);
+        return NULL;
+    }
+    e->size = size;
+    e->next = (pool_entry *)loop->stack_pool;
+    loop->stack_pool = (struct al_stack_pool *)e;
+    return e->pool;
+}
+
+void al__fiber_pools_free(al_loop *loop) {
+    pool_entry *e = (pool_entry *)loop->stack_pool;
+    while (e) {
+        pool_entry *next = e->next;
+        al_stack_pool_free(e->pool);
+        free(e);
+        e = next;
+    }
+    loop->stack_pool = NULL;
+}
+
+int al_task_create_fiber(al_loop *loop, al_task **out, const char *name, al_fiber_fn fn,
+                         void *arg, size_t stack_size) {
+    if (out) *out = NULL;
+    if (!loop || !fn) return -EINVAL;
+    if (stack_size == 0) stack_size = AL_FIBER_DEFAULT_STACK;
+    if (stack_size < AL_FIBER_MIN_STACK) return -EINVAL;
+    al_stack_pool *pool = pool_for(loop, stack_size);
+    if (!pool) return -ENOMEM;
+    al_task *t = task_alloc(loop, name, 0);
+    if (!t) return -ENOMEM;
+    t->kind = AL_TASK_FIBER;
+    t->fiber = calloc(1, sizeof *t->fiber);
+    if (!t->fiber) {
+        free(t);
+        return -ENOMEM;
+    }
+    t->fiber->fn = fn;
+    t->fiber->arg = arg;
+    int rc = al_fiber_create(&t->fiber->fiber, pool, fiber_entry, t, t->name);
+    if (rc == 0) rc = task_start(loop, t, out);
+    if (rc < 0) {
+        if (t->fiber->fiber) al_fiber_destroy(t->fiber->fiber);
+        free(t->fiber);
+        free(t);
+    }
+    return rc;
+}
+
+void al__tasks_free_all(al_loop *loop) {
+    /* Unfinished tasks may sit in futures' waiter lists the loop cannot see;
+     * those futures must not be completed after the loop is gone. */
+    while (loop->tasks) {
+        al_task *t = loop->tasks;
+        loop->tasks = t->next;
+        t->prev = t->next = NULL;
+        if (t->wait == WAIT_GATHER) free(t->wait_obj);
+        if (t->fiber) {
+            if (t->fiber->fiber) al_fiber_destroy(t->fiber->fiber);
+            free(t->fiber);
+        }
+        free(t);
+    }
+}
+
+/* ---- suspending ----------------------------------------------------------- */
+
+/* The start of every await: are we in a task, and has it been cancelled? */
+static int await_begin(al_task **out) {
+    al_task *t = current;
+    if (!t) return -EPERM;
+    if (t->wait != AL_WAIT_NONE) return -EBUSY;   /* ignored an AL_PENDING */
+    if (t->flags & FLAG_MUST_CANCEL) {
+        t->flags &= (uint8_t)~FLAG_MUST_CANCEL;
+        return -ECANCELED;
+    }
+    *out = t;
+    return 0;
+}
+
+/* The wait is armed: give the loop back control. */
+static int suspend(al_task *t, uint8_t wait, uint16_t reason, int32_t fd, uint64_t other,
+                   int64_t value) {
+    t->state = AL_TASK_WAITING;
+    t->wait = wait;
+    trace_task(t, AL_EV_SUSPEND, reason, fd, other, value);
+    if (t->kind == AL_TASK_STACKLESS) return AL_PENDING;
+    al_fiber_yield();            /* back in task_step, until woken */
+    return t->wake_result;
+}
+
+int al_sleep_until(int64_t deadline_us) {
+    al_task *t;
+    int rc = await_begin(&t);
+    if (rc < 0) return rc;
+    rc = al_timer_start_at(&t->timer, al__task_timer_cb, deadline_us, 0);
+    if (rc < 0) return rc;
+    return suspend(t, AL_WAIT_SLEEP, AL_WAIT_SLEEP, -1, 0, deadline_us);
+}
+
+int al_sleep(int64_t us) {
+    if (!current) return -EPERM;
+    if (us <= 0) return al_yield();
+    return al_sleep_until(al_loop_now(task_loop(current)) + us);
+}
+
+int al_yield(void) {
+    al_task *t;
+    int rc = await_begin(&t);
+    if (rc < 0) return rc;
+    t->state = AL_TASK_WAITING;
+    t->wait = AL_WAIT_YIELD;
+    trace_task(t, AL_EV_SUSPEND, AL_WAIT_YIELD, -1, 0, 0);
+    task_wake(t, AL_WAKE_YIELD, 0, 0, -1);
+    t->wait = AL_WAIT_YIELD;   /* queued already: step_stackless must not queue it again */
+    if (t->kind == AL_TASK_STACKLESS) return AL_PENDING;
+    al_fiber_yield();
+    return t->wake_result;
+}
+
+int al__fd_wait(al_loop *loop, int fd, int dir, al_task *task);
+void al__fd_unwait(al_loop *loop, int fd, int dir, al_task *task);
+
+static int wait_fd(int fd, int dir) {
+    al_task *t;
+    int rc = await_begin(&t);
+    if (rc < 0) return rc;
+    rc = al__fd_wait(task_loop(t), fd, dir, t);
+    if (rc < 0) return rc;
+    t->wait_fd = fd;
+    uint8_t reason = dir == AL_READABLE ? AL_WAIT_READ : AL_WAIT_WRITE;
+    return suspend(t, reason, reason, fd, 0, fd);
+}
+
+int al_wait_readable(int fd) { return wait_fd(fd, AL_READABLE); }
+int al_wait_writable(int fd) { return wait_fd(fd, AL_WRITABLE); }
+
+static int await_future(al_future *fut, uint8_t reason, uint64_t other) {
+    al_task *t;
+    int rc = await_begin(&t);
+    if (rc < 0) return rc;
+    if (!fut || fut->loop != task_loop(t)) return -EINVAL;
+    if (fut == &t->fut) return -EDEADLK;
+    if (fut->state != AL_FUTURE_PENDING) return fut->error;
+    t->waiter.notify = future_notify;
+    al__future_add_waiter(fut, &t->waiter);
+    t->wait_obj = fut;
+    return suspend(t, reason, reason, -1, other, 0);
+}
+
+int al_await(al_future *fut) {
+    if (fut && fut->is_task) return al_join((al_task *)fut);
+    return await_future(fut, AL_WAIT_FUTURE, 0);
+}
+
+int al_join(al_task *task) {
+    if (!task) return current ? -EINVAL : -EPERM;
+    return await_future(&task->fut, AL_WAIT_JOIN, task->id);
+}
+
+int al_wait_for(al_task *task, int64_t timeout_us) {
+    al_task *t;
+    int rc = await_begin(&t);
+    if (rc < 0) return rc;
+    if (!task || task_loop(task) != task_loop(t)) return -EINVAL;
+    if (task == t) return -EDEADLK;
+    if (al_task_is_done(task)) return task->fut.error;
+    rc = al_timer_start(&t->timer, al__task_timer_cb, timeout_us, 0);
+    if (rc < 0) return rc;
+    t->flags &= (uint8_t)~FLAG_TIMED_OUT;
+    t->waiter.notify = future_notify;
+    al__future_add_waiter(&task->fut, &t->waiter);
+    t->wait_obj = task;
+    return suspend(t, WAIT_FOR, AL_WAIT_JOIN, -1, task->id, 0);
+}
+
+/* ---- gather ---------------------------------------------------------------- */
+
+typedef struct gather_link {
+    al_waiter waiter;
+    gather_state *state;
+    int linked;
+} gather_link;
+
+struct gather_state {
+    al_task *task;               /* the task awaiting the gather */
+    size_t n, remaining;
+    al_task **tasks;             /* points into this allocation */
+    gather_link links[];
+};
+
+static int first_error(al_task *const *tasks, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (tasks[i]->fut.error) return tasks[i]->fut.error;
+    return 0;
+}
+
+static void gather_notify(al_waiter *w, al_future *fut) {
+    (void)fut;
+    gather_link *link = (gather_link *)w;
+    gather_state *gs = link->state;
+    link->linked = 0;
+    if (--gs->remaining > 0) return;
+    al_task *t = gs->task;
+    int err = first_error(gs->tasks, gs->n);
+    free(gs);
+    task_wake(t, AL_WAKE_TASK, err, ((al_task *)fut)->id, -1);
+}
+
+int al_gather(al_task *const *tasks, size_t n) {
+    al_task *t;
+    int rc = await_begin(&t);
+    if (rc < 0) return rc;
+    if (!tasks && n) return -EINVAL;
+    size_t pending = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!tasks[i] || task_loop(tasks[i]) != task_loop(t)) return -EINVAL;
+        if (tasks[i] == t) return -EDEADLK;
+        if (!al_task_is_done(tasks[i])) pending++;
+    }
+    if (pending == 0) return first_error(tasks, n);
+    gather_state *gs = malloc(sizeof *gs + n * sizeof(gather_link) + n * sizeof(al_task *));
+    if (!gs) return -ENOMEM;
+    gs->task = t;
+    gs->n = n;
+    gs->remaining = pending;
+    gs->tasks = (al_task **)(void *)&gs->links[n];
+    for (size_t i = 0; i < n; i++) {
+        gs->tasks[i] = tasks[i];
+        gs->links[i] = (gather_link){.waiter.notify = gather_notify, .state = gs};
+        if (!al_task_is_done(tasks[i])) {
+            gs->links[i].linked = 1;
+            al__future_add_waiter(&tasks[i]->fut, &gs->links[i].waiter);
+        }
+    }
+    t->wait_obj = gs;
+    return suspend(t, WAIT_GATHER, AL_WAIT_JOIN, -1, 0, (int64_t)pending);
+}
+
+/* ---- cancellation ---------------------------------------------------------- */
+
+/* Undo whatever wait t armed. Returns 1 if t should be woken now with
+ * -ECANCELED, 0 if it keeps waiting (a wait that must see its children out). */
+static int disarm(al_task *t) {
+    al_loop *loop = task_loop(t);
+    switch (t->wait) {
+    case AL_WAIT_SLEEP:
+        al_timer_stop(&t->timer);
+        return 1;
+    case AL_WAIT_READ:
+    case AL_WAIT_WRITE:
+        al__fd_unwait(loop, t->wait_fd, t->wait == AL_WAIT_READ ? AL_READABLE : AL_WRITABLE, t);
+        return 1;
+    case AL_WAIT_FUTURE:
+    case AL_WAIT_JOIN:
+        if (t->flags & FLAG_SHIELD_WAIT) {
+            /* a nursery wait: cancel the children, keep waiting for them */
+            t->flags |= FLAG_MUST_CANCEL;
+            al__nursery_cancel_from_waiter(t->wait_obj);
+            return 0;
+        }
+        al__future_remove_waiter(t->wait_obj, &t->waiter);
+        return 1;
+    case WAIT_FOR:
+        al_timer_stop(&t->timer);
+        al__future_remove_waiter(&((al_task *)t->wait_obj)->fut, &t->waiter);
+        if (!al_task_is_done(t->wait_obj)) al_task_cancel(t->wait_obj);
+        return 1;
+    case WAIT_GATHER: {
+        gather_state *gs = t->wait_obj;
+        for (size_t i = 0; i < gs->n; i++) {
+            if (!gs->links[i].linked) continue;
+            al__future_remove_waiter(&gs->tasks[i]->fut, &gs->links[i].waiter);
+            al_task_cancel(gs->tasks[i]);   /* asyncio: cancelling a gather cancels its children */
+        }
+        free(gs);
+        return 1;
+    }
+    default:
+        return 1;   /* AL_WAIT_YIELD: its step is already queued */
+    }
+}
+
+int al_task_cancel(al_task *task) {
+    if (!task) return -EINVAL;
+    if (al_task_is_done(task)) return -EALREADY;
+    if (task->state == AL_TASK_WAITING) {
+        if (disarm(task))
+            task_wake(task, AL_WAKE_CANCEL, -ECANCELED, current ? current->id : 0, -1);
+        return 0;
+    }
+    task->flags |= FLAG_MUST_CANCEL;   /* READY or RUNNING: at the next await */
+    return 0;
+}
+
+/* Used by the nursery: make this task's wait on `fut` survive cancellation. */
+int al__task_await_shielded(al_future *fut) {
+    al_task *t = current;
+    if (t) t->flags |= FLAG_SHIELD_WAIT;   /* before: a fiber suspends inside */
+    int rc = await_future(fut, AL_WAIT_FUTURE, 0);
+    if (t && rc != AL_PENDING) t->flags &= (uint8_t)~FLAG_SHIELD_WAIT;
+    return rc;
+}
+
+/* ---- accessors ------------------------------------------------------------- */
+
+al_task *al_task_current(void) { return current; }
+al_future *al_task_future(al_task *task) { return task ? &task->fut : NULL; }
+void *al_task_frame(al_task *task) {
+    return task && task->kind == AL_TASK_STACKLESS ? (void *)task_gen(task) : NULL;
+}
+al_task_state al_task_state_of(const al_task *task) { return (al_task_state)task->state; }
+const char *al_task_name(const al_task *task) { return task->name; }
+uint64_t al_task_id(const al_task *task) { return task->id; }
+al_loop *al_task_loop(const al_task *task) { return task ? task_loop(task) : NULL; }
+int al_task_is_done(const al_task *task) {
+    return task && task->state >= AL_TASK_DONE;
+}
+int al_task_error(const al_task *task) {
+    if (!task) return -EINVAL;
+    return al_task_is_done(task) ? task->fut.error : -EAGAIN;
+}
+intptr_t al_task_result(const al_task *task) { return task ? task->fut.result : 0; }
+
+const char *al_task_state_name(al_task_state state) {
+    static const char *const names[] = {"ready", "running", "waiting", "done", "failed", "cancelled"};
+    return (unsigned)state < sizeof names / sizeof names[0] ? names[state] : "?";
+}

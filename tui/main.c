@@ -1,0 +1,48 @@
+/* main.c — the `asynclab` command: find the subcommand and run it.
+ *
+ * The table below is the single list of what asynclab can do. A command is
+ * added here only once it works (no stubs in --help). */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+typedef struct command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"lesson", "run a lesson's demo: asynclab lesson N [--no-tui]", cmd_lesson},
+    {"bench", "measure the core: asynclab bench core [--json]", cmd_bench},
+};
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "asynclab — a lab for asynchronous I/O, from blocking sockets to coroutines\n\n"
+            "usage: asynclab                 open the lab (the lesson list)\n"
+            "       asynclab COMMAND [--help]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nenvironment:\n"
+                 "  ASYNCLAB_BACKEND=select|poll|epoll|uv   the loop's I/O backend (default epoll)\n"
+                 "  ASYNCLAB_TRACE=PATH|fd:N                 write a trace of tasks and the loop\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) return cmd_lab(argc, argv);
+    if (al_cli_is_help(argv[1])) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("asynclab 0.1.0\n");
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(argv[1], commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "asynclab: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return 2;
+}
