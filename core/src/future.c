@@ -19,21 +19,23 @@ void al__task_release_future(al_future *fut);
 int al_future_init(al_loop *loop, al_future *fut) {
     if (!loop || !fut) return -EINVAL;
     *fut = (al_future){.loop = loop};
-    fut->waiters_tail = &fut->waiters;
     return 0;
 }
 
+/* Append (waiters are notified in the order they came). Lists are short —
+ * usually one joiner — so walking to the end beats a tail pointer in every
+ * future (a million tasks are a million futures). */
 void al__future_add_waiter(al_future *fut, al_waiter *w) {
+    al_waiter **p = &fut->waiters;
+    while (*p) p = &(*p)->next;
     w->next = NULL;
-    *fut->waiters_tail = w;
-    fut->waiters_tail = &w->next;
+    *p = w;
 }
 
 int al__future_remove_waiter(al_future *fut, al_waiter *w) {
     for (al_waiter **p = &fut->waiters; *p; p = &(*p)->next) {
         if (*p != w) continue;
         *p = w->next;
-        if (fut->waiters_tail == &w->next) fut->waiters_tail = p;
         w->next = NULL;
         return 0;
     }
@@ -45,7 +47,6 @@ int al__future_remove_waiter(al_future *fut, al_waiter *w) {
 static void notify_all(al_future *fut) {
     al_waiter *w = fut->waiters;
     fut->waiters = NULL;
-    fut->waiters_tail = &fut->waiters;
     while (w) {
         al_waiter *next = w->next;
         w->next = NULL;

@@ -127,22 +127,21 @@ void al_loop_free(al_loop *loop) {
     free(loop);
 }
 
-/* ---- the ready queue: a growable ring of callbacks ------------------------ */
+/* ---- the ready queue: a growable ring of callbacks ------------------------
+ * The capacity is always a power of two, so wrapping is a mask, not a divide. */
 
 int al__ready_push(al_loop *loop, al_callback cb, void *arg) {
     if (loop->ready_len == loop->ready_cap) {
-        size_t cap = loop->ready_cap ? loop->ready_cap * 2 : 64;
-        al_ready_item *items = malloc(cap * sizeof *items);
+        /* Grow in place (large blocks are remapped, not copied), then move
+         * the part of the ring that had wrapped around to the new space. */
+        size_t old = loop->ready_cap, cap = old ? old * 2 : 64;
+        al_ready_item *items = realloc(loop->ready, cap * sizeof *items);
         if (!items) return -ENOMEM;
-        /* unroll the ring into the new array, oldest first */
-        for (size_t i = 0; i < loop->ready_len; i++)
-            items[i] = loop->ready[(loop->ready_head + i) % loop->ready_cap];
-        free(loop->ready);
+        memcpy(items + old, items, loop->ready_head * sizeof *items);
         loop->ready = items;
         loop->ready_cap = cap;
-        loop->ready_head = 0;
     }
-    size_t tail = (loop->ready_head + loop->ready_len) % loop->ready_cap;
+    size_t tail = (loop->ready_head + loop->ready_len) & (loop->ready_cap - 1);
     loop->ready[tail] = (al_ready_item){cb, arg};
     loop->ready_len++;
     return 0;
@@ -155,7 +154,7 @@ int al_call_soon(al_loop *loop, al_callback cb, void *arg) {
 
 static al_ready_item ready_pop(al_loop *loop) {
     al_ready_item item = loop->ready[loop->ready_head];
-    loop->ready_head = (loop->ready_head + 1) % loop->ready_cap;
+    loop->ready_head = (loop->ready_head + 1) & (loop->ready_cap - 1);
     loop->ready_len--;
     return item;
 }

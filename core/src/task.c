@@ -49,9 +49,9 @@ struct al_task {
     al_timer timer;             /* sleep; wait_for's timeout */
     al_waiter waiter;           /* on the future we await */
     void *wait_obj;             /* that future, a gather_state, or wait_for's target */
-    fiber_part *fiber;          /* fibers only */
     char name[AL_TASK_NAME_MAX];
-    /* a stackless task's frame follows, starting with its al_gen */
+    /* What follows the struct depends on the kind: a stackless task's frame
+     * (starting with its al_gen), or a fiber task's fiber_part. */
 };
 
 static _Thread_local al_task *current;
@@ -59,6 +59,9 @@ static _Thread_local al_task *current;
 void al__nursery_cancel_from_waiter(void *all_done_future);
 
 static al_gen *task_gen(al_task *t) { return (al_gen *)(void *)(t + 1); }
+static fiber_part *task_fiber(al_task *t) {
+    return t->kind == AL_TASK_FIBER ? (fiber_part *)(void *)(t + 1) : NULL;
+}
 static al_loop *task_loop(const al_task *t) { return t->fut.loop; }
 
 /* ---- tracing -------------------------------------------------------------- */
@@ -83,10 +86,8 @@ static void task_free(al_task *t) {
     al_loop *loop = task_loop(t);
     if (t->prev) t->prev->next = t->next; else loop->tasks = t->next;
     if (t->next) t->next->prev = t->prev;
-    if (t->fiber) {
-        if (t->fiber->fiber) al_fiber_destroy(t->fiber->fiber);
-        free(t->fiber);
-    }
+    fiber_part *fp = task_fiber(t);
+    if (fp && fp->fiber) al_fiber_destroy(fp->fiber);
     free(t);
 }
 
@@ -168,9 +169,10 @@ static void task_finish(al_task *t, int err, intptr_t result) {
     t->wait = AL_WAIT_NONE;
     uint16_t status = err == 0 ? AL_EXIT_OK : err == -ECANCELED ? AL_EXIT_CANCELLED : AL_EXIT_ERROR;
     trace_task(t, AL_EV_EXIT, status, -1, 0, err);
-    if (t->fiber && t->fiber->fiber) {
-        al_fiber_destroy(t->fiber->fiber);   /* the stack goes back to the pool now */
-        t->fiber->fiber = NULL;
+    fiber_part *fp = task_fiber(t);
+    if (fp && fp->fiber) {
+        al_fiber_destroy(fp->fiber);   /* the stack goes back to the pool now */
+        fp->fiber = NULL;
     }
     loop->tasks_alive--;
     t->fut.state = err == -ECANCELED ? AL_FUTURE_CANCELLED : AL_FUTURE_DONE;
@@ -179,7 +181,6 @@ static void task_finish(al_task *t, int err, intptr_t result) {
     /* notify as al_future would: waiters queue their work */
     al_waiter *w = t->fut.waiters;
     t->fut.waiters = NULL;
-    t->fut.waiters_tail = &t->fut.waiters;
     while (w) {
         al_waiter *next = w->next;
         w->next = NULL;
@@ -210,15 +211,16 @@ static void step_stackless(al_task *t) {
 }
 
 static void fiber_entry(void *arg) {
-    al_task *t = arg;
-    t->fiber->rc = t->fiber->fn(t->fiber->arg, &t->fiber->result);
+    fiber_part *fp = task_fiber(arg);
+    fp->rc = fp->fn(fp->arg, &fp->result);
 }
 
 static void step_fiber(al_task *t) {
-    int rc = al_fiber_resume(t->fiber->fiber);
+    fiber_part *fp = task_fiber(t);
+    int rc = al_fiber_resume(fp->fiber);
     if (rc == 1) return;   /* it awaited something: it armed its wait already */
-    int err = rc == 0 ? t->fiber->rc : rc;
-    task_finish(t, err > 0 ? 0 : err, t->fiber->result);
+    int err = rc == 0 ? fp->rc : rc;
+    task_finish(t, err > 0 ? 0 : err, fp->result);
 }
 
 static void task_step(al_loop *loop, void *arg) {
@@ -334,21 +336,16 @@ int al_task_create_fiber(al_loop *loop, al_task **out, const char *name, al_fibe
     if (stack_size < AL_FIBER_MIN_STACK) return -EINVAL;
     al_stack_pool *pool = pool_for(loop, stack_size);
     if (!pool) return -ENOMEM;
-    al_task *t = task_alloc(loop, name, 0);
+    al_task *t = task_alloc(loop, name, sizeof(fiber_part));
     if (!t) return -ENOMEM;
     t->kind = AL_TASK_FIBER;
-    t->fiber = calloc(1, sizeof *t->fiber);
-    if (!t->fiber) {
-        free(t);
-        return -ENOMEM;
-    }
-    t->fiber->fn = fn;
-    t->fiber->arg = arg;
-    int rc = al_fiber_create(&t->fiber->fiber, pool, fiber_entry, t, t->name);
+    fiber_part *fp = task_fiber(t);
+    fp->fn = fn;
+    fp->arg = arg;
+    int rc = al_fiber_create(&fp->fiber, pool, fiber_entry, t, t->name);
     if (rc == 0) rc = task_start(loop, t, out);
     if (rc < 0) {
-        if (t->fiber->fiber) al_fiber_destroy(t->fiber->fiber);
-        free(t->fiber);
+        if (fp->fiber) al_fiber_destroy(fp->fiber);
         free(t);
     }
     return rc;
@@ -362,10 +359,8 @@ void al__tasks_free_all(al_loop *loop) {
         loop->tasks = t->next;
         t->prev = t->next = NULL;
         if (t->wait == WAIT_GATHER) free(t->wait_obj);
-        if (t->fiber) {
-            if (t->fiber->fiber) al_fiber_destroy(t->fiber->fiber);
-            free(t->fiber);
-        }
+        fiber_part *fp = task_fiber(t);
+        if (fp && fp->fiber) al_fiber_destroy(fp->fiber);
         free(t);
     }
 }

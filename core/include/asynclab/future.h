@@ -41,7 +41,6 @@ struct al_future {
     /* private */
     al_loop *loop;
     al_waiter *waiters;       /* in the order added */
-    al_waiter **waiters_tail;
     intptr_t result;
     int error;
     uint8_t state;

@@ -88,7 +88,7 @@ typedef int (*al_fiber_fn)(void *arg, intptr_t *result);
  * frame_init (copied; its al_gen part is reset). frame_init may be NULL
  * (zeroed). The name is copied (up to AL_TASK_NAME_MAX - 1 bytes). The task
  * starts in the next READY pass. */
-#define AL_TASK_NAME_MAX 24
+#define AL_TASK_NAME_MAX 16
 int al_task_create(al_loop *loop, al_task **out, const char *name,
                    al_gen_fn fn, const void *frame_init, size_t frame_size);
 
