@@ -234,6 +234,8 @@ static int poll_and_dispatch(al_loop *loop, int timeout_ms) {
     int rc = ensure_fired_capacity(loop);
     if (rc < 0) return rc;
     if (loop->trace) {
+        /* About to sleep: let a live viewer see everything up to now. */
+        if (timeout_ms != 0) al_trace_flush(loop->trace);
         al_trace_event ev = {.type = AL_EV_POLL_BEGIN, .fd = -1, .value = timeout_ms};
         al__trace(loop, &ev);
     }

@@ -74,5 +74,10 @@ int  al_fiber_finished(const al_fiber *fiber);
 /* The raw switch, for benchmarks and the curious: see fiber_x86_64.S. */
 typedef struct al_context { void *sp; } al_context;
 void al_context_switch(al_context *from, al_context *to);
+/* Prepare ctx so that the first al_context_switch() into it runs fn(arg) on
+ * the stack that ends at stack_top (16-byte aligned). fn must never return:
+ * it switches away for good instead. No sanitizer annotations: fibers are
+ * the safe interface, this is the bare mechanism. */
+void al_context_make(al_context *ctx, void *stack_top, void (*fn)(void *), void *arg);
 
 #endif

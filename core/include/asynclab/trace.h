@@ -14,12 +14,21 @@
  *              fit (a ring that wrapped, a pipe that failed) are counted as
  *              dropped, never block the program and never crash it.
  *   Strings    ev->text points at bytes valid only during the emit call; the
- *              ring copies up to AL_TRACE_TEXT_MAX-1 bytes.
+ *              ring copies up to AL_TRACE_TEXT_MAX-1 bytes. text_len == 0
+ *              with a non-NULL text means "NUL-terminated, use strlen".
+ *   Pipes      a sink on a pipe or socket never blocks the program: lines
+ *              are written when poll(2) says there is room, else kept
+ *              (64 KiB) and, past that, dropped and counted. SIGPIPE from a
+ *              dead reader is blocked and consumed, never delivered.
+ *   Flush      al_trace_flush may return -EAGAIN while lines are still
+ *              buffered for a slow pipe; the loop flushes before every poll
+ *              that may block, so a live viewer sees events as they happen.
  *   Reading    al_trace_reader parses a JSON Lines stream back into events;
  *              a malformed line, an unknown event, a missing field or a newer
  *              version is an error whose message names the line number.
  *   Threading  a trace belongs to one loop's thread.
- *   Errors     negative errno; reader errors also fill a message buffer.
+ *   Errors     negative errno; a malformed stream is -EPROTO, with the
+ *              message from al_trace_reader_error().
  */
 #ifndef ASYNCLAB_TRACE_H
 #define ASYNCLAB_TRACE_H
@@ -109,5 +118,11 @@ void al_trace_reader_close(al_trace_reader *r);
 /* Names used in the JSON form ("spawn", "sleep", "timer", ...). */
 const char *al_event_type_name(int type);
 int al_event_type_from_name(const char *name);
+/* The word for an event's `reason` in the JSON form: SPAWN "stackless"/
+ * "fiber", READY "timer"/"fd"/..., SUSPEND "sleep"/"read"/..., EXIT "ok"/
+ * "error"/"cancelled", HELLO "real"/"virtual". NULL (from_name: -1) when the
+ * pair has no word. */
+const char *al_trace_reason_name(int type, int reason);
+int al_trace_reason_from_name(int type, const char *name);
 
 #endif
