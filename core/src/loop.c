@@ -14,6 +14,7 @@
 #include <uv.h>
 
 #include "asynclab/error.h"
+#include "asynclab/uv.h"
 
 #define DEFAULT_BACKEND "epoll"
 #define DEFAULT_SLOW_STEP_US 100000     /* asyncio's slow_callback_duration */
@@ -144,7 +145,15 @@ int al__ready_push(al_loop *loop, al_callback cb, void *arg) {
     size_t tail = (loop->ready_head + loop->ready_len) & (loop->ready_cap - 1);
     loop->ready[tail] = (al_ready_item){cb, arg};
     loop->ready_len++;
+    if (loop->in_poll) al__poll_interrupt(loop);
     return 0;
+}
+
+/* Only the uv backend runs foreign code (libuv-native callbacks) inside its
+ * poll. When such a callback gives us work, libuv might otherwise go on
+ * blocking for I/O: uv_stop ends just this poll step. */
+void al__poll_interrupt(al_loop *loop) {
+    if (loop->backend == &al_backend_uv) uv_stop(al_backend_uv_native(loop->backend_state));
 }
 
 int al_call_soon(al_loop *loop, al_callback cb, void *arg) {
@@ -239,7 +248,9 @@ static int poll_and_dispatch(al_loop *loop, int timeout_ms) {
         al_trace_event ev = {.type = AL_EV_POLL_BEGIN, .fd = -1, .value = timeout_ms};
         al__trace(loop, &ev);
     }
+    loop->in_poll = 1;
     int n = loop->backend->poll(loop->backend_state, timeout_ms, loop->fired, loop->fired_cap);
+    loop->in_poll = 0;
     if (loop->trace) {
         al_trace_event ev = {.type = AL_EV_POLL_END, .fd = -1, .value = n < 0 ? 0 : n};
         al__trace(loop, &ev);
@@ -329,9 +340,6 @@ al_clock_kind al_loop_clock(const al_loop *loop) { return loop->clock; }
 const char *al_loop_backend_name(const al_loop *loop) { return loop->backend->name; }
 uint64_t al_loop_iterations(const al_loop *loop) { return loop->iterations; }
 al_trace *al_loop_trace(const al_loop *loop) { return loop->trace; }
-
-void *al_backend_uv_native(void *backend_state);
-uv_loop_t *al_loop_uv(al_loop *loop);
 
 uv_loop_t *al_loop_uv(al_loop *loop) {
     if (!loop || loop->backend != &al_backend_uv) return NULL;

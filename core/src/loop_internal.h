@@ -70,12 +70,15 @@ struct al_loop {
     int64_t slow_step_us;
 
     int stopping;
+    int in_poll;                  /* inside backend->poll (native callbacks may run) */
     uint64_t iterations;
 };
 
 /* loop.c */
 int al__ready_push(al_loop *loop, al_callback cb, void *arg);
 void al__trace(al_loop *loop, al_trace_event *ev);   /* fills t; call only when loop->trace */
+
+void al__poll_interrupt(al_loop *loop);  /* new work arrived during poll */
 
 /* timer.c */
 al_timer *al__timer_peek(al_loop *loop);

@@ -95,7 +95,9 @@ int al_timer_start_at(al_timer *timer, al_timer_cb cb, int64_t deadline_us, int6
     timer->deadline = deadline_us;
     timer->repeat = repeat_us;
     timer->seq = ++loop->timer_seq;
-    return heap_push(loop, timer);
+    int rc = heap_push(loop, timer);
+    if (rc == 0 && loop->in_poll && loop->heap[0] == timer) al__poll_interrupt(loop);
+    return rc;
 }
 
 int al_timer_start(al_timer *timer, al_timer_cb cb, int64_t timeout_us, int64_t repeat_us) {

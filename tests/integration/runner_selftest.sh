@@ -4,6 +4,8 @@
 # going, and exits with the number of failed tests.
 set -u
 bin="$1/tests/al_runner_selftest"
+# Under ASan a SEGV is caught and turned into exit(1); we want the raw signal.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"
 out=$("$bin" --timeout 2 2>&1)
 status=$?
 fail=0

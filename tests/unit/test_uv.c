@@ -2,6 +2,7 @@
  * libuv timers, the threadpool and cross-thread wakeups run inside our loop. */
 #include <pthread.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "al_test.h"
@@ -88,5 +89,39 @@ AL_TEST(another_thread_can_wake_the_loop_with_uv_async_send) {
     al_loop_run(loop);        /* blocks in poll until the other thread wakes it */
     pthread_join(t, NULL);
     AL_CHECK_INT(w.woken, ==, 1);
+    al_loop_free(loop);
+}
+
+/* A native callback that gives the al_loop work must not leave libuv
+ * blocking for I/O: here an idle pipe keeps the poll waiting forever unless
+ * the loop interrupts it. */
+struct handoff { al_io io; uv_timer_t timer; int ran; int pipe[2]; };
+
+static void handoff_work(al_loop *loop, void *arg) {
+    (void)loop;
+    struct handoff *h = arg;
+    h->ran = 1;
+    al_io_close(&h->io);                   /* nothing left to wait for */
+    uv_close((uv_handle_t *)&h->timer, on_close);
+}
+static void handoff_timer(uv_timer_t *t) {
+    struct handoff *h = t->data;
+    al_call_soon(h->io.loop, handoff_work, h);
+}
+static void never_called(al_io *io, int events) { (void)io; (void)events; }
+
+AL_TEST(work_queued_by_a_native_callback_ends_the_poll) {
+    al_loop *loop = new_uv_backend_loop();
+    struct handoff h = {0};
+    AL_REQUIRE(pipe(h.pipe) == 0);
+    al_io_init(loop, &h.io, h.pipe[0]);
+    al_io_start(&h.io, AL_READABLE, never_called);   /* never becomes readable */
+    uv_timer_init(al_loop_uv(loop), &h.timer);
+    h.timer.data = &h;
+    uv_timer_start(&h.timer, handoff_timer, 0, 0);   /* due at the top of uv_run */
+    al_loop_run(loop);                               /* hangs without the interrupt */
+    AL_CHECK_INT(h.ran, ==, 1);
+    close(h.pipe[0]);
+    close(h.pipe[1]);
     al_loop_free(loop);
 }

@@ -19,11 +19,10 @@
  *              another thread may make.
  *   Waking     native callbacks run inside the loop's poll step. libuv runs
  *              due timers at the top of an iteration and then blocks for
- *              I/O, so a native callback that gives the al_loop new work
- *              (completes a future, queues a callback) must end that wait
- *              with uv_stop(al_loop_uv(loop)): it ends the current poll step
- *              only, never the al_loop. Callbacks driven by I/O (reads,
- *              uv_async_t, uv_queue_work's after_work) end it anyway.
+ *              I/O, so when a native callback gives the al_loop new work
+ *              (queues a callback, wakes a task, starts an earlier timer)
+ *              the loop itself calls uv_stop() on this uv_loop_t, which ends
+ *              the current poll step only, never the al_loop.
  *   Limits     libuv allows one I/O watcher per descriptor and loop: an fd
  *              that a native handle owns cannot also be watched through the
  *              al_loop (-EEXIST), and the reverse trips libuv's own checks.
