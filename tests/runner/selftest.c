@@ -14,8 +14,7 @@ AL_TEST(fails_with_expected_and_got) { AL_CHECK_INT(6 * 7, ==, 43); }
 AL_TEST(fails_a_string) { AL_CHECK_STR("World", "world"); }
 
 AL_TEST(crashes) {
-    volatile int *p = NULL;
-    *p = 1;
+    raise(SIGSEGV);   /* a real null store would be caught by UBSan first */
 }
 
 AL_TEST(hangs) {
