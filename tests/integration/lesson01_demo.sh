@@ -1,0 +1,22 @@
+#!/bin/sh
+# lesson01_demo.sh — lesson 1's demo.sh (what `asynclab lesson 1` runs)
+# completes and shows what it promises: curl's answer, a fast client that
+# had to wait for the slow one (2 s: at least 1.5 s, a lower bound), and a
+# server that survives the SIGPIPE client.
+set -eu
+BUILD=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+fail() { echo "FAIL: $*" >&2; cat "$TMP/out" >&2; exit 1; }
+
+PORT=$(/usr/bin/python3 "$HERE/rawclient.py" freeport)
+PORT=$PORT sh "$HERE/../../lessons/01-blocking-socket/demo.sh" "$BUILD" >"$TMP/out" 2>&1 ||
+  fail "demo.sh exited $?"
+grep -q '^curl got: {"Hello": "World"}$' "$TMP/out" || fail "no answer from curl"
+WAITED=$(sed -n 's/^fast client: answered after \([0-9.]*\) s (it waited for the slow one)$/\1/p' "$TMP/out")
+[ -n "$WAITED" ] || fail "no line about the fast client"
+awk -v t="$WAITED" 'BEGIN { exit !(t >= 1.5) }' || fail "the fast client waited only $WAITED s"
+grep -q '^the server is still serving$' "$TMP/out" || fail "the SIGPIPE demo did not end well"
+grep -q 'send to port [0-9]*: Broken pipe$' "$TMP/out" || fail "no EPIPE in the server's log"
+echo "ok: lesson 1 demo (the fast client waited $WAITED s)"

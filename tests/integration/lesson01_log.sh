@@ -1,0 +1,53 @@
+#!/bin/sh
+# lesson01_log.sh — lesson 1 prints the article's log lines, in order:
+#   <ts> Waiting for a connection...
+#   <ts> Got connection from ('127.0.0.1', <port>)
+#   Received: <the request, raw, "\r\n" and all>
+# Timestamps are checked by pattern (and must not go backwards); ports must
+# be the clients' real ports, taken from curl.
+set -eu
+BUILD=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+RAW="/usr/bin/python3 $HERE/rawclient.py"
+SERVER=$BUILD/lessons/01-blocking-socket/lesson01_blocking_server
+TMP=$(mktemp -d)
+PID=
+cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+PORT=$($RAW freeport)
+"$SERVER" --port "$PORT" --max-connections 2 >"$TMP/out" 2>"$TMP/err" &
+PID=$!
+$RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
+
+# Two requests; curl tells us which local port each one used.
+P1=$(curl -sS --max-time 20 -o /dev/null -w '%{local_port}' "http://127.0.0.1:$PORT/")
+P2=$(curl -sS --max-time 20 -o /dev/null -w '%{local_port}' "http://127.0.0.1:$PORT/")
+status=0
+wait "$PID" || status=$?
+PID=
+[ "$status" -eq 0 ] || fail "server exited with status $status: $(cat "$TMP/err")"
+
+CURL_VERSION=$(curl --version | awk 'NR == 1 { print $2 }')
+for p in "$P1" "$P2"; do
+  printf '<ts> Waiting for a connection...\n'
+  printf "<ts> Got connection from ('127.0.0.1', %s)\n" "$p"
+  printf 'Received: GET / HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nUser-Agent: curl/%s\r\nAccept: */*\r\n\r\n\n' \
+    "$PORT" "$CURL_VERSION"
+done >"$TMP/expected"
+
+TS='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}'
+sed -E "s/^$TS /<ts> /" "$TMP/out" >"$TMP/normalised"
+if ! cmp -s "$TMP/normalised" "$TMP/expected"; then
+  diff "$TMP/expected" "$TMP/normalised" | cat -A >&2 || true
+  fail "log lines differ from the expected ones (- expected, + got)"
+fi
+
+# Four timestamps, in order (the format sorts as text).
+grep -oE "^$TS" "$TMP/out" >"$TMP/times"
+[ "$(wc -l <"$TMP/times")" -eq 4 ] || fail "expected 4 timestamps"
+sort -c "$TMP/times" || fail "timestamps go backwards: $(cat "$TMP/times")"
+[ ! -s "$TMP/err" ] || fail "server wrote to stderr: $(cat "$TMP/err")"
+echo "ok: log lines in order"

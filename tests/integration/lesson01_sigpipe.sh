@@ -1,0 +1,51 @@
+#!/bin/sh
+# lesson01_sigpipe.sh — a client that sends a request and then resets its
+# connection (FIN, then RST via SO_LINGER 0) does not kill the lesson 1
+# server: send() fails with EPIPE for that one connection and the server
+# goes on serving. Run once more with --die-on-sigpipe to prove the demo
+# client really provokes SIGPIPE: then the server dies of it.
+set -eu
+BUILD=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+RAW="/usr/bin/python3 $HERE/rawclient.py"
+LESSON=$BUILD/lessons/01-blocking-socket
+TMP=$(mktemp -d)
+PID=
+cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+start_server() {
+  PORT=$($RAW freeport)
+  "$LESSON/lesson01_blocking_server" --port "$PORT" "$@" >"$TMP/out" 2>"$TMP/err" &
+  PID=$!
+  $RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
+}
+
+# 1. SIGPIPE ignored (the default): the server survives and still serves.
+start_server --max-connections 4
+"$LESSON/lesson01_reset_client" --port "$PORT" >"$TMP/client" ||
+  fail "reset client: $(cat "$TMP/client")"
+grep -q "the server is still serving" "$TMP/client" || fail "client said: $(cat "$TMP/client")"
+grep -q "^lesson01_blocking_server: send to port [0-9]*: Broken pipe$" "$TMP/err" ||
+  fail "no EPIPE reported on stderr: $(cat "$TMP/err")"
+curl -sS --max-time 20 "http://127.0.0.1:$PORT/" >"$TMP/body"
+[ "$(cat "$TMP/body")" = '{"Hello": "World"}' ] || fail "no answer after the reset: $(cat "$TMP/body")"
+status=0
+wait "$PID" || status=$?
+PID=
+[ "$status" -eq 0 ] || fail "server exited with status $status: $(cat "$TMP/err")"
+
+# 2. --die-on-sigpipe: the same client kills the server (128 + SIGPIPE).
+start_server --die-on-sigpipe
+status=0
+"$LESSON/lesson01_reset_client" --port "$PORT" >"$TMP/client" || status=$?
+[ "$status" -eq 1 ] || fail "reset client exited $status, expected 1: $(cat "$TMP/client")"
+status=0
+wait "$PID" || status=$?
+PID=
+# `kill -l STATUS` names the signal behind an exit status above 128.
+[ "$status" -gt 128 ] && [ "$(kill -l "$status")" = PIPE ] ||
+  fail "server exited with status $status, expected death by SIGPIPE"
+echo "ok: SIGPIPE ignored, server survives a reset client"

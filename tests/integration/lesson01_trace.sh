@@ -1,0 +1,56 @@
+#!/bin/sh
+# lesson01_trace.sh — with ASYNCLAB_TRACE set, lesson 1 writes a trace the
+# viewer can draw: a hello (backend "blocking"), task 1 "server", one task
+# "conn <port>" per connection, and — the lesson's point — the connection
+# tasks strictly one after another: A's task exits before B's is spawned,
+# while the server waits (join) for each in turn.
+set -eu
+BUILD=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+RAW="/usr/bin/python3 $HERE/rawclient.py"
+SERVER=$BUILD/lessons/01-blocking-socket/lesson01_blocking_server
+TMP=$(mktemp -d)
+PID=
+cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+PORT=$($RAW freeport)
+ASYNCLAB_TRACE=$TMP/trace.jsonl "$SERVER" --port "$PORT" --max-connections 2 >"$TMP/out" 2>"$TMP/err" &
+PID=$!
+$RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
+PORTS=$($RAW serial "$PORT" "$TMP/out")
+status=0
+wait "$PID" || status=$?
+PID=
+[ "$status" -eq 0 ] || fail "server exited with status $status: $(cat "$TMP/err")"
+[ ! -s "$TMP/err" ] || fail "server wrote to stderr: $(cat "$TMP/err")"
+
+/usr/bin/python3 - "$TMP/trace.jsonl" "$PORTS" <<'CHECK' || fail "the trace is not what lesson 1 does"
+import json, sys
+events = [json.loads(line) for line in open(sys.argv[1])]
+a_port, b_port = (int(p.split("=")[1]) for p in sys.argv[2].split())
+def check(ok, what):
+    if not ok:
+        sys.exit("trace: " + what)
+hello = events[0]
+check(hello["ev"] == "hello" and hello["backend"] == "blocking", "first event is not hello/blocking: %r" % hello)
+tasks = {e["name"]: e["task"] for e in events if e["ev"] == "spawn"}
+check(tasks.get("server") == 1, "no task 1 'server': %r" % tasks)
+a, b = tasks.get("conn %d" % a_port), tasks.get("conn %d" % b_port)
+check(a and b, "no tasks for conn %d and conn %d: %r" % (a_port, b_port, tasks))
+def index(ev, task):
+    return next(i for i, e in enumerate(events) if e["ev"] == ev and e.get("task") == task)
+check(index("exit", a) < index("spawn", b), "conn B was spawned before conn A exited")
+for conn in (a, b):
+    check({"ev": "suspend", "task": 1, "reason": "join", "joined": conn} in
+          [{k: e.get(k) for k in ("ev", "task", "reason", "joined")} for e in events],
+          "the server never waits for task %d" % conn)
+    check(any(e["ev"] == "suspend" and e["task"] == conn and e["reason"] == "read" for e in events),
+          "task %d never waits to read" % conn)
+said = [(e["task"], e["text"]) for e in events if e["ev"] == "output"]
+check((a, "X-Client: A") in said and (b, "X-Client: B") in said, "request lines not attributed to their tasks")
+check(events[-1] == {**events[-1], "ev": "exit", "task": 1}, "the server task does not exit last")
+CHECK
+echo "ok: lesson 1 trace shows the connections one after another"

@@ -1,0 +1,37 @@
+#!/bin/sh
+# lesson02_poll_highfd.sh — with --high-fd the poll() server's listening
+# socket is fd 1500 (checked in /proc), and it serves as usual: poll() has
+# no FD_SETSIZE limit.
+set -eu
+BUILD=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+RAW="/usr/bin/python3 $HERE/rawclient.py"
+SERVER=$BUILD/lessons/02-select/lesson02_poll_server
+TMP=$(mktemp -d)
+PID=
+cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+PORT=$($RAW freeport)
+"$SERVER" --port "$PORT" --high-fd --max-connections 2 >"$TMP/out" 2>"$TMP/err" &
+PID=$!
+$RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
+
+case "$(readlink "/proc/$PID/fd/1500" 2>/dev/null || true)" in
+  socket:*) ;;
+  *) fail "fd 1500 of the server is not its listening socket" ;;
+esac
+
+[ "$(curl -sS --max-time 20 "http://127.0.0.1:$PORT/")" = '{"Hello": "World"}' ] || fail "curl got no answer"
+$RAW get "$PORT" >"$TMP/raw"
+printf 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 18\r\nConnection: close\r\n\r\n{"Hello": "World"}' >"$TMP/raw.expected"
+cmp "$TMP/raw" "$TMP/raw.expected" || fail "raw answer differs"
+
+status=0
+wait "$PID" || status=$?
+PID=
+[ "$status" -eq 0 ] || fail "server exited with status $status: $(cat "$TMP/err")"
+[ ! -s "$TMP/err" ] || fail "server wrote to stderr: $(cat "$TMP/err")"
+echo "ok: poll() server serves on fd 1500"

@@ -1,0 +1,36 @@
+#!/bin/sh
+# lesson02_poll_many_fds.sh — the poll() server has no FD_SETSIZE limit:
+# 1030 silent clients connect, all are accepted and kept (the newest sit on
+# fds above 1024), and both the newest and the oldest are then served.
+set -eu
+BUILD=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+RAW="/usr/bin/python3 $HERE/rawclient.py"
+SERVER=$BUILD/lessons/02-select/lesson02_poll_server
+TMP=$(mktemp -d)
+PID=
+cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Server and client both need more than 1030 descriptors. (`ulimit -n` is
+# not in POSIX, but dash, bash and busybox sh all have it.)
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 2100 ]; then
+  ulimit -n 2100 || fail "cannot raise the open-files limit to 2100 (hard limit: $(ulimit -Hn))"
+fi
+
+PORT=$($RAW freeport)
+"$SERVER" --port "$PORT" >"$TMP/out" 2>"$TMP/err" &
+PID=$!
+$RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
+
+$RAW many "$PORT" "$TMP/out" 1030 >"$TMP/result" || fail "see above"
+kill -0 "$PID" 2>/dev/null || fail "the server died: $(tail -n 3 "$TMP/err")"
+# stderr may only note the clients that hung up without a request (all of
+# them, at the end).
+if grep -v '^lesson02_poll_server: connection from port [0-9]*: closed before sending a whole request$' \
+    "$TMP/err" >"$TMP/other"; then
+  fail "unexpected stderr lines: $(head -n 5 "$TMP/other")"
+fi
+echo "ok: poll() server kept and served 1030 connections ($(cat "$TMP/result"))"

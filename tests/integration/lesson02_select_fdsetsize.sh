@@ -1,0 +1,43 @@
+#!/bin/sh
+# lesson02_select_fdsetsize.sh — the select() server can only watch fds
+# below FD_SETSIZE (1024). 1030 silent clients connect: the connections that
+# land on fd 1024 or above are closed, each with a clear message on stderr,
+# and the server keeps serving the rest (and new clients afterwards).
+set -eu
+BUILD=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+RAW="/usr/bin/python3 $HERE/rawclient.py"
+SERVER=$BUILD/lessons/02-select/lesson02_select_server
+TMP=$(mktemp -d)
+PID=
+cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Server and client both need more than 1030 descriptors. (`ulimit -n` is
+# not in POSIX, but dash, bash and busybox sh all have it.)
+if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 2100 ]; then
+  ulimit -n 2100 || fail "cannot raise the open-files limit to 2100 (hard limit: $(ulimit -Hn))"
+fi
+
+PORT=$($RAW freeport)
+"$SERVER" --port "$PORT" >"$TMP/out" 2>"$TMP/err" &
+PID=$!
+$RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
+
+$RAW fdsetsize "$PORT" "$TMP/out" "$TMP/err" 1030 >"$TMP/result" || fail "see above"
+kill -0 "$PID" 2>/dev/null || fail "the server died: $(tail -n 3 "$TMP/err")"
+
+# The first refusal is for fd 1024 exactly, in the promised words. Besides
+# refusals, stderr may only note the clients that hung up without a request
+# (all of them, at the end).
+head -n 1 "$TMP/err" >"$TMP/first"
+[ "$(cat "$TMP/first")" = "fd 1024 >= FD_SETSIZE (1024): select() cannot watch it; closing this connection" ] ||
+  fail "first stderr line: $(cat "$TMP/first")"
+if grep -v -e '^fd [0-9]* >= FD_SETSIZE (1024): select() cannot watch it; closing this connection$' \
+    -e '^lesson02_select_server: connection from port [0-9]*: closed before sending a whole request$' \
+    "$TMP/err" >"$TMP/other"; then
+  fail "unexpected stderr lines: $(head -n 5 "$TMP/other")"
+fi
+echo "ok: select() server refused fds >= FD_SETSIZE and kept serving ($(cat "$TMP/result"))"

@@ -1,0 +1,58 @@
+#!/bin/sh
+# lesson02_trace.sh — with ASYNCLAB_TRACE set, lesson 2's select() and
+# poll() servers write a trace the viewer can draw: a hello naming the
+# backend, poll begin/end around each wait, task 1 "server" and one task
+# "conn <port>" per connection — and, the lesson's point, connection tasks
+# that overlap: B is spawned, served and exits while A is alive and waiting
+# to read.
+set -eu
+BUILD=$1
+HERE=$(cd "$(dirname "$0")" && pwd)
+RAW="/usr/bin/python3 $HERE/rawclient.py"
+TMP=$(mktemp -d)
+PID=
+cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+for kind in select poll; do
+  SERVER=$BUILD/lessons/02-select/lesson02_${kind}_server
+  PORT=$($RAW freeport)
+  ASYNCLAB_TRACE=$TMP/trace.jsonl "$SERVER" --port "$PORT" --max-connections 2 >"$TMP/out" 2>"$TMP/err" &
+  PID=$!
+  $RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
+  PORTS=$($RAW overlap "$PORT" "$TMP/out") || fail "$kind: see above"
+  status=0
+  wait "$PID" || status=$?
+  PID=
+  [ "$status" -eq 0 ] || fail "$kind: server exited with status $status: $(cat "$TMP/err")"
+  [ ! -s "$TMP/err" ] || fail "$kind: server wrote to stderr: $(cat "$TMP/err")"
+
+  /usr/bin/python3 - "$TMP/trace.jsonl" "$PORTS" "$kind" <<'CHECK' || fail "$kind: the trace is not what lesson 2 does"
+import json, sys
+events = [json.loads(line) for line in open(sys.argv[1])]
+a_port, b_port = (int(p.split("=")[1]) for p in sys.argv[2].split())
+kind = sys.argv[3]
+def check(ok, what):
+    if not ok:
+        sys.exit("trace: " + what)
+hello = events[0]
+check(hello["ev"] == "hello" and hello["backend"] == kind, "first event is not hello/%s: %r" % (kind, hello))
+tasks = {e["name"]: e["task"] for e in events if e["ev"] == "spawn"}
+check(tasks.get("server") == 1, "no task 1 'server': %r" % tasks)
+a, b = tasks.get("conn %d" % a_port), tasks.get("conn %d" % b_port)
+check(a and b, "no tasks for conn %d and conn %d: %r" % (a_port, b_port, tasks))
+def index(ev, task):
+    return next(i for i, e in enumerate(events) if e["ev"] == ev and e.get("task") == task)
+check(index("spawn", a) < index("spawn", b) < index("exit", b) < index("exit", a),
+      "conn B's life is not inside conn A's")
+begins = sum(e["ev"] == "poll_begin" for e in events)
+ends = sum(e["ev"] == "poll_end" for e in events)
+check(begins >= 4 and begins - ends in (0, 1), "poll begin/end: %d/%d" % (begins, ends))
+check(any(e["ev"] == "fd_ready" for e in events), "no fd_ready events")
+said = [(e["task"], e["text"]) for e in events if e["ev"] == "output"]
+check((a, "X-Client: A") in said and (b, "X-Client: B") in said, "request lines not attributed to their tasks")
+CHECK
+  echo "ok: $kind trace shows the connections overlapping"
+done
