@@ -49,9 +49,13 @@ int al_lesson_run_demo(const al_lesson *l) {
     return 1;
 }
 
+/* One line per lesson: the summary up to its first full stop or colon. */
 void al_lessons_print(const al_lesson *all, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        printf("  %2d  %-34s %s\n", all[i].number, all[i].title, all[i].summary);
+    for (size_t i = 0; i < n; i++) {
+        const char *s = all[i].summary;
+        int len = (int)strcspn(s, ".:");
+        printf("  %2d  %-22s %.*s\n", all[i].number, all[i].title, len, s);
+    }
 }
 
 int cmd_lesson(int argc, char **argv) {

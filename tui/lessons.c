@@ -23,6 +23,9 @@ static void read_title_and_summary(al_lesson *l) {
         if (state == 0 && line[0] == '#') {
             char *t = line;
             while (*t == '#' || *t == ' ') t++;
+            /* "Lesson 3: the epoll loop" -> "the epoll loop": we number them */
+            int skip = 0;
+            if (sscanf(t, "Lesson %*d: %n", &skip) == 0 && skip > 0) t += skip;
             snprintf(l->title, sizeof l->title, "%s", t);
             state = 1;
         } else if (state == 1 && line[0] && line[0] != '#') {

@@ -52,10 +52,14 @@ static void watch(int fd, struct conn *c)
     count++;
 }
 
+/* Set when accept() ran out of descriptors: see accept_new_connections(). */
+static int accept_paused;
+
 /* Remove entry i by moving the last entry into its place: order does not
  * matter to poll(), and this keeps removal O(1). */
 static void unwatch(size_t i)
 {
+    accept_paused = 0;  /* a descriptor is free again */
     count--;
     watched[i] = watched[count];
     conns[i] = conns[count];
@@ -71,7 +75,15 @@ static void accept_new_connections(int listen_fd)
         int port;
         int fd = accept_nonblocking(listen_fd, host, &port);
         if (fd < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
+            if (errno == EMFILE || errno == ENFILE) {
+                /* Out of descriptors. The listening socket stays readable
+                 * (the client is still queued), so asking again at once
+                 * would spin. Stop watching it until a connection closes,
+                 * or for a second. Lesson 3 shows a better trick. */
+                fprintf(stderr, "%s: accept: %s: pausing accept until a connection closes\n",
+                        program, strerror(errno));
+                accept_paused = 1;
+            } else if (errno != EAGAIN && errno != EWOULDBLOCK)
                 fprintf(stderr, "%s: accept: %s\n", program, strerror(errno));
             break; /* the queue is empty (or broken): back to poll() */
         }
@@ -106,9 +118,12 @@ int main(int argc, char **argv)
          * goes to revents); we only update what each connection waits for. */
         for (size_t i = 1; i < count; i++)
             watched[i].events = conns[i]->state == CONN_READING ? POLLIN : POLLOUT;
+        watched[0].events = accept_paused ? 0 : POLLIN;
 
         trace_poll_begin();                  /* viewer */
-        int ready = poll(watched, (nfds_t)count, -1);
+        int ready = poll(watched, (nfds_t)count, accept_paused ? 1000 : -1);
+        if (ready == 0)
+            accept_paused = 0;   /* a second passed: try accept() again */
         trace_poll_end(ready);               /* viewer */
         if (ready < 0) {
             if (errno == EINTR)

@@ -38,6 +38,9 @@ static struct conn *conns[FD_SETSIZE];
 static int conn_count;   /* how many entries of conns[] are in use */
 static int fd_limit;     /* one past the highest fd in conns[] */
 
+/* Set when accept() ran out of descriptors: see accept_new_connections(). */
+static int accept_paused;
+
 /* Mark what each socket waits for. Returns the highest fd marked: select()
  * wants that plus one, and scans every bit up to it, in use or not. The
  * cost of one call is O(highest fd), not O(connections). */
@@ -45,7 +48,8 @@ static int fill_sets(int listen_fd, fd_set *readable, fd_set *writable)
 {
     FD_ZERO(readable);
     FD_ZERO(writable);
-    FD_SET(listen_fd, readable);
+    if (!accept_paused)
+        FD_SET(listen_fd, readable);
     int max_fd = listen_fd;
     for (int fd = 0; fd < fd_limit; fd++) {
         if (!conns[fd])
@@ -59,6 +63,7 @@ static int fill_sets(int listen_fd, fd_set *readable, fd_set *writable)
 
 static void forget(int fd)
 {
+    accept_paused = 0;  /* a descriptor is free again */
     conns[fd] = NULL;
     conn_count--;
     while (fd_limit > 0 && !conns[fd_limit - 1])
@@ -74,7 +79,15 @@ static void accept_new_connections(int listen_fd)
         int port;
         int fd = accept_nonblocking(listen_fd, host, &port);
         if (fd < 0) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
+            if (errno == EMFILE || errno == ENFILE) {
+                /* Out of descriptors. The listening socket stays readable
+                 * (the client is still queued), so asking again at once
+                 * would spin. Stop watching it until a connection closes,
+                 * or for a second. Lesson 3 shows a better trick. */
+                fprintf(stderr, "%s: accept: %s: pausing accept until a connection closes\n",
+                        program, strerror(errno));
+                accept_paused = 1;
+            } else if (errno != EAGAIN && errno != EWOULDBLOCK)
                 fprintf(stderr, "%s: accept: %s\n", program, strerror(errno));
             break; /* the queue is empty (or broken): back to select() */
         }
@@ -128,7 +141,10 @@ int main(int argc, char **argv)
         fd_set readable, writable;
         int max_fd = fill_sets(listen_fd, &readable, &writable);
         trace_poll_begin();                  /* viewer */
-        int ready = select(max_fd + 1, &readable, &writable, NULL, NULL);
+        struct timeval retry = {1, 0};   /* only while accept is paused */
+        int ready = select(max_fd + 1, &readable, &writable, NULL, accept_paused ? &retry : NULL);
+        if (ready == 0)
+            accept_paused = 0;   /* a second passed: try accept() again */
         trace_poll_end(ready);               /* viewer */
         if (ready < 0) {
             if (errno == EINTR)
