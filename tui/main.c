@@ -13,6 +13,8 @@ typedef struct command {
     int (*run)(int argc, char **argv);
 } command;
 
+/* To add a command: one line here (keep the order the --help should show)
+ * and one declaration in commands.h. Nothing else in this file changes. */
 static const command commands[] = {
     {"lesson", "run a lesson's demo: asynclab lesson N [--no-tui]", cmd_lesson},
     {"bench", "measure the core: asynclab bench core [--json]", cmd_bench},
