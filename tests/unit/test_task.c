@@ -1,7 +1,10 @@
 /* test_task.c — tasks, futures and the await primitives, stackless and
  * fiber, with timing asserted on the virtual clock. AL_TEST_PER_BACKEND. */
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "al_test.h"
@@ -641,4 +644,51 @@ AL_TEST(a_step_that_blocks_the_loop_emits_a_slow_warning) {
     al_task_release(t);
     al_loop_free(loop);
     al_trace_close(ring);
+}
+
+/* ---- a fiber task that overflows its stack is named ---------------------------- */
+
+static int (*volatile recurse_ptr)(int);
+static int recurse(int depth) {
+    volatile char pad[512];
+    pad[0] = (char)depth;
+    return recurse_ptr(depth + 1) + pad[0];
+}
+
+static int overflowing_fiber(void *arg, intptr_t *result) {
+    (void)arg;
+    recurse_ptr = recurse;
+    *result = recurse_ptr(0);
+    return 0;
+}
+
+AL_TEST(a_fiber_task_overflowing_its_stack_is_reported_by_name) {
+    int fds[2];
+    AL_REQUIRE(pipe(fds) == 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    AL_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        al_loop *loop;
+        if (al_loop_new(&loop, NULL) < 0) _exit(3);
+        al_task_create_fiber(loop, NULL, "overflow-task", overflowing_fiber, NULL, 0);
+        al_loop_run(loop);
+        _exit(0);   /* not reached */
+    }
+    close(fds[1]);
+    char err[4096] = "";
+    size_t len = 0;
+    ssize_t n;
+    while ((n = read(fds[0], err + len, sizeof err - 1 - len)) > 0) len += (size_t)n;
+    close(fds[0]);
+    int status;
+    AL_REQUIRE(waitpid(pid, &status, 0) == pid);
+    AL_CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
+                 "expected the child to die of SIGSEGV, status %d", status);
+    AL_CHECK_MSG(strstr(err, "stack overflow in fiber 'overflow-task'") != NULL,
+                 "expected the task's name on stderr, got: %s", err);
 }
