@@ -119,6 +119,6 @@ int al_loop_alive(const al_loop *loop);
  * an "output" event attributed to the current task. A trailing newline is
  * added if missing. */
 int al_printf(al_loop *loop, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int al_vprintf(al_loop *loop, const char *fmt, va_list ap);
+int al_vprintf(al_loop *loop, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 #endif
