@@ -34,8 +34,15 @@
 //   x0 = from, x1 = to; al_context.sp is at offset 0.
     .globl  al_context_switch
     .type   al_context_switch, %function
+// int al__context_transfer(al_context *from, al_context *to, int value):
+// the same switch; the other side's call "returns" value (x2 is untouched
+// by the switch, so it only has to be moved to x0 at the end).
+    .globl  al__context_transfer
+    .hidden al__context_transfer
+    .type   al__context_transfer, %function
     .p2align 4
 al_context_switch:
+al__context_transfer:
     .cfi_startproc
     sub     sp, sp, #176
     .cfi_def_cfa_offset 176
@@ -81,9 +88,11 @@ al_context_switch:
     .cfi_def_cfa_offset 0
     .cfi_restore x29
     .cfi_restore x30
+    mov     x0, x2              // al__context_transfer's return value
     ret                         // to x30: the other side's return address
     .cfi_endproc
     .size   al_context_switch, .-al_context_switch
+    .size   al__context_transfer, .-al__context_transfer
 
 // void al__context_make(al_context *ctx, void *top, void (*fn)(void *), void *arg)
 //   x0 = ctx, x1 = top, x2 = fn, x3 = arg.

@@ -73,5 +73,8 @@ void al__stack_pool_set_guard_budget(al_stack_pool *pool, size_t budget);
  * on the stack whose highest address is `top`. fn must never return (if it
  * does, the CPU traps). */
 void al__context_make(al_context *ctx, void *top, void (*fn)(void *), void *arg);
+/* al_context_switch that also hands `value` to the other side: its own call
+ * of al__context_transfer returns it. */
+int al__context_transfer(al_context *from, al_context *to, int value);
 
 #endif

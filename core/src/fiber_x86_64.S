@@ -44,9 +44,18 @@
  *   rdi = from, rsi = to. al_context's only member, sp, is at offset 0. */
     .globl  al_context_switch
     .type   al_context_switch, @function
+/* int al__context_transfer(al_context *from, al_context *to, int value)
+ *   The same switch, and the other side's call "returns" value (rdx), so a
+ *   fiber can tell its resumer "I yielded" or "I finished" without any code
+ *   running after the switch (see fiber.c: why that matters for speed). */
+    .globl  al__context_transfer
+    .hidden al__context_transfer
+    .type   al__context_transfer, @function
     .p2align 4
 al_context_switch:
+al__context_transfer:
     .cfi_startproc
+    movq    %rdx, %r8           /* the value to hand over: r8 survives the switch */
     pushq   %rbp
     .cfi_adjust_cfa_offset 8
     .cfi_rel_offset rbp, 0
@@ -121,9 +130,11 @@ al_context_switch:
     popq    %rcx
     .cfi_adjust_cfa_offset -8
     .cfi_register rip, rcx
+    movq    %r8, %rax           /* al__context_transfer's return value */
     jmp     *%rcx
     .cfi_endproc
     .size   al_context_switch, .-al_context_switch
+    .size   al__context_transfer, .-al__context_transfer
 
 /* void al__context_make(al_context *ctx, void *top, void (*fn)(void *), void *arg)
  *   rdi = ctx, rsi = top, rdx = fn, rcx = arg.
