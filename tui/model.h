@@ -8,15 +8,44 @@
  * Contract
  *   Ownership  al_model_init/al_model_free; the model copies every string it
  *              keeps (event texts are only valid during al_model_apply).
- *   Lanes      one per task (in spawn order) plus lane 0, the loop itself.
+ *              Every string it keeps is made safe to print: valid UTF-8, no
+ *              control characters (each offending byte becomes '?'), so a
+ *              hostile trace cannot send escape sequences to a terminal.
+ *   Lanes      one per task (in spawn order) plus lane 0, the loop itself,
+ *              whose busy_us is the time tasks ran and idle_us the time it
+ *              spent polling.
+ *              Pointers into lanes[] (and al_model_lane's result) are valid
+ *              until the next al_model_apply, which may grow the array.
  *   Spans      each lane is a list of non-overlapping spans [start, end) in
  *              µs on the traced program's clock, each in one state; the last
  *              span of a live task is open (end = AL_MODEL_OPEN) until the
- *              next state change.
+ *              next state change. Spans are in time order and may be empty
+ *              (start == end: on the virtual clock a step takes no time).
+ *              A task that exited ends with one span in its final state
+ *              (DONE, CANCELLED or FAILED) from its exit onwards.
+ *              The loop lane has POLLING spans only, with gaps between them
+ *              (the loop is running callbacks and tasks, or, on the virtual
+ *              clock, jumping to the next timer).
+ *   States     spawn opens READY; ready: WAITING -> READY; resume:
+ *              READY -> RUNNING; suspend: RUNNING -> WAITING; exit ->
+ *              DONE/CANCELLED/FAILED. An event that finds its task in another
+ *              live state (the stream lost events: a sink drops when its
+ *              reader is slow) is applied anyway and counted in `gaps`.
  *   Errors     al_model_apply returns -EPROTO for an event that cannot
  *              follow the previous ones (resume of an unknown task, time going
- *              backwards...) and leaves the model unchanged; the message is
- *              in al_model_error().
+ *              backwards, an event for a task that already exited, a task
+ *              spawned twice, task 0 spawned or resumed, an unknown event
+ *              type or reason word, times beyond ±2^60 µs) and leaves the
+ *              model unchanged but for `dropped`, which counts such events (a
+ *              live view skips them and goes on); the message is in
+ *              al_model_error(). -ENOMEM leaves it unchanged too.
+ *   Sections   a later "hello" (a second loop writing to the same trace)
+ *              starts a new section: the previous section's open spans are
+ *              closed, task ids start afresh, and its clock is shifted so
+ *              that it continues where the previous section ended.
+ *   Speed      amortised O(1) per event: lanes are found by id through a hash
+ *              table, spans and log lines are appended, strings live in an
+ *              arena.
  *   Threading  none: one thread owns a model.
  */
 #ifndef AL_MODEL_H
@@ -24,6 +53,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "asynclab/trace.h"
 
@@ -48,7 +78,22 @@ typedef struct al_span {
     int32_t fd;            /* WAITING on read/write: the fd */
     uint64_t other;        /* WAITING on join: the task; READY by task: the waker */
     int64_t until;         /* WAITING on sleep: the deadline */
+    /* extensions */
+    uint64_t seq;          /* number of the event that opened the span (1 = first event
+                              applied): orders spans and wakes that share a time */
+    int64_t value;         /* POLLING: the timeout in ms (-1 forever); FAILED/CANCELLED: error */
 } al_span;
+
+/* A point on a lane: a timer that fired, a line printed, a step that held
+ * the loop too long (slow), a descriptor the loop found ready. */
+typedef struct al_mark {
+    int64_t t;
+    uint16_t type;         /* al_event_type: TIMER, OUTPUT, SLOW, FD_READY */
+    int32_t fd;            /* FD_READY: the descriptor */
+    int64_t value;         /* TIMER: deadline; OUTPUT: index in m->output; SLOW: µs;
+                              FD_READY: events mask (1 read, 2 write) */
+    uint64_t task;         /* SLOW on the loop lane: the task whose step it was */
+} al_mark;
 
 typedef struct al_lane {
     uint64_t task;         /* 0 for the loop lane */
@@ -64,6 +109,12 @@ typedef struct al_lane {
     int64_t busy_us;       /* time RUNNING, closed spans only */
     int64_t idle_us;       /* time READY or WAITING, closed spans only */
     uint32_t slow_warnings;
+    /* extensions */
+    uint32_t section;      /* which hello it belongs to, 0 for the first */
+    uint32_t depth;        /* 0 for top-level tasks, parent's depth + 1 (at most 8) */
+    size_t parent_lane;    /* index of the parent's lane, 0 when none (or unknown) */
+    al_mark *marks;
+    size_t nmarks, capmarks;
 } al_lane;
 
 /* One line of the event log, already in words:
@@ -74,6 +125,8 @@ typedef struct al_log_entry {
     uint16_t type;         /* al_event_type */
     char *text;
 } al_log_entry;
+
+struct al_model_private;   /* lookup table and string arena, model.c's own */
 
 typedef struct al_model {
     /* from the hello event */
@@ -98,16 +151,25 @@ typedef struct al_model {
     size_t tasks_alive;
     int ended;                 /* the stream reached its end */
     char error[256];
+    /* extensions */
+    int keep_log;              /* 1 (al_model_init's default): fill log[]; 0 saves the
+                                  time and memory when nobody reads it (exports) */
+    uint64_t gaps;             /* events applied although their task was in another
+                                  state: the stream lost events before them */
+    uint32_t sections;         /* hellos that started a section (1 after the first) */
+    int64_t offset;            /* added to the current section's times */
+    struct al_model_private *priv;
 } al_model;
 
 void al_model_init(al_model *m);
 void al_model_free(al_model *m);
 int al_model_apply(al_model *m, const al_trace_event *ev);
-/* The stream ended: close open spans at last_t, mark ended. */
+/* The stream ended: close open spans at last_t, mark ended. Applying an
+ * event after this is an error. */
 void al_model_end(al_model *m);
 const char *al_model_error(const al_model *m);
 
-/* The lane of a task id, or NULL. */
+/* The lane of a task id (of the current section), or NULL. */
 al_lane *al_model_lane(al_model *m, uint64_t task);
 /* The span of lane covering time t, or NULL. */
 const al_span *al_model_span_at(const al_lane *lane, int64_t t);
@@ -116,5 +178,37 @@ const char *al_lane_state_name(int state);
 /* Read a whole trace file into a model: 0, or negative with the reader's
  * "line N: ..." message in m->error. */
 int al_model_load(al_model *m, const char *path);
+
+/* ---- extensions ------------------------------------------------------------ */
+
+/* al_model_load on an open stream (not closed): 0 at its end (the model is
+ * ended), -EPROTO with "line N: ..." in m->error, -ENOMEM. */
+int al_model_read(al_model *m, FILE *fp);
+
+/* What a command does with a FILE argument: al_model_load, or al_model_read
+ * of stdin for "-". On failure m->error names the file, compiler-style:
+ * "trace.jsonl:line 3: not JSON", "trace.jsonl: No such file or directory"
+ * ("<stdin>" for "-"). */
+int al_model_open(al_model *m, const char *path);
+
+/* The end of a span for drawing: its end, or the model's last_t while open. */
+int64_t al_span_end(const al_model *m, const al_span *span);
+
+/* A lane's label: its name, or "task N" when the name is empty; "loop" for
+ * lane 0. Returns buf. */
+const char *al_lane_label(const al_lane *lane, char *buf, size_t size);
+
+/* A span in words, as the log and the exports say it: "running",
+ * "ready (timer)", "sleep until 1.000000 s", "read fd 5", "join task 3",
+ * "poll (timeout 1000 ms)", "failed: ECONNRESET"... Returns buf. */
+const char *al_span_describe(const al_span *span, char *buf, size_t size);
+
+/* Microseconds as seconds with six decimals ("1.000123", "-0.000005"). */
+const char *al_format_seconds(int64_t us, char *buf, size_t size);
+
+/* Copy at most len bytes of src into dst (size bytes, NUL-terminated), made
+ * safe to print as described above, never cutting a UTF-8 character in two.
+ * Returns the bytes written (without the NUL). */
+size_t al_model_sanitize(char *dst, size_t size, const char *src, size_t len);
 
 #endif

@@ -1,0 +1,66 @@
+#!/bin/sh
+# timeline_errors.sh — bad traces and bad command lines: `asynclab timeline`
+# and `asynclab export` name the file and the line ("FILE:line N: ...") and
+# exit 1 for a trace that is truncated, garbage, from a newer asynclab or
+# impossible (a task resumed that was never spawned, time going backwards);
+# a missing file says so and exits 1; bad flags exit 2; an export that fails
+# leaves no half-written file behind.
+set -u
+A="$(cd "$1" && pwd)/tui/asynclab"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' INT TERM
+fail=0
+check() {  # check DESCRIPTION EXPECTED_STATUS PATTERN -- command...
+    desc=$1 want=$2 pattern=$3
+    shift 4
+    out=$("$@" 2>&1)
+    got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL $desc: expected exit $want, got $got"; echo "$out" | head -5; fail=1; return
+    fi
+    if ! printf '%s\n' "$out" | grep -qE -- "$pattern"; then
+        echo "FAIL $desc: expected output matching /$pattern/, got:"; echo "$out" | head -5; fail=1; return
+    fi
+    echo "ok   $desc"
+}
+HELLO='{"v":1,"ev":"hello","t":0}'
+SPAWN='{"t":1,"ev":"spawn","task":1,"name":"a"}'
+printf '%s\n%s' "$HELLO" "$SPAWN" >"$TMP/truncated.jsonl"
+printf '%s\n\001\002 not json\n' "$HELLO" >"$TMP/garbage.jsonl"
+printf '{"v":2,"ev":"hello","t":0}\n%s\n' "$SPAWN" >"$TMP/newer.jsonl"
+printf '%s\n%s\n{"t":2,"ev":"resume","task":9}\n' "$HELLO" "$SPAWN" >"$TMP/unknown.jsonl"
+printf '%s\n%s\n\n{"t":0,"ev":"resume","task":1}\n' "$HELLO" "$SPAWN" >"$TMP/backwards.jsonl"
+printf '%s\n%s\n' "$HELLO" "$SPAWN" >"$TMP/good.jsonl"
+cd "$TMP"
+
+check "truncated trace"          1 "^truncated.jsonl:line 2: truncated" -- "$A" timeline truncated.jsonl
+check "garbage"                  1 "^garbage.jsonl:line 2: not JSON" -- "$A" timeline garbage.jsonl
+check "newer version"            1 "^newer.jsonl:line 1: trace format version 2 is newer than this asynclab understands \(1\)" -- "$A" timeline newer.jsonl
+check "resume of unknown task"   1 "^unknown.jsonl:line 3: resume of unknown task 9" -- "$A" timeline unknown.jsonl
+check "time going backwards"     1 "^backwards.jsonl:line 4: time goes backwards" -- "$A" timeline backwards.jsonl
+check "error on stdin"           1 "^<stdin>:line 2: not JSON" -- sh -c "\"$A\" timeline - <garbage.jsonl"
+check "missing file"             1 "^missing.jsonl: No such file or directory" -- "$A" timeline missing.jsonl
+check "a directory"              1 "^\.:line 1: read error" -- "$A" timeline .
+check "nothing printed on error" 1 "^garbage" -- sh -c "\"$A\" timeline garbage.jsonl 2>&1 >out.txt; s=\$?; test ! -s out.txt && exit \$s"
+check "good trace"               0 "^a +▒" -- "$A" timeline good.jsonl
+check "timeline --help"          0 "^usage: asynclab timeline FILE" -- "$A" timeline --help
+check "timeline without a file"  2 "^usage: asynclab timeline" -- "$A" timeline
+check "width too small"          2 "--width expects a whole number from 40 to 1000, not '39'" -- "$A" timeline good.jsonl --width 39
+check "width not a number"       2 "--width expects a whole number" -- "$A" timeline good.jsonl --width wide
+check "width without a value"    2 "--width needs a value" -- "$A" timeline good.jsonl --width
+check "unknown option"           2 "unknown option '--frobnicate'" -- "$A" timeline good.jsonl --frobnicate
+check "two traces"               2 "one trace at a time" -- "$A" timeline good.jsonl good.jsonl
+check "export bad trace"         1 "^garbage.jsonl:line 2: not JSON" -- "$A" export garbage.jsonl --svg bad.svg --perfetto bad.json
+[ -e bad.svg ] || [ -e bad.json ] && { echo "FAIL export of a bad trace left a file"; fail=1; }
+check "export missing file"      1 "^missing.jsonl: No such file or directory" -- "$A" export missing.jsonl --svg x.svg
+check "export unwritable output" 1 "cannot create /nonexistent/x.svg" -- "$A" export good.jsonl --svg /nonexistent/x.svg
+check "export without an output" 2 "say what to write" -- "$A" export good.jsonl
+check "export --svg without file" 2 "--svg needs a file name" -- "$A" export good.jsonl --svg
+check "export same file twice"   2 "name the same file" -- "$A" export good.jsonl --svg o --perfetto o
+check "export bad --svg-width"   2 "--svg-width expects a whole number from 320 to 8000" -- "$A" export good.jsonl --svg o.svg --svg-width 10
+check "export unknown option"    2 "unknown option '--png'" -- "$A" export good.jsonl --png o.png
+check "export --help"            0 "^usage: asynclab export FILE" -- "$A" export --help
+check "help lists timeline"      0 "^  timeline +print a recorded trace" -- "$A" --help
+check "help lists export"        0 "^  export +convert a trace" -- "$A" --help
+exit $fail
