@@ -27,6 +27,7 @@
 
 #include "asynclab/error.h"
 #include "asynclab/gen.h"
+#include "tiny_trace.h"   /* viewer: not part of the lesson */
 
 /* ---- what a coroutine yields to the loop ------------------------------------ */
 
@@ -88,6 +89,8 @@ static int tiny_park(struct tiny_loop *loop, al_gen *gen, int64_t wake) {
 /* Resume generators in wake-time order until `main` finishes. */
 static int tiny_run_until_complete(struct tiny_loop *loop, al_gen *main) {
     int rc = tiny_park(loop, main, tiny_now(loop));
+    tiny_trace_spawn(tiny_now(loop), 1, "my_coroutine");     /* viewer: task 1 is main */
+    int started = 0;                                         /* viewer */
     while (rc == 0 && loop->parked_len > 0) {
         int64_t wake = loop->parked[0].wake;
         al_gen *gen = loop->parked[0].gen;
@@ -95,12 +98,16 @@ static int tiny_run_until_complete(struct tiny_loop *loop, al_gen *main) {
         memmove(&loop->parked[0], &loop->parked[1], loop->parked_len * sizeof loop->parked[0]);
 
         tiny_wait_until(loop, wake);
+        if (started++) tiny_trace_timer_woke(tiny_now(loop), 1);   /* viewer */
+        tiny_trace_resume(tiny_now(loop), 1);                      /* viewer */
         intptr_t value;
         int step = al_gen_next(gen, &value);          /* run it to its next yield */
         if (step == AL_GEN_YIELDED) {
             const struct sleep_request *req = (const struct sleep_request *)value;
             rc = tiny_park(loop, gen, tiny_now(loop) + (req ? req->us : 0));
+            tiny_trace_sleeps(tiny_now(loop), 1, tiny_now(loop) + (req ? req->us : 0)); /* viewer */
         } else if (gen == main) {
+            tiny_trace_exit(tiny_now(loop), 1, step);              /* viewer */
             return step;                              /* 0, or the error it failed with */
         }
     }
@@ -147,8 +154,11 @@ struct my_coroutine {
 static int my_coroutine(al_gen *g) {
     struct my_coroutine *f = (struct my_coroutine *)g;
     char now[40];
+    char line[80];                                                 /* viewer */
     AL_GEN_BEGIN(g);
     printf("Start coroutine %s\n", tiny_timestamp(f->loop, now, sizeof now));
+    snprintf(line, sizeof line, "Start coroutine %s", now);        /* viewer */
+    tiny_trace_output(tiny_now(f->loop), 1, line);                  /* viewer */
 
     /* yield from sleep(1): run the sleep generator, pass each of its yields
      * straight up to the loop and each resume straight back down to it. */
@@ -161,6 +171,8 @@ static int my_coroutine(al_gen *g) {
     }
 
     printf("End coroutine %s\n", tiny_timestamp(f->loop, now, sizeof now));
+    snprintf(line, sizeof line, "End coroutine %s", now);          /* viewer */
+    tiny_trace_output(tiny_now(f->loop), 1, line);                  /* viewer */
     AL_GEN_END(g);
 }
 
@@ -183,9 +195,11 @@ int main(int argc, char **argv) {
 
     struct tiny_loop loop;
     tiny_init(&loop, virtual_clock);
+    tiny_trace_start("generator_coroutine", virtual_clock);        /* viewer */
     struct my_coroutine coro = {.loop = &loop};
     al_gen_init(&coro.gen, my_coroutine);
     int rc = tiny_run_until_complete(&loop, &coro.gen);
+    tiny_trace_finish();                                           /* viewer */
     if (rc < 0) {
         fprintf(stderr, "generator_coroutine: %s\n", al_strerror(rc));
         return 1;
