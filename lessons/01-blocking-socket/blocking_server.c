@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lesson_trace.h"
@@ -46,6 +47,7 @@ struct options {
     int port;
     long max_connections; /* 0: serve forever */
     int die_on_sigpipe;   /* keep SIGPIPE's default action (see the README) */
+    double delay;         /* --delay S: each request takes S seconds to handle */
 };
 
 /* ---- command line ------------------------------------------------------- */
@@ -53,13 +55,15 @@ struct options {
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: %s [--port N] [--max-connections N] [--die-on-sigpipe]\n"
+            "usage: %s [--port N] [--max-connections N] [--delay S] [--die-on-sigpipe]\n"
             "\n"
             "Lesson 1: a blocking HTTP server on 127.0.0.1 that answers every\n"
             "request with {\"Hello\": \"World\"}, one connection at a time.\n"
             "\n"
             "  --port N             listen on port N (default %d)\n"
             "  --max-connections N  exit after serving N connections (default: never)\n"
+            "  --delay S            sleep S seconds (e.g. 0.2) while handling each request,\n"
+            "                       as if it waited for a database: everyone else waits too\n"
             "  --die-on-sigpipe     do not ignore SIGPIPE: a client that resets its\n"
             "                       connection at the wrong moment kills the server\n"
             "  --help               show this text\n",
@@ -85,9 +89,21 @@ static long parse_number(const char *flag, const char *text, long min, long max)
     return value;
 }
 
+static double parse_seconds(const char *flag, const char *text)
+{
+    char *end;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !(value >= 0 && value <= 60)) {
+        fprintf(stderr, "%s: %s needs seconds from 0 to 60, not '%s'\n", program, flag, text);
+        exit(2);
+    }
+    return value;
+}
+
 static struct options parse_options(int argc, char **argv)
 {
-    struct options opt = { .port = DEFAULT_PORT, .max_connections = 0, .die_on_sigpipe = 0 };
+    struct options opt = { .port = DEFAULT_PORT, .max_connections = 0, .die_on_sigpipe = 0, .delay = 0 };
 
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -102,6 +118,10 @@ static struct options parse_options(int argc, char **argv)
                 opt.port = (int)parse_number(arg, value, 1, 65535);
             else
                 opt.max_connections = parse_number(arg, value, 1, 1000000000L);
+        } else if (strcmp(arg, "--delay") == 0) {
+            if (i + 1 >= argc)
+                bad_usage("missing value after", arg);
+            opt.delay = parse_seconds(arg, argv[++i]);
         } else if (strcmp(arg, "--die-on-sigpipe") == 0) {
             opt.die_on_sigpipe = 1;
         } else {
@@ -228,9 +248,19 @@ static int send_all(int fd, const char *data, size_t len)
     return 0;
 }
 
+/* --delay: the handler's slow work (a database query, another service),
+ * played by a plain sleep. This server has one thread, so while it sleeps
+ * nobody else is served: N clients that each need S seconds wait N x S. */
+static void sleep_seconds(double seconds)
+{
+    struct timespec left = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+    while (nanosleep(&left, &left) < 0 && errno == EINTR)
+        ; /* a signal cut the sleep short: sleep the rest */
+}
+
 /* ---- one connection, start to finish ------------------------------------- */
 
-static void serve_connection(int fd, int port)
+static void serve_connection(int fd, int port, double delay)
 {
     uint64_t conn = trace_connection_begins(port); /* viewer: a task per connection */
     int error = 0;
@@ -251,6 +281,8 @@ static void serve_connection(int fd, int port)
         memcpy(line + len, request, (size_t)n);
         print_text(conn, line, len + (size_t)n);
 
+        if (n > 0 && delay > 0)
+            sleep_seconds(delay);        /* blocks the whole server */
         error = send_all(fd, RESPONSE, sizeof RESPONSE - 1);
         if (error < 0)
             fprintf(stderr, "%s: send to port %d: %s\n", program, port, strerror(-error));
@@ -286,7 +318,7 @@ int main(int argc, char **argv)
 
         say(TRACE_SERVER, "%s Got connection from ('%s', %d)",
             timestamp_now(now, sizeof now), host, port);
-        serve_connection(client_fd, port);
+        serve_connection(client_fd, port, opt.delay);
     }
 
     close(server_fd);

@@ -55,6 +55,19 @@ static void watch(int fd, struct conn *c)
 /* Set when accept() ran out of descriptors: see accept_new_connections(). */
 static int accept_paused;
 
+/* How long poll() may sleep: until the earliest --delay answer is due,
+ * a second while accept is paused, or (-1) until a socket is ready. */
+static int next_timeout_ms(void)
+{
+    int timeout = accept_paused ? 1000 : -1;
+    for (size_t i = 1; i < count; i++) {
+        int due = conn_ms_until_due(conns[i]);
+        if (due >= 0 && (timeout < 0 || due < timeout))
+            timeout = due;
+    }
+    return timeout;
+}
+
 /* Remove entry i by moving the last entry into its place: order does not
  * matter to poll(), and this keeps removal O(1). */
 static void unwatch(size_t i)
@@ -116,14 +129,18 @@ int main(int argc, char **argv)
 
         /* Unlike select()'s sets, the array survives the call (the answer
          * goes to revents); we only update what each connection waits for. */
-        for (size_t i = 1; i < count; i++)
+        for (size_t i = 1; i < count; i++) {
+            /* A delayed answer (--delay) waits for the clock, not its socket:
+             * a negative fd makes poll() skip the entry altogether. */
+            watched[i].fd = conns[i]->state == CONN_DELAYING ? -1 : conns[i]->fd;
             watched[i].events = conns[i]->state == CONN_READING ? POLLIN : POLLOUT;
+        }
         watched[0].events = accept_paused ? 0 : POLLIN;
 
         trace_poll_begin();                  /* viewer */
-        int ready = poll(watched, (nfds_t)count, accept_paused ? 1000 : -1);
+        int ready = poll(watched, (nfds_t)count, next_timeout_ms());
         if (ready == 0)
-            accept_paused = 0;   /* a second passed: try accept() again */
+            accept_paused = 0;   /* time passed: try accept() again */
         trace_poll_end(ready);               /* viewer */
         if (ready < 0) {
             if (errno == EINTR)
@@ -136,7 +153,7 @@ int main(int argc, char **argv)
          * moves an entry we have already looked at. POLLHUP or POLLERR
          * count too: the recv()/send() in conn_on_ready() reports them. */
         for (size_t i = count - 1; i >= 1; i--) {
-            if (watched[i].revents == 0)
+            if (watched[i].revents == 0 && conn_ms_until_due(conns[i]) != 0)
                 continue;
             struct conn *c = conns[i];
             if (!conn_on_ready(c)) {

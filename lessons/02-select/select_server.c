@@ -54,11 +54,28 @@ static int fill_sets(int listen_fd, fd_set *readable, fd_set *writable)
     for (int fd = 0; fd < fd_limit; fd++) {
         if (!conns[fd])
             continue;
-        FD_SET(fd, conns[fd]->state == CONN_READING ? readable : writable);
+        if (conns[fd]->state == CONN_READING)
+            FD_SET(fd, readable);
+        else if (conns[fd]->state == CONN_WRITING)
+            FD_SET(fd, writable);
+        /* CONN_DELAYING (--delay) waits for the clock: no bit at all */
         if (fd > max_fd)
             max_fd = fd;
     }
     return max_fd;
+}
+
+/* How long select() may sleep: until the earliest --delay answer is due,
+ * a second while accept is paused, or (-1) until a socket is ready. */
+static int next_timeout_ms(void)
+{
+    int timeout = accept_paused ? 1000 : -1;
+    for (int fd = 0; fd < fd_limit; fd++) {
+        int due = conns[fd] ? conn_ms_until_due(conns[fd]) : -1;
+        if (due >= 0 && (timeout < 0 || due < timeout))
+            timeout = due;
+    }
+    return timeout;
 }
 
 static void forget(int fd)
@@ -141,10 +158,11 @@ int main(int argc, char **argv)
         fd_set readable, writable;
         int max_fd = fill_sets(listen_fd, &readable, &writable);
         trace_poll_begin();                  /* viewer */
-        struct timeval retry = {1, 0};   /* only while accept is paused */
-        int ready = select(max_fd + 1, &readable, &writable, NULL, accept_paused ? &retry : NULL);
+        int wait_ms = next_timeout_ms();
+        struct timeval timeout = { wait_ms / 1000, (wait_ms % 1000) * 1000 };
+        int ready = select(max_fd + 1, &readable, &writable, NULL, wait_ms < 0 ? NULL : &timeout);
         if (ready == 0)
-            accept_paused = 0;   /* a second passed: try accept() again */
+            accept_paused = 0;   /* time passed: try accept() again */
         trace_poll_end(ready);               /* viewer */
         if (ready < 0) {
             if (errno == EINTR)
@@ -152,11 +170,12 @@ int main(int argc, char **argv)
             die("select");
         }
 
-        /* Serve every connection whose bit came back set: a scan of every
-         * fd up to max_fd. */
+        /* Serve every connection whose bit came back set, or whose delayed
+         * answer is due: a scan of every fd up to max_fd. */
         for (int fd = 0; fd <= max_fd; fd++) {
             struct conn *c = conns[fd];
-            if (!c || !(FD_ISSET(fd, &readable) || FD_ISSET(fd, &writable)))
+            if (!c || !(FD_ISSET(fd, &readable) || FD_ISSET(fd, &writable) ||
+                        conn_ms_until_due(c) == 0))
                 continue;
             if (!conn_on_ready(c)) {
                 conn_close(c);

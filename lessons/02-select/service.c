@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lesson_trace.h"
@@ -37,6 +38,8 @@ static const char RESPONSE[] =
     "{\"Hello\": \"World\"}";
 #define RESPONSE_LEN (sizeof RESPONSE - 1)
 
+static double answer_delay; /* --delay, in seconds */
+
 /* ---- command line -------------------------------------------------------- */
 
 static void usage(FILE *out, const char *waits_with)
@@ -49,6 +52,8 @@ static void usage(FILE *out, const char *waits_with)
             "\n"
             "  --port N             listen on 127.0.0.1:N (default %d)\n"
             "  --max-connections N  exit after finishing N connections (default: never)\n"
+            "  --delay S            answer each request S seconds (e.g. 0.2) after it\n"
+            "                       arrived, serving the others meanwhile\n"
             "  --high-fd            move the listening socket to fd %d (above FD_SETSIZE)\n"
             "  --help               show this text\n",
             program, waits_with, DEFAULT_PORT, HIGH_FD);
@@ -73,9 +78,21 @@ static long parse_number(const char *flag, const char *text, long min, long max)
     return value;
 }
 
+static double parse_seconds(const char *flag, const char *text)
+{
+    char *end;
+    errno = 0;
+    double value = strtod(text, &end);
+    if (errno != 0 || end == text || *end != '\0' || !(value >= 0 && value <= 60)) {
+        fprintf(stderr, "%s: %s needs seconds from 0 to 60, not '%s'\n", program, flag, text);
+        exit(2);
+    }
+    return value;
+}
+
 struct options parse_options(int argc, char **argv, const char *name, const char *waits_with)
 {
-    struct options opt = { .port = DEFAULT_PORT, .max_connections = 0, .high_fd = 0 };
+    struct options opt = { .port = DEFAULT_PORT, .max_connections = 0, .high_fd = 0, .delay = 0 };
 
     program = name;
     for (int i = 1; i < argc; i++) {
@@ -91,6 +108,10 @@ struct options parse_options(int argc, char **argv, const char *name, const char
                 opt.port = (int)parse_number(arg, value, 1, 65535);
             else
                 opt.max_connections = parse_number(arg, value, 1, 1000000000L);
+        } else if (strcmp(arg, "--delay") == 0) {
+            if (i + 1 >= argc)
+                bad_usage("missing value after", arg);
+            opt.delay = answer_delay = parse_seconds(arg, argv[++i]);
         } else if (strcmp(arg, "--high-fd") == 0) {
             opt.high_fd = 1;
         } else {
@@ -224,6 +245,21 @@ int accept_nonblocking(int listen_fd, char host[INET_ADDRSTRLEN], int *port)
 
 /* ---- one connection -------------------------------------------------------- */
 
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int conn_ms_until_due(const struct conn *c)
+{
+    if (c->state != CONN_DELAYING)
+        return -1;
+    int64_t left = c->due_us - now_us();
+    return left <= 0 ? 0 : (int)((left + 999) / 1000);
+}
+
 struct conn *conn_new(int fd, const char *host, int port)
 {
     struct conn *c = calloc(1, sizeof *c);
@@ -286,7 +322,14 @@ static int read_some(struct conn *c)
     c->received += (size_t)n;
     if (head_is_complete(c, old_len)) {
         say_received(c);
-        c->state = CONN_WRITING;
+        if (answer_delay > 0) {
+            /* --delay: the answer is due later. Nothing blocks: the conn
+             * just waits in its state while the loop serves the others. */
+            c->state = CONN_DELAYING;
+            c->due_us = now_us() + (int64_t)(answer_delay * 1e6);
+        } else {
+            c->state = CONN_WRITING;
+        }
         return 1;
     }
     if (c->received == REQUEST_MAX) {
@@ -318,7 +361,14 @@ static int write_some(struct conn *c)
 
 int conn_on_ready(struct conn *c)
 {
-    trace_woken_by_fd(c->trace_id, c->fd, c->state == CONN_READING ? 1 : 2); /* viewer */
+    if (c->state == CONN_DELAYING) {
+        /* Called because of the clock, not the socket: is it time? */
+        if (conn_ms_until_due(c) > 0)
+            return 1;
+        c->state = CONN_WRITING;
+    } else {
+        trace_woken_by_fd(c->trace_id, c->fd, c->state == CONN_READING ? 1 : 2); /* viewer */
+    }
 
     int more = 1;
     if (c->state == CONN_READING)
@@ -328,7 +378,7 @@ int conn_on_ready(struct conn *c)
 
     if (more && c->state == CONN_READING)      /* viewer */
         trace_waits_read(c->trace_id, c->fd);
-    else if (more)                             /* viewer */
+    else if (more && c->state == CONN_WRITING) /* viewer */
         trace_waits_write(c->trace_id, c->fd);
     return more;
 }

@@ -28,6 +28,7 @@ struct options {
     int port;
     long max_connections; /* 0: serve forever */
     int high_fd;          /* move the listening socket to fd HIGH_FD */
+    double delay;         /* --delay S: answer each request S seconds after it arrived */
 };
 
 /* Parse the command line; --help prints usage and exits 0, a bad flag
@@ -42,7 +43,10 @@ int open_listener(const struct options *opt);
  * or -1 with errno set: EAGAIN when nobody else is waiting. */
 int accept_nonblocking(int listen_fd, char host[INET_ADDRSTRLEN], int *port);
 
-enum conn_state { CONN_READING, CONN_WRITING };
+/* With --delay, a whole request waits in CONN_DELAYING until its answer is
+ * due: it waits for the clock, not for its socket, and the loop's select()
+ * or poll() sleeps no longer than until the earliest due time. */
+enum conn_state { CONN_READING, CONN_DELAYING, CONN_WRITING };
 
 struct conn {
     int fd;
@@ -50,6 +54,7 @@ struct conn {
     enum conn_state state;     /* what the conn waits for: readable or writable */
     size_t received;           /* bytes of request[] filled so far */
     size_t sent;               /* bytes of the answer sent so far */
+    int64_t due_us;            /* CONN_DELAYING: when to answer (monotonic clock, µs) */
     int error;                 /* why it ended: 0 or a negative errno */
     uint64_t trace_id;         /* viewer: this connection's task id */
     char request[REQUEST_MAX];
@@ -64,6 +69,10 @@ struct conn *conn_new(int fd, const char *host, int port);
  * done without blocking. Returns 1 if c still needs its socket (look at
  * c->state for which way), 0 if it is finished: call conn_close(). */
 int conn_on_ready(struct conn *c);
+
+/* CONN_DELAYING: milliseconds until c's answer is due, rounded up (so a
+ * wait of that long never wakes early); 0 when due. -1 in other states. */
+int conn_ms_until_due(const struct conn *c);
 
 /* Close the socket and free the conn. */
 void conn_close(struct conn *c);

@@ -26,6 +26,7 @@
 #include "asynclab/error.h"
 #include "asynclab/io.h"
 #include "asynclab/loop.h"
+#include "asynclab/timer.h"
 
 static const char RESPONSE[] =
     "HTTP/1.1 200 OK\r\n"
@@ -42,6 +43,7 @@ typedef struct key key;
 typedef void (*handler)(key *k);
 struct key {
     al_io io;
+    al_timer delay;             /* --delay: fires when the answer is due */
     handler cb;
     const char *name;
     key *prev, *next;           /* every key, so that exit can free them all */
@@ -51,6 +53,7 @@ static struct {
     al_loop *loop;
     long max_connections;       /* 0 = serve forever */
     long closed;
+    int64_t delay_us;           /* --delay */
     key *keys;
 } server;
 
@@ -70,6 +73,7 @@ static int register_fd(int fd, handler cb, const char *name) {
     key *k = calloc(1, sizeof *k);
     if (!k) return -ENOMEM;
     int rc = al_io_init(server.loop, &k->io, fd);
+    if (rc == 0) rc = al_timer_init(server.loop, &k->delay);
     if (rc == 0) {
         k->io.data = k;
         k->cb = cb;
@@ -89,6 +93,7 @@ static int register_fd(int fd, handler cb, const char *name) {
 /* Stop watching first, then close: the loop must never poll a closed fd. */
 static void unregister_and_close(key *k) {
     int fd = al_io_fd(&k->io);
+    al_timer_stop(&k->delay);
     al_io_close(&k->io);
     close(fd);
     if (k->prev) k->prev->next = k->next;
@@ -107,6 +112,18 @@ static void close_connection(key *k) {
         al_loop_stop(server.loop);
 }
 
+static void respond(key *k) {
+    al_printf(server.loop, "response to");
+    /* MSG_NOSIGNAL: a client that left costs an EPIPE, not the server's life */
+    ssize_t sent = send(al_io_fd(&k->io), RESPONSE, sizeof RESPONSE - 1, MSG_NOSIGNAL);
+    if (sent < (ssize_t)(sizeof RESPONSE - 1))
+        al_printf(server.loop, "send: only %zd of %zu bytes went out", sent, sizeof RESPONSE - 1);
+    close_connection(k);
+}
+
+/* --delay: the connection's timer fired, the answer is due. */
+static void delay_cb(al_timer *t) { respond(t->data); }
+
 /* One recv of up to 100 bytes, as the article; level-triggered on every
  * backend (io.h's contract), so this is safe: unread bytes would make the
  * loop call us again. */
@@ -119,12 +136,16 @@ static void read_cb(key *k) {
         close_connection(k);
         return;
     }
-    al_printf(server.loop, "response to");
-    /* MSG_NOSIGNAL: a client that left costs an EPIPE, not the server's life */
-    ssize_t sent = send(al_io_fd(&k->io), RESPONSE, sizeof RESPONSE - 1, MSG_NOSIGNAL);
-    if (sent < (ssize_t)(sizeof RESPONSE - 1))
-        al_printf(server.loop, "send: only %zd of %zu bytes went out", sent, sizeof RESPONSE - 1);
-    close_connection(k);
+    if (server.delay_us > 0) {
+        /* --delay: answer later. Stop watching the socket (we wait for the
+         * clock now, and a client hanging up must not call us again and
+         * again) and let a timer call us back: nothing blocks. */
+        al_io_stop(&k->io);
+        k->delay.data = k;
+        al_timer_start(&k->delay, delay_cb, server.delay_us, 0);
+        return;
+    }
+    respond(k);
 }
 
 /* Running out of descriptors (EMFILE) would make this callback fail forever
@@ -156,10 +177,13 @@ static void accept_cb(key *k) {
 static void usage(FILE *out) {
     fprintf(out,
             "usage: lesson03_callback_server [--backend NAME] [--port N] [--max-connections N]\n"
+            "                                [--delay S]\n"
             "  The article's selectors server on asynclab's callback API, on 127.0.0.1.\n"
             "  --backend NAME       select, poll, epoll or uv (default: $ASYNCLAB_BACKEND, else epoll)\n"
             "  --port N             port to listen on (default 8000; 0 picks a free one)\n"
             "  --max-connections N  exit after N connections were closed (for tests)\n"
+            "  --delay S            answer each request S seconds (e.g. 0.2) after it arrived,\n"
+            "                       with a timer per connection: the others are served meanwhile\n"
             "  With ASYNCLAB_TRACE=trace.jsonl the loop records what it does for the viewer.\n");
 }
 
@@ -170,6 +194,18 @@ static long parse_number(const char *flag, const char *text, long min, long max)
     if (!text || errno || end == text || *end || v < min || v > max) {
         fprintf(stderr, "lesson03_callback_server: %s needs a number from %ld to %ld, got '%s'\n",
                 flag, min, max, text ? text : "(nothing)");
+        exit(2);
+    }
+    return v;
+}
+
+static double parse_seconds(const char *flag, const char *text) {
+    char *end;
+    errno = 0;
+    double v = text ? strtod(text, &end) : 0;
+    if (!text || errno || end == text || *end || !(v >= 0 && v <= 60)) {
+        fprintf(stderr, "lesson03_callback_server: %s needs seconds from 0 to 60, got '%s'\n",
+                flag, text ? text : "(nothing)");
         exit(2);
     }
     return v;
@@ -221,6 +257,8 @@ int main(int argc, char **argv) {
             port = parse_number(a, i + 1 < argc ? argv[++i] : NULL, 0, 65535);
         } else if (strcmp(a, "--max-connections") == 0) {
             server.max_connections = parse_number(a, i + 1 < argc ? argv[++i] : NULL, 1, 1L << 30);
+        } else if (strcmp(a, "--delay") == 0) {
+            server.delay_us = (int64_t)(parse_seconds(a, i + 1 < argc ? argv[++i] : NULL) * 1e6);
         } else {
             fprintf(stderr, "lesson03_callback_server: unknown option '%s'\n", a);
             usage(stderr);

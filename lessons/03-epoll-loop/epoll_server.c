@@ -20,6 +20,8 @@
  *   --drain         the fix: on each event, keep reading until EAGAIN
  *   --max-fds N     lower RLIMIT_NOFILE to N, to run out of descriptors
  *                   (EMFILE) on accept: see refuse_one() for the way out
+ *   --delay S       answer each request S seconds after it arrived, without
+ *                   blocking: epoll_wait()'s timeout becomes the loop's timer
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,6 +34,7 @@
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_EVENTS 64
@@ -56,6 +59,8 @@ struct key {
     callback cb;
     const char *name;           /* callback.__name__ */
     size_t len;                 /* bytes buffered in req */
+    key *next_due;              /* --delay: the next answer waiting for its time */
+    int64_t due_us;             /* --delay: when to answer (monotonic clock) */
     char req[REQUEST_MAX];
 };
 
@@ -68,6 +73,8 @@ static struct {
     long closed;                /* connections closed so far */
     int spare_fd;               /* kept open to be given up on EMFILE */
     key *keys;                  /* what is registered (selectors' get_map()) */
+    int64_t delay_us;           /* --delay */
+    key *due_first, *due_last;  /* --delay: answers waiting, earliest first */
 } server = {.epfd = -1, .spare_fd = -1};
 
 /* Every line is flushed at once, so a test (or a pipe) sees it immediately. */
@@ -131,6 +138,50 @@ static void respond_and_close(key *k) {
     close_connection(k);
 }
 
+/* ---- --delay: answering later without blocking ------------------------------ */
+
+static int64_t now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The request is complete: answer now, or (--delay) queue the answer. Every
+ * answer waits the same delay, so they fall due in the order they were
+ * queued, and a plain FIFO serves as the loop's timer queue. While it waits
+ * the socket is not watched at all: it waits for the clock, and a client
+ * that hangs up meanwhile must not wake the loop over and over. */
+static void answer(key *k) {
+    if (server.delay_us == 0) {
+        respond_and_close(k);
+        return;
+    }
+    epoll_ctl(server.epfd, EPOLL_CTL_DEL, k->fd, NULL);
+    k->due_us = now_us() + server.delay_us;
+    k->next_due = NULL;
+    if (server.due_last) server.due_last->next_due = k;
+    else server.due_first = k;
+    server.due_last = k;
+}
+
+/* epoll_wait()'s timeout: until the first queued answer is due (rounded up,
+ * so we never wake early), or -1 (no timeout) when none waits. */
+static int next_timeout_ms(void) {
+    if (!server.due_first) return -1;
+    int64_t left = server.due_first->due_us - now_us();
+    return left <= 0 ? 0 : (int)((left + 999) / 1000);
+}
+
+static void answer_due(void) {
+    int64_t now = now_us();
+    while (server.due_first && server.due_first->due_us <= now) {
+        key *k = server.due_first;
+        server.due_first = k->next_due;
+        if (!server.due_first) server.due_last = NULL;
+        respond_and_close(k);
+    }
+}
+
 /* The article's read(): ONE recv of up to 100 bytes, then answer. Fine for a
  * short request that arrives in one piece, which is what curl sends. */
 static void read_once(key *k, uint32_t events) {
@@ -143,7 +194,7 @@ static void read_once(key *k, uint32_t events) {
         close_connection(k);
         return;
     }
-    respond_and_close(k);
+    answer(k);
 }
 
 /* An HTTP request header ends with an empty line. */
@@ -184,7 +235,7 @@ static void read_request(key *k, uint32_t events) {
         if (!server.drain) break;      /* the pitfall: one small read per event */
     }
     if (header_complete(k)) {
-        respond_and_close(k);
+        answer(k);
     } else if (eof || k->len == sizeof k->req) {
         say(eof ? "the client left before its request was complete"
                 : "request header too large");
@@ -262,7 +313,7 @@ static void accept_cb(key *k, uint32_t events) {
 static void usage(FILE *out) {
     fprintf(out,
             "usage: lesson03_epoll_server [--port N] [--edge] [--small-reads] [--drain]\n"
-            "                             [--max-fds N] [--max-connections N]\n"
+            "                             [--max-fds N] [--max-connections N] [--delay S]\n"
             "  The article's selectors server on raw epoll, on 127.0.0.1.\n"
             "  --port N             port to listen on (default 8000; 0 picks a free one)\n"
             "  --edge               edge-triggered epoll (EPOLLET) instead of level-triggered\n"
@@ -271,7 +322,9 @@ static void usage(FILE *out) {
             "  --drain              like --small-reads, but read until EAGAIN on each event\n"
             "                       (the fix for --edge)\n"
             "  --max-fds N          set RLIMIT_NOFILE to N, to meet EMFILE on accept\n"
-            "  --max-connections N  exit after N connections were closed (for tests)\n");
+            "  --max-connections N  exit after N connections were closed (for tests)\n"
+            "  --delay S            answer each request S seconds (e.g. 0.2) after it arrived,\n"
+            "                       serving the others meanwhile\n");
 }
 
 static long parse_number(const char *flag, const char *text, long min, long max) {
@@ -281,6 +334,18 @@ static long parse_number(const char *flag, const char *text, long min, long max)
     if (!text || errno || end == text || *end || v < min || v > max) {
         fprintf(stderr, "lesson03_epoll_server: %s needs a number from %ld to %ld, got '%s'\n",
                 flag, min, max, text ? text : "(nothing)");
+        exit(2);
+    }
+    return v;
+}
+
+static double parse_seconds(const char *flag, const char *text) {
+    char *end;
+    errno = 0;
+    double v = text ? strtod(text, &end) : 0;
+    if (!text || errno || end == text || *end || !(v >= 0 && v <= 60)) {
+        fprintf(stderr, "lesson03_epoll_server: %s needs seconds from 0 to 60, got '%s'\n",
+                flag, text ? text : "(nothing)");
         exit(2);
     }
     return v;
@@ -328,6 +393,8 @@ int main(int argc, char **argv) {
             max_fds = parse_number(a, i + 1 < argc ? argv[++i] : NULL, 8, 1 << 20);
         } else if (strcmp(a, "--max-connections") == 0) {
             server.max_connections = parse_number(a, i + 1 < argc ? argv[++i] : NULL, 1, 1L << 30);
+        } else if (strcmp(a, "--delay") == 0) {
+            server.delay_us = (int64_t)(parse_seconds(a, i + 1 < argc ? argv[++i] : NULL) * 1e6);
         } else {
             fprintf(stderr, "lesson03_epoll_server: unknown option '%s'\n", a);
             usage(stderr);
@@ -360,11 +427,12 @@ int main(int argc, char **argv) {
     }
     say("Server is running on port %d...", bound_port(listen_fd));
 
-    /* The event loop. epoll_wait() blocks while nothing is ready; each event
+    /* The event loop. epoll_wait() blocks while nothing is ready (with
+     * --delay, no longer than until the next answer is due); each event
      * carries the key we registered, and the key says whom to call. */
     struct epoll_event events[MAX_EVENTS];
     while (server.max_connections == 0 || server.closed < server.max_connections) {
-        int n = epoll_wait(server.epfd, events, MAX_EVENTS, -1);
+        int n = epoll_wait(server.epfd, events, MAX_EVENTS, next_timeout_ms());
         if (n < 0) {
             if (errno == EINTR) continue;
             perror("lesson03_epoll_server: epoll_wait");
@@ -376,6 +444,7 @@ int main(int argc, char **argv) {
             say("handler_name: %s", k->name);
             k->cb(k, events[i].events);
         }
+        answer_due();           /* --delay: the answers whose time has come */
     }
 
     /* --max-connections reached: leave tidily (sanitizer builds check leaks). */

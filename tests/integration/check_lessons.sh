@@ -1,0 +1,48 @@
+#!/bin/sh
+# asynclab check against the lesson servers, told to take 0.25 s per request.
+# Lesson 1 (blocking) passes the seed suite but fails the concurrency suite,
+# naming the check, with the exit status = the number of failures; lesson 2
+# (select) passes it. The lesson servers are not HTTP parsers: they answer
+# garbage with 200, and robustness says so, check by check.
+# Usage: sh check_lessons.sh BUILD_DIR
+set -u
+BUILD=$1
+. "$(dirname "$0")/lib/harness.sh"
+
+PORT=$(free_port)
+start_server blocking "$LESSONS/01-blocking-socket/lesson01_blocking_server" --port "$PORT" --delay 0.25
+wait_port "$PORT" "$SERVER_PID"
+URL="http://127.0.0.1:$PORT/"
+
+run_status "$A" check "$URL" --suite seed
+check "lesson 1, seed: exit 0" [ "$STATUS" -eq 0 ]
+check "lesson 1, seed: 4 passed, 0 failed" has "4 passed, 0 failed"
+
+run_status "$A" check "$URL" --suite concurrency --clients 4 --sleep 0.25
+check "lesson 1, concurrency: exit status 1 (one failure)" [ "$STATUS" -eq 1 ]
+check "lesson 1, concurrency: names the failed check" has "FAIL  4 concurrent /sleep requests overlap"
+check "lesson 1, concurrency: says what was expected and what came back" \
+    grep -qE "expected all done in < 0\.600 s \(N x S x 0\.6 = 4 x 0\.25 x 0\.6\), got [0-9.]+ s: the server handled them one at a time" "$TMP/out"
+check "lesson 1, concurrency: each answer did take S" has "PASS  each /sleep answer takes at least S"
+check "lesson 1, concurrency: 2 passed, 1 failed" has "2 passed, 1 failed"
+
+run_status "$A" check "$URL" --suite http
+check "lesson 1, http: closing after each answer is allowed" has "PASS  keep-alive: two requests on one connection"
+check "lesson 1, http: ... and said so" has "the server closes after each response"
+check "lesson 1, http: exit 0" [ "$STATUS" -eq 0 ]
+stop_server "$SERVER_PID"
+
+PORT=$(free_port)
+start_server select "$LESSONS/02-select/lesson02_select_server" --port "$PORT" --delay 0.25
+wait_port "$PORT" "$SERVER_PID"
+run_status "$A" check "http://127.0.0.1:$PORT/" --suite concurrency --clients 4 --sleep 0.25
+check "lesson 2, concurrency: exit 0" [ "$STATUS" -eq 0 ]
+check "lesson 2, concurrency: the requests overlap" has "PASS  4 concurrent /sleep requests overlap"
+
+run_status "$A" check "http://127.0.0.1:$PORT/" --suite robustness
+check "lesson 2, robustness: garbage answered 200 is a failure" has "FAIL  a garbage request line gets a 4xx or a close"
+check "lesson 2, robustness: ... saying what came back" has "expected 4xx or a close, got 200 OK"
+check "lesson 2, robustness: a huge head is closed (8 KiB limit)" has "PASS  a 1 MiB header gets a 4xx or a close"
+check "lesson 2, robustness: the server stays up" sh -c "[ \$(grep -c 'PASS  the server still answers GET /' '$TMP/out') -eq 3 ]"
+check "lesson 2, robustness: exit status = failures (2)" [ "$STATUS" -eq 2 ]
+exit "$FAILED"

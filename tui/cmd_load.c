@@ -1,0 +1,201 @@
+/* cmd_load.c — `asynclab load URL`: an HTTP/1.1 load generator on the core.
+ *
+ * N keep-alive connections, each a task on one al_loop (harness_load.h),
+ * send GET requests as fast as the server answers, for M requests in all or
+ * for S seconds. The report: how many requests, how many per second, the
+ * errors by kind, and latency percentiles from a histogram. --trace writes
+ * the run as a trace, one lane per connection, so the viewer shows whether
+ * the server answers clients side by side or one after another.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "harness_load.h"
+#include "harness_url.h"
+#include "harness_util.h"
+
+#define DEFAULT_CONNECTIONS 10
+#define DEFAULT_SECONDS 5.0
+#define DEFAULT_TIMEOUT 10.0
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "usage: asynclab load URL [-c N] [-n M | -d SECONDS] [--timeout S]\n"
+            "                         [--trace FILE] [--json] [--allow-remote]\n"
+            "  Send HTTP/1.1 GET requests to URL (http://host[:port]/path) over N\n"
+            "  keep-alive connections at once, and report requests per second, errors\n"
+            "  and latency percentiles.\n"
+            "  -c N           connections at once (default %d, at most 10000)\n"
+            "  -n M           send M requests in all, then stop\n"
+            "  -d SECONDS     run for this long instead (default %g s)\n"
+            "  --timeout S    a request not answered within S seconds is an error (default %g)\n"
+            "  --trace FILE   write a trace: one lane per connection, a mark per request\n"
+            "  --json         print the report as one JSON object\n"
+            "  --allow-remote allow a host other than 127.0.0.1 / localhost\n"
+            "  Exit status: 0 if every request got a 2xx answer, 1 if any failed, 2 for\n"
+            "  bad usage.\n",
+            DEFAULT_CONNECTIONS, DEFAULT_SECONDS, DEFAULT_TIMEOUT);
+}
+
+__attribute__((format(printf, 1, 2)))
+static int bad_usage(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "asynclab load: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n(try asynclab load --help)\n");
+    va_end(ap);
+    return 2;
+}
+
+static void json_string(const char *s) {
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') printf("\\%c", c);
+        else if (c < 0x20) printf("\\u%04x", c);
+        else putchar(c);
+    }
+    putchar('"');
+}
+
+static void print_json(const char *url, const al_load_config *cfg, const al_load_result *r) {
+    printf("{\"url\":");
+    json_string(url);
+    printf(",\"connections\":%d,\"requests\":%llu,\"ok\":%llu,\"elapsed_s\":%.6f,"
+           "\"req_per_s\":%.1f,\"errors\":{",
+           cfg->connections, (unsigned long long)r->requests, (unsigned long long)r->ok,
+           r->elapsed_s, r->elapsed_s > 0 ? (double)r->requests / r->elapsed_s : 0.0);
+    for (int k = 0; k < AL_LOAD_ERR_COUNT; k++)
+        printf("%s\"%s\":%llu", k ? "," : "", al_load_err_name(k), (unsigned long long)r->errors[k]);
+    printf("},\"errors_total\":%llu,\"latency_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,"
+           "\"max\":%llu,\"mean\":%.1f},\"connects\":%llu,\"bytes_read\":%llu,\"refused\":%s",
+           (unsigned long long)al_load_errors(r),
+           (unsigned long long)al_hist_percentile(&r->latency, 50),
+           (unsigned long long)al_hist_percentile(&r->latency, 90),
+           (unsigned long long)al_hist_percentile(&r->latency, 99),
+           (unsigned long long)r->latency.max, al_hist_mean(&r->latency),
+           (unsigned long long)r->connects, (unsigned long long)r->bytes_read,
+           r->refused ? "true" : "false");
+    if (r->first_error[0]) {
+        printf(",\"first_error\":");
+        json_string(r->first_error);
+    }
+    printf("}\n");
+}
+
+static void print_ms(const char *label, uint64_t us) {
+    printf("   %s %.2f ms", label, (double)us / 1000.0);
+}
+
+static void print_text(const char *url, const al_load_config *cfg, const al_load_result *r) {
+    printf("asynclab load %s: %d connection%s, ", url, cfg->connections,
+           cfg->connections == 1 ? "" : "s");
+    if (cfg->requests) printf("%ld requests\n", cfg->requests);
+    else printf("%g s\n", (double)cfg->duration_us / 1e6);
+    printf("  requests     %llu in %.2f s, %.0f req/s\n", (unsigned long long)r->requests,
+           r->elapsed_s, r->elapsed_s > 0 ? (double)r->requests / r->elapsed_s : 0.0);
+    printf("  errors       %llu  (", (unsigned long long)al_load_errors(r));
+    for (int k = 0; k < AL_LOAD_ERR_COUNT; k++)
+        printf("%s%s %llu", k ? ", " : "", al_load_err_name(k), (unsigned long long)r->errors[k]);
+    printf(")\n");
+    if (r->latency.count) {
+        printf("  latency   ");
+        print_ms("p50", al_hist_percentile(&r->latency, 50));
+        print_ms("p90", al_hist_percentile(&r->latency, 90));
+        print_ms("p99", al_hist_percentile(&r->latency, 99));
+        print_ms("max", r->latency.max);
+        printf("   (of %llu answers)\n", (unsigned long long)r->latency.count);
+    }
+    printf("  connections  %llu made\n", (unsigned long long)r->connects);
+    if (cfg->trace_path) printf("  trace        %s\n", cfg->trace_path);
+    if (r->refused)
+        printf("  nothing is listening at %s (connection refused): stopped\n", url);
+    else if (r->first_error[0])
+        printf("  first error  %s\n", r->first_error);
+}
+
+int cmd_load(int argc, char **argv) {
+    const char *url_text = NULL, *trace = NULL;
+    long connections = DEFAULT_CONNECTIONS, requests = 0;
+    double seconds = 0, timeout = DEFAULT_TIMEOUT;
+    int json = 0, allow_remote = 0, have_n = 0, have_d = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (al_cli_is_help(a)) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "-c") == 0) {
+            if ((connections = al_cli_parse_count(a, v, 1, 10000)) < 0) return 2;
+            i++;
+        } else if (strcmp(a, "-n") == 0) {
+            if ((requests = al_cli_parse_count(a, v, 1, 1000000000L)) < 0) return 2;
+            have_n = 1;
+            i++;
+        } else if (strcmp(a, "-d") == 0) {
+            if (al_cli_parse_seconds(a, v, 0.001, 86400, &seconds) < 0) return 2;
+            have_d = 1;
+            i++;
+        } else if (strcmp(a, "--timeout") == 0) {
+            if (al_cli_parse_seconds(a, v, 0.001, 3600, &timeout) < 0) return 2;
+            i++;
+        } else if (strcmp(a, "--trace") == 0) {
+            if (!v || !*v) return bad_usage("%s needs a file name", a);
+            trace = v;
+            i++;
+        } else if (strcmp(a, "--json") == 0) {
+            json = 1;
+        } else if (strcmp(a, "--allow-remote") == 0) {
+            allow_remote = 1;
+        } else if (a[0] == '-') {
+            return bad_usage("unknown option '%s'", a);
+        } else if (url_text) {
+            return bad_usage("one URL only ('%s' is a second one)", a);
+        } else {
+            url_text = a;
+        }
+    }
+    if (!url_text) return bad_usage("%s", "which URL? (asynclab load http://127.0.0.1:8000/)");
+    if (have_n && have_d) return bad_usage("%s", "-n and -d exclude each other: a count or a duration");
+
+    al_url url;
+    char err[300];
+    if (al_url_parse(&url, url_text, allow_remote, err, sizeof err) < 0)
+        return bad_usage("%s", err);
+
+    char request[AL_URL_PATH_MAX + 400], label[64];
+    int len = al_load_format_get(request, sizeof request, url.path, url.hostport);
+    if (len < 0) return bad_usage("%s", "the request does not fit");
+    snprintf(label, sizeof label, "GET %.58s", url.path);
+
+    al_load_config cfg = {
+        .addr = url.addr,
+        .request = request,
+        .request_len = (size_t)len,
+        .label = label,
+        .connections = (int)connections,
+        .requests = have_n ? requests : 0,
+        .duration_us = have_n ? 0 : (int64_t)((have_d ? seconds : DEFAULT_SECONDS) * 1e6),
+        .timeout_us = (int64_t)(timeout * 1e6),
+        .trace_path = trace,
+        .progress = isatty(STDERR_FILENO),
+    };
+    al_load_result res;
+    int rc = al_load_run(&cfg, &res);
+    if (rc < 0) {
+        fprintf(stderr, "asynclab load: %s\n", res.first_error);
+        al_load_result_free(&res);
+        return 1;
+    }
+    if (json) print_json(url_text, &cfg, &res);
+    else print_text(url_text, &cfg, &res);
+    int failed = res.refused || al_load_errors(&res) > 0 || res.requests == 0;
+    al_load_result_free(&res);
+    return failed ? 1 : 0;
+}
