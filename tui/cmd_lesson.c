@@ -1,7 +1,11 @@
-/* cmd_lesson.c — `asynclab lesson N`: introduce a lesson and run its demo.
+/* cmd_lesson.c — `asynclab lesson N`: run a lesson's demo.
  *
  * The demo is the lesson's demo.sh, run with the build directory as its
- * argument, so what the lab does is readable (and runnable) by hand. */
+ * argument, so what the lab does is readable (and runnable) by hand. On a
+ * terminal it runs under the live viewer (view_lesson.c): the demo's traced
+ * programs on the timeline, its words in the output panel, the lesson's
+ * README in the notes panel. With --no-tui, or when stdin or stdout is not a
+ * terminal, it runs as plain text in this terminal. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,24 +14,24 @@
 
 #include "commands.h"
 #include "lessons.h"
-
-#ifndef AL_BINARY_DIR
-#define AL_BINARY_DIR "build"
-#endif
+#include "view_lesson.h"
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: asynclab lesson N [--no-tui] [--list]\n"
-                 "  Print lesson N's introduction and run its demo in this terminal.\n"
-                 "  --list   list the lessons\n"
-                 "  --no-tui text mode (the only mode so far)\n");
+    fprintf(out, "usage: asynclab lesson N [--no-tui] [--step] [--ascii] [--no-color] [--list]\n"
+                 "  Run lesson N's demo under the live viewer: its tasks on a timeline, its output\n"
+                 "  and the lesson's notes in panels (q quits, ? explains the screen).\n"
+                 "  --list      list the lessons\n"
+                 "  --no-tui    plain text in this terminal instead (also when not on a terminal)\n"
+                 "  --step      slow motion: a program on the virtual clock waits before each loop\n"
+                 "              iteration; s runs one, c lets it run\n"
+                 "  --ascii     draw with ASCII only;  --no-color  no colours (or set NO_COLOR)\n");
 }
 
 int al_lesson_run_demo(const al_lesson *l) {
     printf("== Lesson %d: %s ==\n%s\n", l->number, l->title, l->summary);
     printf("   (read %s/README.md; demo: sh %s/demo.sh)\n\n", l->dir, l->dir);
     fflush(stdout);
-    const char *build = getenv("ASYNCLAB_BINARY_DIR");
-    if (!build) build = AL_BINARY_DIR;
+    const char *build = al_lesson_build_dir();
     char demo[832];
     snprintf(demo, sizeof demo, "%s/demo.sh", l->dir);
     pid_t pid = fork();
@@ -61,7 +65,8 @@ void al_lessons_print(const al_lesson *all, size_t n) {
 int cmd_lesson(int argc, char **argv) {
     al_lesson all[AL_MAX_LESSONS];
     size_t n = al_lessons_find(all, AL_MAX_LESSONS);
-    int number = -1;
+    int number = -1, tui = 1;
+    al_lesson_view_options vo = {0};
     for (int i = 1; i < argc; i++) {
         if (al_cli_is_help(argv[i])) {
             usage(stdout);
@@ -70,7 +75,13 @@ int cmd_lesson(int argc, char **argv) {
             al_lessons_print(all, n);
             return 0;
         } else if (strcmp(argv[i], "--no-tui") == 0) {
-            /* text mode is the only mode for now */
+            tui = 0;
+        } else if (strcmp(argv[i], "--step") == 0) {
+            vo.step = 1;
+        } else if (strcmp(argv[i], "--ascii") == 0) {
+            vo.ascii = 1;
+        } else if (strcmp(argv[i], "--no-color") == 0) {
+            vo.no_color = 1;
         } else if (number < 0) {
             long v = al_cli_parse_count("lesson number", argv[i], 1, 99);
             if (v < 0) return 2;
@@ -91,5 +102,6 @@ int cmd_lesson(int argc, char **argv) {
         al_lessons_print(all, n);
         return 2;
     }
+    if (tui && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) return al_lesson_view(l, &vo);
     return al_lesson_run_demo(l);
 }

@@ -9,6 +9,17 @@
 int cmd_bench(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_lesson(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_view(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_grade(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_hint(int argc, char **argv);
+int cmd_progress(int argc, char **argv);
 
 /* Shared helpers (util.c). */
 int al_cli_is_help(const char *arg);

@@ -17,7 +17,18 @@ typedef struct command {
  * and one declaration in commands.h. Nothing else in this file changes. */
 static const command commands[] = {
     {"lesson", "run a lesson's demo: asynclab lesson N [--no-tui]", cmd_lesson},
+    {"serve", "the JSON server (lesson 6), as uvicorn: asynclab serve [--port N]", cmd_serve},
+    {"view", "watch a program live, or replay a trace: asynclab view -- CMD | FILE", cmd_view},
     {"bench", "measure the core: asynclab bench core [--json]", cmd_bench},
+    {"timeline", "print a recorded trace as a text timeline: asynclab timeline FILE", cmd_timeline},
+    {"export", "convert a trace: asynclab export FILE --perfetto OUT.json | --svg OUT.svg", cmd_export},
+    {"load", "HTTP load generator: asynclab load URL [-c N] [-n M | -d S] [--trace FILE]", cmd_load},
+    {"compare", "the lesson servers under the same slow requests: asynclab compare [--clients N]", cmd_compare},
+    {"check", "check a server against the article's contract: asynclab check URL [--suite S]", cmd_check},
+    {"grade", "grade an exercise: asynclab grade EX|all [--src DIR] [--json FILE]", cmd_grade},
+    {"watch", "re-grade an exercise on every save: asynclab watch EX", cmd_watch},
+    {"hint", "the next hint for an exercise: asynclab hint EX", cmd_hint},
+    {"progress", "lessons opened and best scores: asynclab progress", cmd_progress},
 };
 
 static void usage(FILE *out) {

@@ -24,7 +24,7 @@ start_server() {
 }
 
 # 1. SIGPIPE ignored (the default): the server survives and still serves.
-start_server --max-connections 4
+start_server
 "$LESSON/lesson01_reset_client" --port "$PORT" >"$TMP/client" ||
   fail "reset client: $(cat "$TMP/client")"
 grep -q "the server is still serving" "$TMP/client" || fail "client said: $(cat "$TMP/client")"
@@ -32,10 +32,12 @@ grep -q "^lesson01_blocking_server: send to port [0-9]*: Broken pipe$" "$TMP/err
   fail "no EPIPE reported on stderr: $(cat "$TMP/err")"
 curl -sS --max-time 20 "http://127.0.0.1:$PORT/" >"$TMP/body"
 [ "$(cat "$TMP/body")" = '{"Hello": "World"}' ] || fail "no answer after the reset: $(cat "$TMP/body")"
-status=0
-wait "$PID" || status=$?
+# Still alive? (Not a count of connections: whether a reset connection is
+# ever accepted depends on timing, so the server is stopped by us instead.)
+kill -0 "$PID" 2>/dev/null || fail "the server died: $(cat "$TMP/err")"
+kill "$PID"
+wait "$PID" 2>/dev/null || true
 PID=
-[ "$status" -eq 0 ] || fail "server exited with status $status: $(cat "$TMP/err")"
 
 # 2. --die-on-sigpipe: the same client kills the server (128 + SIGPIPE).
 start_server --die-on-sigpipe
