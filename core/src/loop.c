@@ -274,6 +274,7 @@ int al_loop_alive(const al_loop *loop) {
 
 int al_loop_run_once(al_loop *loop) {
     if (!loop) return -EINVAL;
+    al__loop_step_gate(loop);                            /* 0. a viewer's slow motion (loop_step.c) */
     loop->iterations++;
 
     run_ready(loop);                                     /* 1. READY */

@@ -80,6 +80,9 @@ void al__trace(al_loop *loop, al_trace_event *ev);   /* fills t; call only when 
 
 void al__poll_interrupt(al_loop *loop);  /* new work arrived during poll */
 
+/* loop_step.c: a viewer's slow motion (ASYNCLAB_STEP) */
+void al__loop_step_gate(al_loop *loop);
+
 /* timer.c */
 al_timer *al__timer_peek(al_loop *loop);
 void al__timers_fire_due(al_loop *loop);

@@ -59,19 +59,22 @@ static al_trace_event *make_stream(long want, long tasks, size_t *count) {
         PUT(.type = AL_EV_SPAWN, .t = t, .task = (uint64_t)i, .text = names[i - 1]);
         PUT(.type = AL_EV_READY, .t = t, .task = (uint64_t)i, .reason = 0);
         PUT(.type = AL_EV_RESUME, .t = ++t, .task = (uint64_t)i);
-        PUT(.type = AL_EV_SUSPEND, .t = ++t, .task = (uint64_t)i, .reason = 1, .value = t + 1000);
+        t++;
+        PUT(.type = AL_EV_SUSPEND, .t = t, .task = (uint64_t)i, .reason = 1, .value = t + 1000);
     }
     for (long round = 0; n + 2 + (size_t)tasks * 5 < cap && (long)n < want; round++) {
         PUT(.type = AL_EV_POLL_BEGIN, .t = ++t, .value = 1);
         PUT(.type = AL_EV_POLL_END, .t = ++t, .value = 0);
         for (long i = 1; i <= tasks && n + 5 < cap; i++) {
             uint64_t task = (uint64_t)i;
-            PUT(.type = AL_EV_TIMER, .t = ++t, .task = task, .value = t);
+            t++;
+            PUT(.type = AL_EV_TIMER, .t = t, .task = task, .value = t);
             PUT(.type = AL_EV_READY, .t = t, .task = task, .reason = 1);
             PUT(.type = AL_EV_RESUME, .t = ++t, .task = task);
             if ((i + round) % 10 == 0)
                 PUT(.type = AL_EV_OUTPUT, .t = t, .task = task, .text = "request handled: 200 OK");
-            PUT(.type = AL_EV_SUSPEND, .t = ++t, .task = task, .reason = 1, .value = t + 1000);
+            t++;
+            PUT(.type = AL_EV_SUSPEND, .t = t, .task = task, .reason = 1, .value = t + 1000);
         }
     }
 #undef PUT

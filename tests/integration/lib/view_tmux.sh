@@ -25,7 +25,10 @@ VT_SOCK="vt$$"
 VT_T="tmux -L $VT_SOCK -f /dev/null"
 VT_S="vt"
 
-vt_cleanup() { $VT_T kill-server >/dev/null 2>&1 || true; }
+vt_cleanup() {
+    $VT_T kill-server >/dev/null 2>&1 || true
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$VT_SOCK"   # tmux leaves the socket file behind
+}
 trap vt_cleanup EXIT
 trap 'exit 1' HUP INT TERM
 
