@@ -49,7 +49,7 @@ static al_trace_event *make_stream(long want, long tasks, size_t *count) {
     size_t cap = (size_t)want + (size_t)tasks * 8 + 16;
     al_trace_event *ev = calloc(cap, sizeof *ev);
     if (!ev) return NULL;
-    static char names[1000000][24];
+    static char names[1000000][32];   /* "task " + up to 20 digits */
     size_t n = 0;
     int64_t t = 0;
 #define PUT(...) (ev[n++] = (al_trace_event){.fd = -1, __VA_ARGS__})

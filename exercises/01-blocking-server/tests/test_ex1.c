@@ -1,0 +1,343 @@
+/* test_ex1.c — the visible tests of exercise 1 (a correct blocking server).
+ *
+ * The functions are tested one by one on socket pairs first (a
+ * SOCK_SEQPACKET pair delivers a request in exactly the pieces the test
+ * chooses: one recv() returns one piece), then the whole server on a real
+ * TCP port with real clients. */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "al_kit.h"
+#include "al_test.h"
+#include "answer.h"
+#include "ex1.h"
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+/* A request delivered in pieces; returns what ex1_read_request made of it. */
+static ssize_t read_pieces(const char *const *pieces, int n, int close_after, char *buf, size_t cap) {
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) < 0) return -errno;
+    for (int i = 0; i < n; i++) send(sv[1], pieces[i], strlen(pieces[i]), MSG_NOSIGNAL);
+    if (close_after) shutdown(sv[1], SHUT_WR);
+    ssize_t got = ex1_read_request(sv[0], buf, cap);
+    close(sv[0]);
+    close(sv[1]);
+    return got;
+}
+
+/* A thread that reads one end of a socket pair until EOF, so the test can
+ * write as much as it likes into the other end. */
+typedef struct drain {
+    int fd;
+    al_kit_bytes got;
+    int rc;
+    pthread_t thread;
+} drain;
+
+static void *drain_main(void *arg) {
+    drain *d = arg;
+    d->rc = al_kit_read_all(d->fd, &d->got, 20000);
+    return NULL;
+}
+
+static int drain_start(drain *d, int fd) {
+    memset(d, 0, sizeof *d);
+    d->fd = fd;
+    return pthread_create(&d->thread, NULL, drain_main, d);
+}
+
+static void drain_finish(drain *d) {
+    pthread_join(d->thread, NULL);
+}
+
+static int serve_n(int listen_fd, void *arg) {
+    return ex1_serve(listen_fd, *(int *)arg);
+}
+
+static void check_path_reply(const char *what, int rc, const al_kit_reply *r, const char *path) {
+    AL_REQUIRE_MSG(rc == 0, "%s: %s", what, r->error);
+    AL_CHECK_MSG(r->status == 200, "%s: expected status 200, got %d", what, r->status);
+    char want[128];
+    snprintf(want, sizeof want, "{\"path\": \"%s\"}", path);
+    AL_CHECK_MSG(r->body_len == strlen(want) && memcmp(r->body, want, r->body_len) == 0,
+                 "%s: expected the body %s, got %.*s", what, want, (int)r->body_len, r->body);
+}
+
+static void pause_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* ---- the functions, one by one -------------------------------------------------- */
+
+AL_TEST(listen_ephemeral) {
+    int fd = ex1_listen(0);
+    AL_REQUIRE_MSG(fd >= 0, "ex1_listen(0): expected a descriptor, got %d (%s)", fd,
+                   strerror(fd < 0 ? -fd : 0));
+    struct sockaddr_in a;
+    socklen_t alen = sizeof a;
+    AL_REQUIRE_INT(getsockname(fd, (struct sockaddr *)&a, &alen), ==, 0);
+    char ip[INET_ADDRSTRLEN] = "?";
+    inet_ntop(AF_INET, &a.sin_addr, ip, sizeof ip);
+    AL_CHECK_MSG(a.sin_family == AF_INET, "expected an IPv4 socket (AF_INET)");
+    AL_CHECK_MSG(strcmp(ip, "127.0.0.1") == 0, "expected to be bound to 127.0.0.1, got %s", ip);
+    AL_CHECK_MSG(ntohs(a.sin_port) != 0, "with port 0 the kernel picks a port: expected a port, got 0");
+    int on = 0;
+    socklen_t olen = sizeof on;
+    getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &olen);
+    AL_CHECK_MSG(on == 1, "expected a listening socket (listen() called)");
+    on = 0;
+    getsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, &olen);
+    AL_CHECK_MSG(on == 1, "expected SO_REUSEADDR to be set");
+    int client = al_kit_connect(ntohs(a.sin_port));
+    AL_CHECK_MSG(client >= 0, "a client could not connect: %s", strerror(client < 0 ? -client : 0));
+}
+
+AL_TEST(read_request_in_pieces) {
+    static const char *const pieces[] = {"GET /pieces HT", "TP/1.1\r\nHost: lo", "calhost\r\n", "\r",
+                                         "\n"};
+    const char *want = "GET /pieces HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    char buf[1024];
+    ssize_t n = read_pieces(pieces, 5, 0, buf, sizeof buf);
+    AL_CHECK_MSG(n == (ssize_t)strlen(want), "a request sent in 5 pieces: expected %zu bytes, got %zd%s",
+                 strlen(want), n, n > 0 && n < (ssize_t)strlen(want) ? " (one recv() is not the whole request)" : "");
+    if (n == (ssize_t)strlen(want)) AL_CHECK_MSG(memcmp(buf, want, (size_t)n) == 0, "the bytes differ from what was sent");
+}
+
+AL_TEST(read_request_body) {
+    static const char *const pieces[] = {"POST /echo HTTP/1.1\r\nContent-Length: 11\r\n\r\n", "hello",
+                                         " world"};
+    char buf[1024];
+    ssize_t n = read_pieces(pieces, 3, 0, buf, sizeof buf);
+    size_t head = strlen(pieces[0]);
+    AL_CHECK_MSG(n == (ssize_t)(head + 11), "a head with Content-Length: 11 and the body in two "
+                 "pieces: expected %zu bytes, got %zd", head + 11, n);
+    if (n == (ssize_t)(head + 11)) AL_CHECK_MSG(memcmp(buf + head, "hello world", 11) == 0, "the body differs");
+    static const char *const lower[] = {"PUT /x HTTP/1.1\r\ncontent-length: 3\r\n\r\nabc"};
+    n = read_pieces(lower, 1, 0, buf, sizeof buf);
+    AL_CHECK_MSG(n == (ssize_t)strlen(lower[0]), "\"content-length: 3\" (header names ignore case), "
+                 "body in the same piece: expected %zu bytes, got %zd", strlen(lower[0]), n);
+}
+
+AL_TEST(read_request_ends) {
+    char buf[64];
+    ssize_t n = read_pieces(NULL, 0, 1, buf, sizeof buf);
+    AL_CHECK_MSG(n == 0, "the peer closed without sending: expected 0, got %zd", n);
+    static const char *const half[] = {"GET / HT"};
+    n = read_pieces(half, 1, 1, buf, sizeof buf);
+    AL_CHECK_MSG(n == -EPROTO, "the peer closed in the middle of a request: expected -EPROTO (%d), "
+                 "got %zd", -EPROTO, n);
+    static const char *const big[] = {"GET /a-long-path-that-does-not-fit HTTP/1.1\r\nHost: x\r\n",
+                                      "\r\n"};
+    n = read_pieces(big, 2, 0, buf, 32);
+    AL_CHECK_MSG(n == -EMSGSIZE, "a request longer than cap: expected -EMSGSIZE (%d), got %zd",
+                 -EMSGSIZE, n);
+}
+
+static volatile sig_atomic_t alarms;
+static void on_alarm(int sig) {
+    (void)sig;
+    alarms++;
+}
+
+AL_TEST(send_all_partial) {
+    int sv[2];
+    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    int small = 4096;
+    setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof small);
+    size_t len = 4u << 20;
+    unsigned char *data = malloc(len);
+    AL_REQUIRE(data != NULL);
+    for (size_t i = 0; i < len; i++) data[i] = (unsigned char)(i * 7 + i / 4093);
+    /* The reader thread must not take the signals: block SIGALRM before
+     * creating it (it inherits the mask), unblock it here afterwards. */
+    sigset_t alrm, old;
+    sigemptyset(&alrm);
+    sigaddset(&alrm, SIGALRM);
+    pthread_sigmask(SIG_BLOCK, &alrm, &old);
+    drain d;
+    AL_REQUIRE_INT(drain_start(&d, sv[1]), ==, 0);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;   /* no SA_RESTART: a blocked send() is interrupted */
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval every = {{0, 500}, {0, 500}}, off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &every, NULL);
+    int rc = ex1_send_all(sv[0], data, len);
+    setitimer(ITIMER_REAL, &off, NULL);
+    shutdown(sv[0], SHUT_WR);
+    drain_finish(&d);
+    AL_CHECK_MSG(rc == 0, "ex1_send_all of 4 MiB while signals interrupt it: expected 0, got %d (%s)",
+                 rc, strerror(rc < 0 ? -rc : 0));
+    AL_CHECK_MSG(d.got.len == len, "expected all %zu bytes to arrive, %zu did (a send() may take "
+                 "fewer bytes than offered)", len, d.got.len);
+    if (d.got.len == len)
+        AL_CHECK_MSG(memcmp(d.got.data, data, len) == 0, "every byte arrived, but not in order: after "
+                     "a partial send, go on from where it stopped");
+    free(data);
+    al_kit_bytes_free(&d.got);
+}
+
+static void check_respond(int status, const char *reason, const char *body, size_t body_len) {
+    int sv[2];
+    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), ==, 0);
+    drain d;
+    AL_REQUIRE_INT(drain_start(&d, sv[1]), ==, 0);
+    int rc = ex1_respond(sv[0], status, reason, body, body_len);
+    close(sv[0]);
+    drain_finish(&d);
+    close(sv[1]);
+    AL_CHECK_MSG(rc == 0, "ex1_respond(%d, \"%s\", %zu bytes): expected 0, got %d", status, reason,
+                 body_len, rc);
+    al_kit_reply r;
+    int prc = al_kit_reply_parse(d.got.data ? d.got.data : "", d.got.len, &r);
+    AL_CHECK_MSG(prc == 0, "ex1_respond(%d, \"%s\", %zu bytes): %s", status, reason, body_len, r.error);
+    if (prc == 0) {
+        AL_CHECK_INT(r.status, ==, status);
+        AL_CHECK_STR(r.reason, reason);
+        AL_CHECK_STR(r.content_type, "application/json");
+        AL_CHECK_MSG(r.body_len == body_len && memcmp(r.body, body, body_len) == 0,
+                     "the body that arrived differs from the one given (%zu bytes arrived, %zu given)",
+                     r.body_len, body_len);
+        AL_CHECK_MSG(memmem(d.got.data, d.got.len, "\r\nConnection: close\r\n", 21) != NULL,
+                     "expected a \"Connection: close\" header");
+    }
+    al_kit_bytes_free(&d.got);
+}
+
+AL_TEST(respond_content_length) {
+    check_respond(200, "OK", "{\"Hello\": \"World\"}", 18);
+    check_respond(404, "Not Found", "{\"error\": \"no such item\"}", 26);
+    /* Bytes, not characters: "é" and "✓" are several bytes each, and a NUL
+     * is a byte like any other. */
+    static const char utf8[] = "{\"caf\xc3\xa9\": \"\xe2\x9c\x93\"}\0!";
+    check_respond(200, "OK", utf8, sizeof utf8 - 1);
+    size_t big = 2u << 20;
+    char *body = malloc(big);
+    AL_REQUIRE(body != NULL);
+    for (size_t i = 0; i < big; i++) body[i] = (char)('0' + i % 10);
+    check_respond(200, "OK", body, big);
+    free(body);
+}
+
+/* ---- the server ------------------------------------------------------------ */
+
+AL_TEST(serve_one_client) {
+    uint16_t port;
+    int lfd = al_kit_listen(&port);
+    AL_REQUIRE(lfd >= 0);
+    int one = 1;
+    pid_t server = al_kit_server_start(serve_n, lfd, &one);
+    AL_REQUIRE(server > 0);
+    al_kit_reply r;
+    int rc = al_kit_request(port, "GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n", NULL, &r, 3000);
+    check_path_reply("GET /hello", rc, &r, "/hello");
+    int status = al_kit_server_wait(server, 3000);
+    AL_CHECK_MSG(status == 0, "ex1_serve(fd, 1) must return 0 after its one connection; %s",
+                 status == -ETIMEDOUT ? "it was still running 3 s later" : "it ended otherwise");
+}
+
+AL_TEST(serve_slow_client) {
+    uint16_t port;
+    int lfd = al_kit_listen(&port);
+    AL_REQUIRE(lfd >= 0);
+    int forever = 0;
+    pid_t server = al_kit_server_start(serve_n, lfd, &forever);
+    AL_REQUIRE(server > 0);
+    /* A client that types slowly: the request arrives in four pieces. */
+    int fd = al_kit_connect(port);
+    AL_REQUIRE(fd >= 0);
+    static const char *const pieces[] = {"GET /sl", "ow HTTP/1.1\r\n", "Host: x\r\n", "\r\n"};
+    for (int i = 0; i < 4; i++) {
+        al_kit_send_str(fd, pieces[i]);
+        pause_ms(40);
+    }
+    al_kit_bytes got = {0};
+    int rc = al_kit_read_all(fd, &got, 3000);
+    close(fd);
+    al_kit_reply r;
+    if (rc == 0) rc = al_kit_reply_parse(got.data ? got.data : "", got.len, &r);
+    else snprintf(r.error, sizeof r.error, "no complete answer (%s)", strerror(-rc));
+    check_path_reply("a request sent in 4 pieces, 40 ms apart", rc, &r, "/slow");
+    al_kit_bytes_free(&got);
+    /* A body in pieces too: POST is answered 405, after the whole body. */
+    fd = al_kit_connect(port);
+    AL_REQUIRE(fd >= 0);
+    al_kit_send_str(fd, "POST /form HTTP/1.1\r\nContent-Length: 10\r\n\r\n");
+    pause_ms(40);
+    al_kit_send_str(fd, "12345");
+    pause_ms(40);
+    al_kit_send_str(fd, "67890");
+    got = (al_kit_bytes){0};
+    rc = al_kit_read_all(fd, &got, 3000);
+    close(fd);
+    if (rc == 0) rc = al_kit_reply_parse(got.data ? got.data : "", got.len, &r);
+    AL_CHECK_MSG(rc == 0 && r.status == 405, "POST with a 10-byte body in two pieces: expected a "
+                 "405 answer, got %s", rc ? "no valid answer" : "another status");
+    al_kit_bytes_free(&got);
+    al_kit_server_stop(server);
+}
+
+AL_TEST(serve_survives_bad_clients) {
+    uint16_t port;
+    int lfd = al_kit_listen(&port);
+    AL_REQUIRE(lfd >= 0);
+    int forever = 0;
+    pid_t server = al_kit_server_start(serve_n, lfd, &forever);
+    AL_REQUIRE(server > 0);
+    int fd = al_kit_connect(port);   /* connects, says nothing, leaves */
+    close(fd);
+    fd = al_kit_connect(port);       /* half a request, then a reset */
+    al_kit_send_str(fd, "GET /half");
+    pause_ms(20);
+    al_kit_reset(fd);
+    fd = al_kit_connect(port);       /* asks for a big answer, never reads it */
+    al_kit_send_str(fd, "GET /big HTTP/1.1\r\n\r\n");
+    pause_ms(20);
+    al_kit_reset(fd);
+    al_kit_reply r;
+    int rc = al_kit_request(port, "GET /after HTTP/1.1\r\n\r\n", NULL, &r, 3000);
+    check_path_reply("a good client after three bad ones", rc, &r, "/after");
+    AL_CHECK_MSG(al_kit_alive(server), "the server died because of a client (SIGPIPE? use "
+                 "MSG_NOSIGNAL, or ignore SIGPIPE)");
+    al_kit_server_stop(server);
+}
+
+AL_TEST(serve_no_fd_leak) {
+    uint16_t port;
+    int lfd = al_kit_listen(&port);
+    AL_REQUIRE(lfd >= 0);
+    int forever = 0;
+    pid_t server = al_kit_server_start(serve_n, lfd, &forever);
+    AL_REQUIRE(server > 0);
+    al_kit_reply r;
+    int rc = al_kit_request(port, "GET /first HTTP/1.1\r\n\r\n", NULL, &r, 3000);
+    check_path_reply("GET /first", rc, &r, "/first");
+    int base = al_kit_fd_count(server);
+    for (int i = 0; i < 10; i++) {
+        rc = al_kit_request(port, "GET /again HTTP/1.1\r\n\r\n", NULL, &r, 3000);
+        check_path_reply("GET /again", rc, &r, "/again");
+    }
+    for (int i = 0; i < 5; i++) close(al_kit_connect(port));
+    for (int i = 0; i < 5; i++) al_kit_reset(al_kit_connect(port));
+    rc = al_kit_request(port, "GET /last HTTP/1.1\r\n\r\n", NULL, &r, 3000);
+    check_path_reply("GET /last", rc, &r, "/last");
+    int now = al_kit_wait_fd_count(server, base, 2000);
+    AL_CHECK_MSG(now <= base, "after 21 more connections the server holds %d descriptors, it held "
+                 "%d after the first: %d leaked (close every connection, on every path)", now, base,
+                 now - base);
+    al_kit_server_stop(server);
+}

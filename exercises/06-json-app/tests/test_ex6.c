@@ -1,0 +1,294 @@
+/* test_ex6.c — the visible tests of exercise 6 (the JSON app's handlers).
+ *
+ * The student's handlers run in a real server (the core's al_http_server,
+ * in a child process, on a port the kernel picks; the child writes the port
+ * on a pipe once it listens: that is the ready signal). /external-api talks
+ * to a fake upstream, another child, that answers well, answers an error,
+ * answers something that is not JSON, or never answers at all. */
+#define _GNU_SOURCE
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <asynclab/http_server.h>
+#include <asynclab/loop.h>
+
+#include "al_kit.h"
+#include "al_test.h"
+#include "ex6.h"
+
+#define WAIT_MS 3000
+
+/* ---- the app, in a child process -------------------------------------------- */
+
+typedef struct app {
+    pid_t pid;
+    uint16_t port;
+} app;
+
+static void app_main(ex6_config *cfg, int ready_fd) {
+    al_loop *loop;
+    al_http_router *router;
+    al_http_server *server;
+    al_http_server_options o = {.host = "127.0.0.1", .port = 0, .app = cfg};
+    if (al_loop_new(&loop, NULL) < 0 || al_http_router_new(&router) < 0 ||
+        ex6_add_routes(router) < 0 || al_http_server_new(&server, loop, router, &o) < 0)
+        _exit(3);
+    uint16_t port = (uint16_t)al_http_server_port(server);
+    if (write(ready_fd, &port, sizeof port) != sizeof port) _exit(3);
+    close(ready_fd);
+    al_loop_run(loop);
+    _exit(0);
+}
+
+static void app_start(app *a, const char *upstream, int64_t timeout_us) {
+    static ex6_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    AL_REQUIRE_INT(al_http_url_parse(&cfg.upstream, upstream), ==, 0);
+    cfg.upstream_timeout_us = timeout_us;
+    int p[2];
+    AL_REQUIRE_INT(pipe(p), ==, 0);
+    a->pid = fork();
+    AL_REQUIRE(a->pid >= 0);
+    if (a->pid == 0) {
+        close(p[0]);
+        app_main(&cfg, p[1]);
+    }
+    close(p[1]);
+    AL_REQUIRE_MSG(al_kit_readable(p[0], 5000), "the app server did not start within 5 s");
+    AL_REQUIRE_MSG(read(p[0], &a->port, sizeof a->port) == sizeof a->port,
+                   "the app server did not start (it exited before listening)");
+    close(p[0]);
+}
+
+/* GET path; the parsed JSON body (caller deletes), or NULL after a check
+ * failure. */
+static cJSON *get_json(const app *a, const char *path, int want_status) {
+    char req[512];
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n", path);
+    al_kit_bytes raw = {0};
+    al_kit_reply r;
+    int rc = al_kit_request(a->port, req, &raw, &r, WAIT_MS);
+    cJSON *json = NULL;
+    if (rc != 0) {
+        AL_CHECK_MSG(0, "GET %s: %s", path, r.error);
+    } else if (r.status != want_status) {
+        AL_CHECK_MSG(0, "GET %s: expected status %d, got %d with body %.*s", path, want_status,
+                     r.status, (int)(r.body_len > 200 ? 200 : r.body_len), r.body);
+    } else if (!(json = cJSON_ParseWithLength(r.body, r.body_len))) {
+        AL_CHECK_MSG(0, "GET %s: the body is not JSON: %.*s", path, (int)(r.body_len > 200 ? 200 : r.body_len),
+                     r.body);
+    } else {
+        AL_CHECK_MSG(strncmp(r.content_type, "application/json", 16) == 0,
+                     "GET %s: expected Content-Type application/json, got \"%s\"", path, r.content_type);
+    }
+    al_kit_bytes_free(&raw);
+    return json;
+}
+
+static void check_detail(const app *a, const char *path, int status, const char *detail) {
+    cJSON *j = get_json(a, path, status);
+    if (!j) return;
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "detail");
+    AL_CHECK_MSG(cJSON_IsString(d) && strcmp(d->valuestring, detail) == 0,
+                 "GET %s: expected {\"detail\": \"%s\"}, got detail %s", path, detail,
+                 cJSON_IsString(d) ? d->valuestring : "(missing or not a string)");
+    cJSON_Delete(j);
+}
+
+/* ---- the fake upstream --------------------------------------------------------- */
+
+enum upstream_mode { UP_OK, UP_STATUS, UP_HANG, UP_NOT_JSON };
+#define UPSTREAM_JSON "{\"source\": \"fake upstream\", \"items\": [1, 2, 3]}"
+
+/* Serves forever in a child. Each request it has read is announced with a
+ * byte on notify_fd (if >= 0), so a test knows the handler is waiting. */
+static void upstream_main(int lfd, int mode, int status, int notify_fd) {
+    for (;;) {
+        int c = accept(lfd, NULL, NULL);
+        if (c < 0) continue;
+        al_kit_bytes head = {0};
+        while (!memmem(head.data ? head.data : "", head.len, "\r\n\r\n", 4)) {
+            if (al_kit_read_some(c, &head, 1, 10000) != 1) break;
+        }
+        al_kit_bytes_free(&head);
+        if (notify_fd >= 0 && write(notify_fd, "r", 1) != 1) _exit(1);
+        if (mode == UP_HANG) continue;   /* never answer; keep the connection open */
+        const char *body = mode == UP_NOT_JSON ? "this is not JSON" : UPSTREAM_JSON;
+        int code = mode == UP_STATUS ? status : 200;
+        char out[512];
+        snprintf(out, sizeof out, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
+                 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", code, strlen(body), body);
+        al_kit_send_str(c, out);
+        close(c);
+    }
+}
+
+static void upstream_start(int mode, int status, char *url, size_t size, int *notify) {
+    uint16_t port;
+    int lfd = al_kit_listen(&port);
+    AL_REQUIRE(lfd >= 0);
+    int p[2] = {-1, -1};
+    if (notify) AL_REQUIRE_INT(pipe(p), ==, 0);
+    pid_t pid = fork();
+    AL_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        if (p[0] >= 0) close(p[0]);
+        upstream_main(lfd, mode, status, p[1]);
+    }
+    close(lfd);
+    if (notify) {
+        close(p[1]);
+        *notify = p[0];
+    }
+    snprintf(url, size, "http://127.0.0.1:%u/data", port);
+}
+
+/* ---- /items/{item_id} ---------------------------------------------------------- */
+
+AL_TEST(item_found) {
+    app a;
+    app_start(&a, "http://127.0.0.1:9/", 1000000);
+    cJSON *j = get_json(&a, "/items/3", 200);
+    if (j) {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "item_id");
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
+        const cJSON *price = cJSON_GetObjectItemCaseSensitive(j, "price");
+        const cJSON *q = cJSON_GetObjectItemCaseSensitive(j, "q");
+        AL_CHECK_MSG(cJSON_IsNumber(id) && id->valuedouble == 3, "GET /items/3: expected \"item_id\": 3");
+        AL_CHECK_MSG(cJSON_IsString(name) && strcmp(name->valuestring, "Hammer") == 0,
+                     "GET /items/3: expected \"name\": \"Hammer\", got %s",
+                     cJSON_IsString(name) ? name->valuestring : "(missing)");
+        AL_CHECK_MSG(cJSON_IsNumber(price) && price->valuedouble == 9.5, "GET /items/3: expected \"price\": 9.5");
+        AL_CHECK_MSG(cJSON_IsNull(q), "GET /items/3 without ?q=: expected \"q\": null");
+        cJSON_Delete(j);
+    }
+    j = get_json(&a, "/items/42?q=hello%20world", 200);
+    if (j) {
+        const cJSON *q = cJSON_GetObjectItemCaseSensitive(j, "q");
+        AL_CHECK_MSG(cJSON_IsString(q) && strcmp(q->valuestring, "hello world") == 0,
+                     "GET /items/42?q=hello%%20world: expected \"q\": \"hello world\", got %s",
+                     cJSON_IsString(q) ? q->valuestring : "(missing or not a string)");
+        cJSON_Delete(j);
+    }
+}
+
+AL_TEST(item_not_found) {
+    app a;
+    app_start(&a, "http://127.0.0.1:9/", 1000000);
+    check_detail(&a, "/items/999", 404, "Item not found");
+    check_detail(&a, "/items/-1", 404, "Item not found");
+    check_detail(&a, "/items/0", 404, "Item not found");
+}
+
+AL_TEST(item_not_integer) {
+    app a;
+    app_start(&a, "http://127.0.0.1:9/", 1000000);
+    static const char *const bad[] = {"/items/abc", "/items/1.5", "/items/12x",
+                                      "/items/99999999999999999999"};
+    for (int i = 0; i < 4; i++) {
+        cJSON *j = get_json(&a, bad[i], 422);
+        if (!j) continue;
+        const cJSON *d = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "detail"), 0);
+        const cJSON *loc = cJSON_GetObjectItemCaseSensitive(d, "loc");
+        const cJSON *msg = cJSON_GetObjectItemCaseSensitive(d, "msg");
+        const cJSON *type = cJSON_GetObjectItemCaseSensitive(d, "type");
+        int loc_ok = cJSON_GetArraySize(loc) == 2 && cJSON_IsString(cJSON_GetArrayItem(loc, 0)) &&
+                     strcmp(cJSON_GetArrayItem(loc, 0)->valuestring, "path") == 0 &&
+                     cJSON_IsString(cJSON_GetArrayItem(loc, 1)) &&
+                     strcmp(cJSON_GetArrayItem(loc, 1)->valuestring, "item_id") == 0;
+        AL_CHECK_MSG(loc_ok, "GET %s: expected detail[0].loc == [\"path\", \"item_id\"]", bad[i]);
+        AL_CHECK_MSG(cJSON_IsString(msg) && strcmp(msg->valuestring, "value is not a valid integer") == 0,
+                     "GET %s: expected detail[0].msg \"value is not a valid integer\"", bad[i]);
+        AL_CHECK_MSG(cJSON_IsString(type) && strcmp(type->valuestring, "type_error.integer") == 0,
+                     "GET %s: expected detail[0].type \"type_error.integer\"", bad[i]);
+        cJSON_Delete(j);
+    }
+}
+
+/* ---- /external-api ------------------------------------------------------------- */
+
+AL_TEST(external_ok) {
+    char url[96];
+    upstream_start(UP_OK, 200, url, sizeof url, NULL);
+    app a;
+    app_start(&a, url, 2000000);
+    cJSON *j = get_json(&a, "/external-api", 200);
+    cJSON *want = cJSON_Parse(UPSTREAM_JSON);
+    if (j) AL_CHECK_MSG(cJSON_Compare(j, want, 1), "GET /external-api: expected the upstream's JSON, "
+                        "%s", UPSTREAM_JSON);
+    cJSON_Delete(j);
+    cJSON_Delete(want);
+}
+
+AL_TEST(external_error_status) {
+    char url[96];
+    upstream_start(UP_STATUS, 503, url, sizeof url, NULL);
+    app a;
+    app_start(&a, url, 2000000);
+    check_detail(&a, "/external-api", 503, "Failed to fetch data");
+    upstream_start(UP_STATUS, 404, url, sizeof url, NULL);
+    app b;
+    app_start(&b, url, 2000000);
+    check_detail(&b, "/external-api", 404, "Failed to fetch data");
+}
+
+AL_TEST(external_timeout) {
+    char url[96];
+    upstream_start(UP_HANG, 0, url, sizeof url, NULL);
+    app a;
+    app_start(&a, url, 300000);
+    check_detail(&a, "/external-api", 504, "Upstream timed out");
+}
+
+AL_TEST(external_unreachable) {
+    uint16_t port;
+    int lfd = al_kit_listen(&port);   /* a port that was free a moment ago... */
+    AL_REQUIRE(lfd >= 0);
+    close(lfd);                       /* ...and has nobody listening now */
+    char url[96];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/data", port);
+    app a;
+    app_start(&a, url, 2000000);
+    check_detail(&a, "/external-api", 502, "Upstream unreachable");
+}
+
+AL_TEST(external_invalid_json) {
+    char url[96];
+    upstream_start(UP_NOT_JSON, 200, url, sizeof url, NULL);
+    app a;
+    app_start(&a, url, 2000000);
+    check_detail(&a, "/external-api", 502, "Upstream sent invalid JSON");
+}
+
+AL_TEST(external_does_not_block) {
+    char url[96];
+    int notify = -1;
+    upstream_start(UP_HANG, 0, url, sizeof url, &notify);
+    app a;
+    app_start(&a, url, 1000000);
+    int slow = al_kit_connect(a.port);
+    AL_REQUIRE(slow >= 0);
+    al_kit_send_str(slow, "GET /external-api HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    /* Once the upstream has the request, the handler is waiting on it. */
+    AL_REQUIRE_MSG(al_kit_readable(notify, WAIT_MS), "the upstream never received a request from "
+                   "/external-api");
+    cJSON *j = get_json(&a, "/items/1", 200);
+    cJSON_Delete(j);
+    AL_CHECK_MSG(!al_kit_readable(slow, 0), "GET /items/1 was answered only after /external-api "
+                 "had finished: waiting for the upstream blocked the loop (await with al_http_get)");
+    al_kit_bytes got = {0};
+    int rc = al_kit_read_all(slow, &got, WAIT_MS);
+    al_kit_reply r;
+    memset(&r, 0, sizeof r);
+    if (rc == 0) rc = al_kit_reply_parse(got.data, got.len, &r);
+    AL_CHECK_MSG(rc == 0, "the waiting /external-api: expected an answer once the upstream's "
+                 "timeout passed, got none (%s)", rc == -ETIMEDOUT ? "still waiting"
+                 : r.error[0] ? r.error : strerror(-rc));
+    al_kit_bytes_free(&got);
+    close(slow);
+}

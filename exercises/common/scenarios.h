@@ -1,0 +1,257 @@
+/* scenarios.h — the clients the concurrent-server exercises (2 and 3) are
+ * graded with, shared so that both are held to the same standard.
+ *
+ * Each scenario starts the submission's server on a fresh 127.0.0.1 port
+ * (al_kit.h), plays one situation with real clients, checks what happened
+ * with AL_CHECK (expected vs got), and stops the server. No scenario relies
+ * on timing for a correct server: a wait only ends early for a broken one
+ * (an answer that never comes), and each such wait is bounded.
+ *
+ *   sc_one_client          one request, one answer
+ *   sc_request_in_pieces   a head in four pieces, 40 ms apart
+ *   sc_fast_beside_slow    a client sends half a request and stalls; a fast
+ *                          one must still be answered
+ *   sc_fifty_concurrent    50 clients half-way at once, completed in reverse
+ *                          order: each must be answered while 49 wait
+ *   sc_big_answer_slow_reader  a client asks for 1 MiB and does not read;
+ *                          a fast one must still be answered
+ *   sc_one_thread          with 10 clients connected: one thread, no child
+ *                          process (measured in /proc, not guessed)
+ *   sc_no_fd_leak          40 connections that end in every way; the
+ *                          server's descriptor count must come back
+ * This is a header of static functions: include it in one test file.
+ */
+#ifndef EX_SCENARIOS_H
+#define EX_SCENARIOS_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "al_kit.h"
+#include "al_test.h"
+#include "answer.h"
+
+/* Each test uses some of these: unused ones are not an error. */
+#define SC_FN static __attribute__((unused))
+
+#define SC_WAIT_MS 3000   /* how long a client waits before it calls it a hang */
+
+typedef struct sc_server {
+    uint16_t port;
+    pid_t pid;
+} sc_server;
+
+SC_FN void sc_pause_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+SC_FN int sc_start(sc_server *s, al_kit_server_fn serve, void *arg) {
+    int lfd = al_kit_listen(&s->port);
+    AL_REQUIRE_MSG(lfd >= 0, "the test could not open a listening socket: %s", strerror(-lfd));
+    s->pid = al_kit_server_start(serve, lfd, arg);
+    AL_REQUIRE_MSG(s->pid > 0, "the test could not start the server: %s", strerror(-s->pid));
+    return 0;
+}
+
+SC_FN void sc_stop(sc_server *s) {
+    al_kit_server_stop(s->pid);
+}
+
+/* Read one answer on fd and check it is {"path": PATH}. */
+SC_FN int sc_expect_path(int fd, const char *what, const char *path) {
+    al_kit_bytes got = {0};
+    int rc = al_kit_read_all(fd, &got, SC_WAIT_MS);
+    al_kit_reply r;
+    if (rc == -ETIMEDOUT) {
+        AL_CHECK_MSG(0, "%s: no complete answer within %d s (%zu bytes arrived): the server is "
+                     "stuck (on another client, or waiting for an event that will not come)", what,
+                     SC_WAIT_MS / 1000, got.len);
+    } else if (rc < 0 && got.len == 0) {
+        AL_CHECK_MSG(0, "%s: %s before any answer", what, strerror(-rc));
+    } else if (al_kit_reply_parse(got.data ? got.data : "", got.len, &r) < 0) {
+        AL_CHECK_MSG(0, "%s: %s", what, r.error);
+    } else {
+        char want[128];
+        snprintf(want, sizeof want, "{\"path\": \"%s\"}", path);
+        AL_CHECK_MSG(r.status == 200, "%s: expected status 200, got %d", what, r.status);
+        AL_CHECK_MSG(r.body_len == strlen(want) && memcmp(r.body, want, r.body_len) == 0,
+                     "%s: expected the body %s, got %.*s", what, want, (int)r.body_len, r.body);
+        rc = 0;
+    }
+    al_kit_bytes_free(&got);
+    return rc == 0 ? 0 : -1;
+}
+
+SC_FN void sc_request(const sc_server *s, const char *what, const char *path) {
+    int fd = al_kit_connect(s->port);
+    AL_REQUIRE_MSG(fd >= 0, "%s: cannot connect: %s", what, strerror(-fd));
+    char req[256];
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", path);
+    al_kit_send_str(fd, req);
+    sc_expect_path(fd, what, path);
+    close(fd);
+}
+
+SC_FN void sc_one_client(al_kit_server_fn serve, void *arg) {
+    sc_server s;
+    sc_start(&s, serve, arg);
+    sc_request(&s, "GET /hello", "/hello");
+    sc_request(&s, "a second GET /again", "/again");
+    sc_stop(&s);
+}
+
+SC_FN void sc_request_in_pieces(al_kit_server_fn serve, void *arg) {
+    sc_server s;
+    sc_start(&s, serve, arg);
+    int fd = al_kit_connect(s.port);
+    AL_REQUIRE(fd >= 0);
+    static const char *const pieces[] = {"GET /pie", "ces HTTP/1.1\r\nHost: x\r\n", "\r", "\n"};
+    for (int i = 0; i < 4; i++) {
+        al_kit_send_str(fd, pieces[i]);
+        sc_pause_ms(40);
+    }
+    sc_expect_path(fd, "a request in four pieces", "/pieces");
+    close(fd);
+    sc_stop(&s);
+}
+
+SC_FN void sc_fast_beside_slow(al_kit_server_fn serve, void *arg) {
+    sc_server s;
+    sc_start(&s, serve, arg);
+    int slow = al_kit_connect(s.port);
+    AL_REQUIRE(slow >= 0);
+    al_kit_send_str(slow, "GET /slow HTTP/1.1\r\nHo");
+    sc_pause_ms(50);   /* not needed by a good server; makes a blocking one show */
+    sc_request(&s, "a fast client while a slow one has sent half its request", "/fast");
+    al_kit_send_str(slow, "st: x\r\n\r\n");
+    sc_expect_path(slow, "the slow client, once it finished its request", "/slow");
+    close(slow);
+    sc_stop(&s);
+}
+
+SC_FN void sc_fifty_concurrent(al_kit_server_fn serve, void *arg) {
+    sc_server s;
+    sc_start(&s, serve, arg);
+    enum { N = 50 };
+    int fds[N];
+    for (int i = 0; i < N; i++) {
+        fds[i] = al_kit_connect(s.port);
+        AL_REQUIRE_MSG(fds[i] >= 0, "client %d cannot connect: %s", i, strerror(-fds[i]));
+        char half[64];
+        snprintf(half, sizeof half, "GET /c%d HTTP/1.1\r\n", i);
+        al_kit_send_str(fds[i], half);
+    }
+    /* The last to arrive finishes first: answered while 49 others wait. */
+    int answered = 0;
+    for (int i = N - 1; i >= 0; i--) {
+        al_kit_send_str(fds[i], "\r\n");
+        char what[96], path[16];
+        snprintf(what, sizeof what, "client %d of %d (completed while %d others are half-way)", i + 1,
+                 N, i);
+        snprintf(path, sizeof path, "/c%d", i);
+        if (sc_expect_path(fds[i], what, path) == 0) answered++;
+        close(fds[i]);
+        if (answered == 0) {   /* one hang is enough to know; spare the rest */
+            for (int k = 0; k < i; k++) close(fds[k]);
+            break;
+        }
+    }
+    AL_CHECK_MSG(answered == N, "expected all %d clients to be answered, %d were", N, answered);
+    sc_stop(&s);
+}
+
+SC_FN void sc_big_answer_slow_reader(al_kit_server_fn serve, void *arg) {
+    sc_server s;
+    sc_start(&s, serve, arg);
+    int hog = al_kit_connect_small(s.port);
+    AL_REQUIRE(hog >= 0);
+    al_kit_send_str(hog, "GET /big HTTP/1.1\r\n\r\n");
+    /* Wait until the big answer has started to flow: the server is now busy
+     * sending to a client that does not read. */
+    al_kit_bytes got = {0};
+    int rc = al_kit_read_some(hog, &got, 1, SC_WAIT_MS);
+    AL_REQUIRE_MSG(rc == 1, "GET /big: no answer started within %d s", SC_WAIT_MS / 1000);
+    sc_request(&s, "a fast client while another does not read its 1 MiB answer", "/fast");
+    rc = al_kit_read_all(hog, &got, 2 * SC_WAIT_MS);
+    al_kit_reply r;
+    if (rc == 0) rc = al_kit_reply_parse(got.data, got.len, &r);
+    AL_CHECK_MSG(rc == 0, "the slow reader's answer: %s",
+                 rc == -ETIMEDOUT ? "incomplete (the server stopped sending?)" : r.error);
+    if (rc == 0) {
+        AL_CHECK_MSG(r.body_len == EX_BIG_SIZE, "GET /big: expected %d bytes of body, got %zu",
+                     EX_BIG_SIZE, r.body_len);
+        size_t bad = 0;
+        while (bad < r.body_len && r.body[bad] == (char)('a' + bad % 26)) bad++;
+        AL_CHECK_MSG(bad == r.body_len, "GET /big: the body is wrong from byte %zu on (bytes lost "
+                     "or repeated between two sends?)", bad);
+    }
+    al_kit_bytes_free(&got);
+    close(hog);
+    sc_stop(&s);
+}
+
+SC_FN void sc_one_thread(al_kit_server_fn serve, void *arg) {
+    sc_server s;
+    sc_start(&s, serve, arg);
+    sc_request(&s, "GET /first", "/first");
+    int base = al_kit_fd_count(s.pid);
+    AL_REQUIRE_MSG(base > 0, "cannot count the server's descriptors (%d)", base);
+    enum { N = 10 };
+    int fds[N];
+    for (int i = 0; i < N; i++) {
+        fds[i] = al_kit_connect(s.port);
+        AL_REQUIRE(fds[i] >= 0);
+        al_kit_send_str(fds[i], "GET /waiting HTTP/1.1\r\n");
+    }
+    /* A server that holds all ten holds ten more descriptors (a server that
+     * cannot, a blocking one, is given 2 s and then measured anyway). */
+    int64_t end = al_kit_ms() + 2000;
+    while (al_kit_fd_count(s.pid) < base + N && al_kit_ms() < end && al_kit_alive(s.pid))
+        sc_pause_ms(10);
+    int threads = al_kit_threads(s.pid), children = al_kit_children(s.pid);
+    AL_CHECK_MSG(threads == 1, "with %d clients connected the server runs %d threads: an event "
+                 "loop serves them all from one", N, threads);
+    AL_CHECK_MSG(children == 0, "with %d clients connected the server has %d child processes: an "
+                 "event loop serves them all from one", N, children);
+    for (int i = 0; i < N; i++) {
+        al_kit_send_str(fds[i], "\r\n");
+        sc_expect_path(fds[i], "one of the ten", "/waiting");
+        close(fds[i]);
+    }
+    sc_stop(&s);
+}
+
+SC_FN void sc_no_fd_leak(al_kit_server_fn serve, void *arg) {
+    sc_server s;
+    sc_start(&s, serve, arg);
+    sc_request(&s, "GET /first", "/first");
+    int base = al_kit_fd_count(s.pid);
+    AL_REQUIRE_MSG(base > 0, "cannot count the server's descriptors (%d)", base);
+    /* Every way a connection can end, ten at a time, all open together. */
+    int fds[40];
+    for (int i = 0; i < 40; i++) {
+        fds[i] = al_kit_connect(s.port);
+        AL_REQUIRE(fds[i] >= 0);
+    }
+    for (int i = 0; i < 10; i++) al_kit_send_str(fds[i], "GET /ok HTTP/1.1\r\n\r\n");
+    for (int i = 10; i < 20; i++) al_kit_send_str(fds[i], "GET /half");
+    for (int i = 0; i < 10; i++) {
+        sc_expect_path(fds[i], "a normal client among others", "/ok");
+        close(fds[i]);
+    }
+    for (int i = 10; i < 20; i++) close(fds[i]);           /* half a request, then FIN */
+    for (int i = 20; i < 30; i++) al_kit_reset(fds[i]);    /* nothing, then RST */
+    for (int i = 30; i < 40; i++) close(fds[i]);           /* nothing, then FIN */
+    sc_request(&s, "GET /last", "/last");
+    int now = al_kit_wait_fd_count(s.pid, base, 2000);
+    AL_CHECK_MSG(now <= base, "after 41 more connections the server holds %d descriptors; it held "
+                 "%d after the first: %d leaked (close a connection on every way out: done, EOF, "
+                 "error)", now, base, now - base);
+    sc_stop(&s);
+}
+
+#endif

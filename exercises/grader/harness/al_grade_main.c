@@ -1,0 +1,138 @@
+/* al_grade_main.c — main() of every test binary the grader builds.
+ *
+ * The grader compiles this file together with the submission and the
+ * exercise's tests (written with tests/runner/al_test.h, so they read like
+ * the project's own CUnit suites). Unlike the project's runner it does not
+ * fork: the grader itself runs each test as its own contained process,
+ *
+ *   test-binary --list       the test names, one per line
+ *   test-binary -t NAME      run one test in this process
+ *
+ * and reads the verdict from fd 3, a pipe only the grader reads:
+ *
+ *   F file:line: expected x == 3, got 2 vs 3      one line per failed check
+ *   D NONCE FAILED                                the test ran to its end
+ *
+ * A test that crashes, hangs or calls exit() never writes its D line, so it
+ * cannot pass by accident. (Code in the same process could forge the line;
+ * the nonce makes that a deliberate act, not an accident.) */
+#define _GNU_SOURCE
+#include "al_test.h"
+
+#include <CUnit/CUnit.h>
+#include <CUnit/TestRun.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_TESTS 256
+#define RESULT_FD 3
+
+static struct { const char *name; al_test_fn fn; } tests[MAX_TESTS];
+static int test_count;
+
+void al_test_register(const char *name, al_test_fn fn) {
+    if (test_count == MAX_TESTS) {
+        fprintf(stderr, "al_grade: more than %d tests in one exercise\n", MAX_TESTS);
+        _exit(2);
+    }
+    tests[test_count].name = name;
+    tests[test_count].fn = fn;
+    test_count++;
+}
+
+int al_test_check(int ok, int fatal, const char *file, int line, const char *func,
+                  const char *fmt, ...) {
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, func,
+                            fatal ? CU_TRUE : CU_FALSE);
+    return ok;
+}
+
+/* One line on the result pipe; newlines inside a message become spaces. */
+static void report(const char *kind, const char *text) {
+    char line[1400];
+    int n = snprintf(line, sizeof line, "%s %s", kind, text);
+    if (n < 0) return;
+    if ((size_t)n >= sizeof line - 1) n = (int)sizeof line - 2;
+    for (int i = 0; i < n; i++)
+        if (line[i] == '\n' || line[i] == '\r') line[i] = ' ';
+    line[n++] = '\n';
+    for (int off = 0; off < n;) {
+        ssize_t w = write(RESULT_FD, line + off, (size_t)(n - off));
+        if (w <= 0) return;
+        off += (int)w;
+    }
+}
+
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static int run_one(const char *name, const char *nonce) {
+    int index = -1;
+    for (int i = 0; i < test_count; i++)
+        if (strcmp(tests[i].name, name) == 0) index = i;
+    if (index < 0) {
+        fprintf(stderr, "no test named '%s' (see --list)\n", name);
+        return 2;
+    }
+    if (CU_initialize_registry() != CUE_SUCCESS) return 2;
+    CU_pSuite suite = CU_add_suite("exercise", NULL, NULL);
+    CU_pTest test = suite ? CU_add_test(suite, tests[index].name, tests[index].fn) : NULL;
+    if (!test) return 2;
+    CU_run_test(suite, test);
+    unsigned failed = CU_get_number_of_failures();
+    for (CU_pFailureRecord f = CU_get_failure_list(); f; f = f->pNext) {
+        char text[1200];
+        snprintf(text, sizeof text, "%s:%u: %s", base_name(f->strFileName ? f->strFileName : "?"),
+                 f->uiLineNumber, f->strCondition ? f->strCondition : "");
+        report("F", text);
+    }
+    CU_cleanup_registry();
+    char done[128];
+    snprintf(done, sizeof done, "%s %u", nonce, failed);
+    report("D", done);
+    return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv) {
+    /* Taken before anything of the test runs, and out of the environment
+     * that the submission's code can read later. */
+    char nonce[64] = "-";
+    const char *env = getenv("AL_GRADE_NONCE");
+    if (env) snprintf(nonce, sizeof nonce, "%s", env);
+    unsetenv("AL_GRADE_NONCE");
+
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) {
+        for (int i = 0; i < test_count; i++) printf("%s\n", tests[i].name);
+        return 0;
+    }
+    if (argc != 3 || strcmp(argv[1], "-t") != 0) {
+        fprintf(stderr, "usage: %s --list | -t TEST\n", argv[0]);
+        return 2;
+    }
+    if (fcntl(RESULT_FD, F_GETFD) < 0) {
+        fprintf(stderr, "%s: fd %d (the grader's result pipe) is not open\n", argv[0], RESULT_FD);
+        return 2;
+    }
+    /* Keep fd 3 away from the code under test's exec()s, and let a client
+     * that writes to a closed server see EPIPE instead of dying. */
+    fcntl(RESULT_FD, F_SETFD, FD_CLOEXEC);
+    signal(SIGPIPE, SIG_IGN);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    int rc = run_one(argv[2], nonce);
+    /* Straight out: exit handlers the submission may have registered do not
+     * get to run after the verdict. */
+    fflush(NULL);
+    _exit(rc);
+}

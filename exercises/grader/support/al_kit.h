@@ -1,0 +1,142 @@
+/* al_kit.h — the grading kit: what exercise tests use to drive a submission.
+ *
+ * Tests are compiled with the submission into one binary (see
+ * harness/al_grade_main.c); the kit gives them real peers and a look inside
+ * the processes under test, so concurrency is graded by what the
+ * submission does, not by what it prints:
+ *
+ *   servers   al_kit_listen() opens 127.0.0.1 on a port the kernel picks,
+ *             *before* the server runs: connecting works from that moment on
+ *             (the kernel queues the connection), so there is no "is it up
+ *             yet?" race. al_kit_server_start() forks the submission's serve
+ *             function onto that socket.
+ *   clients   blocking connect, send everything, read until the server
+ *             closes, with a deadline on every wait.
+ *   replies   al_kit_reply_parse() checks a response the way a strict client
+ *             would: status line, headers, Content-Length equal to the body.
+ *   /proc     open descriptors, threads, child processes and what an epoll
+ *             instance watches (fdinfo), of any process of the same user.
+ *
+ * Every wait is bounded (timeout_ms); errors are negative errno values and
+ * never abort the test by themselves: the test checks them with AL_CHECK.
+ * Everything here talks to 127.0.0.1 only.
+ */
+#ifndef AL_KIT_H
+#define AL_KIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---- time ---------------------------------------------------------------- */
+
+/* Milliseconds on the monotonic clock, for deadlines. */
+int64_t al_kit_ms(void);
+
+/* ---- growing byte buffers ------------------------------------------------- */
+
+typedef struct al_kit_bytes {
+    char *data;     /* NUL-terminated for convenience; may hold NULs too */
+    size_t len, cap;
+} al_kit_bytes;
+
+int al_kit_bytes_append(al_kit_bytes *b, const void *data, size_t len);
+void al_kit_bytes_free(al_kit_bytes *b);
+
+/* ---- servers under test --------------------------------------------------- */
+
+/* A listening TCP socket on 127.0.0.1, port chosen by the kernel, backlog
+ * 128. Its send buffer is fixed at AL_KIT_SNDBUF (accepted sockets inherit
+ * it, and a fixed size turns off the kernel's autotuning): loopback would
+ * otherwise swallow a megabyte for a client that never reads, and a server
+ * that blocks on such a client would go unnoticed. Returns the fd (and the
+ * port) or -errno. */
+#define AL_KIT_SNDBUF (32 * 1024)
+int al_kit_listen(uint16_t *port);
+
+/* Fork; in the child run fn(listen_fd, arg) and _exit with its result
+ * (0 when it returned 0, 1 otherwise). The parent closes its copy of
+ * listen_fd: from then on the socket lives as long as the server does, so a
+ * server that dies makes clients fail at once (connection refused or reset)
+ * instead of waiting for a timeout. Returns the child's pid or -errno. */
+typedef int (*al_kit_server_fn)(int listen_fd, void *arg);
+pid_t al_kit_server_start(al_kit_server_fn fn, int listen_fd, void *arg);
+
+/* Wait up to timeout_ms for the server to end. Returns its exit status
+ * (>= 0), 128 + signal if it was killed, or -ETIMEDOUT. */
+int al_kit_server_wait(pid_t pid, int timeout_ms);
+
+/* SIGKILL and reap. */
+void al_kit_server_stop(pid_t pid);
+
+/* 1 while the process exists and is not a zombie. */
+int al_kit_alive(pid_t pid);
+
+/* ---- clients ------------------------------------------------------------- */
+
+int al_kit_connect(uint16_t port);                      /* fd or -errno */
+/* The same with a small receive buffer (set before connecting, so the
+ * window the client offers stays small): a client that does not read. */
+int al_kit_connect_small(uint16_t port);
+int al_kit_send(int fd, const void *buf, size_t len);   /* all of it: 0 or -errno */
+int al_kit_send_str(int fd, const char *s);
+/* Read until the peer closes (0), or timeout_ms passes (-ETIMEDOUT), or an
+ * error (-errno, e.g. -ECONNRESET). What arrived is in *out either way. */
+int al_kit_read_all(int fd, al_kit_bytes *out, int timeout_ms);
+/* Read until at least `want` bytes are in *out, or EOF/timeout/error (as
+ * above; reaching `want` returns 1). */
+int al_kit_read_some(int fd, al_kit_bytes *out, size_t want, int timeout_ms);
+/* 1 if something (data or EOF) is readable within timeout_ms, 0 if not. */
+int al_kit_readable(int fd, int timeout_ms);
+/* Close with SO_LINGER 0: the peer sees a reset (RST), not a FIN. */
+void al_kit_reset(int fd);
+
+/* ---- HTTP responses ------------------------------------------------------ */
+
+typedef struct al_kit_reply {
+    int status;               /* 200 */
+    char reason[64];          /* "OK" */
+    long content_length;      /* -1: no Content-Length header */
+    char content_type[128];   /* "" when absent */
+    const char *body;         /* points into the parsed data */
+    size_t body_len;
+    char error[160];          /* why parsing failed, for the test's message */
+} al_kit_reply;
+
+/* Parse a complete response (everything the server sent before closing).
+ * 0 when it is well-formed: "HTTP/1.x NNN reason\r\n", header lines, an empty
+ * line, and exactly Content-Length bytes of body. -EPROTO otherwise, with
+ * reply->error saying what was wrong. */
+int al_kit_reply_parse(const char *data, size_t len, al_kit_reply *reply);
+
+/* Connect, send `request`, read until the server closes, parse. Returns 0,
+ * -ETIMEDOUT (no complete answer in time), -EPROTO (malformed, see
+ * reply->error), or -errno. `raw` (may be NULL) keeps the bytes; when it is
+ * NULL the reply's body points into storage that lives until the next call. */
+int al_kit_request(uint16_t port, const char *request, al_kit_bytes *raw, al_kit_reply *reply,
+                   int timeout_ms);
+
+/* ---- looking inside a process (same user, Linux /proc) --------------------- */
+
+int al_kit_fd_count(pid_t pid);     /* entries of /proc/PID/fd, or -errno */
+int al_kit_threads(pid_t pid);      /* "Threads:" of /proc/PID/status, or -errno */
+int al_kit_children(pid_t pid);     /* live processes whose parent is pid */
+/* Poll (every 10 ms) until the fd count is <= want or timeout_ms passed.
+ * Returns the last count seen. Closing is asynchronous to the client's view
+ * (a FIN can arrive a moment before the close() returns), hence the wait. */
+int al_kit_wait_fd_count(pid_t pid, int want, int timeout_ms);
+
+/* One registration of an epoll instance, from /proc/PID/fdinfo/EPFD. */
+typedef struct al_kit_epoll_watch {
+    int epfd;                 /* the epoll instance's fd in that process */
+    int tfd;                  /* the watched fd */
+    uint32_t events;          /* EPOLLIN, EPOLLOUT, EPOLLET, ... */
+} al_kit_epoll_watch;
+
+/* Every registration of every epoll instance the process holds. Returns how
+ * many (up to max are stored), or -errno. */
+int al_kit_epoll_watches(pid_t pid, al_kit_epoll_watch *out, int max);
+/* How many epoll instances the process holds. */
+int al_kit_epoll_count(pid_t pid);
+
+#endif

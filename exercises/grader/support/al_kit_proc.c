@@ -1,0 +1,135 @@
+/* al_kit_proc.c — looking inside a process under test through /proc
+ * (see al_kit.h): what a server holds open, how many threads it runs, what
+ * its epoll instances watch. Linux only, same user only. */
+#define _GNU_SOURCE
+#include "al_kit.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int al_kit_fd_count(pid_t pid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+    DIR *d = opendir(path);
+    if (!d) return -errno;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.') n++;
+    closedir(d);
+    return n - 1;   /* opendir's own descriptor is not the server's */
+}
+
+int al_kit_threads(pid_t pid) {
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (!f) return -errno;
+    int threads = -ENOENT;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Threads: %d", &threads) == 1) break;
+    fclose(f);
+    return threads;
+}
+
+int al_kit_alive(pid_t pid) {
+    char path[64], buf[256];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "re");
+    if (!f) return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *close_paren = strrchr(buf, ')');
+    return close_paren && close_paren[1] == ' ' && close_paren[2] != 'Z' && close_paren[2] != 'X';
+}
+
+int al_kit_children(pid_t pid) {
+    DIR *d = opendir("/proc");
+    if (!d) return -errno;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char *end;
+        long p = strtol(e->d_name, &end, 10);
+        if (*end || p <= 0) continue;
+        char path[64], buf[256];
+        snprintf(path, sizeof path, "/proc/%ld/stat", p);
+        FILE *f = fopen(path, "re");
+        if (!f) continue;
+        size_t len = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[len] = 0;
+        char *cp = strrchr(buf, ')');
+        char state;
+        int ppid;
+        if (cp && sscanf(cp + 1, " %c %d", &state, &ppid) == 2 && ppid == pid && state != 'Z')
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
+int al_kit_wait_fd_count(pid_t pid, int want, int timeout_ms) {
+    int64_t end = al_kit_ms() + timeout_ms;
+    for (;;) {
+        int n = al_kit_fd_count(pid);
+        if (n <= want || al_kit_ms() >= end) return n;
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+}
+
+/* /proc/PID/fd/N links to "anon_inode:[eventpoll]" for an epoll instance;
+ * its fdinfo lists one "tfd: T events: HEX data: ..." line per watched fd. */
+static int scan_epoll(pid_t pid, al_kit_epoll_watch *out, int max, int *instances) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+    DIR *d = opendir(path);
+    if (!d) return -errno;
+    int count = 0;
+    *instances = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        char *end;
+        long fd = strtol(e->d_name, &end, 10);
+        if (*end || e->d_name[0] == '.') continue;
+        char link[96], target[128];
+        snprintf(link, sizeof link, "/proc/%d/fd/%ld", (int)pid, fd);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        if (n < 0) continue;
+        target[n] = 0;
+        if (strcmp(target, "anon_inode:[eventpoll]") != 0) continue;
+        (*instances)++;
+        snprintf(link, sizeof link, "/proc/%d/fdinfo/%ld", (int)pid, fd);
+        FILE *f = fopen(link, "re");
+        if (!f) continue;
+        char line[256];
+        while (fgets(line, sizeof line, f)) {
+            int tfd;
+            unsigned events;
+            if (sscanf(line, "tfd: %d events: %x", &tfd, &events) != 2) continue;
+            if (count < max) out[count] = (al_kit_epoll_watch){(int)fd, tfd, events};
+            count++;
+        }
+        fclose(f);
+    }
+    closedir(d);
+    return count;
+}
+
+int al_kit_epoll_watches(pid_t pid, al_kit_epoll_watch *out, int max) {
+    int instances;
+    return scan_epoll(pid, out, max, &instances);
+}
+
+int al_kit_epoll_count(pid_t pid) {
+    int instances;
+    int rc = scan_epoll(pid, NULL, 0, &instances);
+    return rc < 0 ? rc : instances;
+}

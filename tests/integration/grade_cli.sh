@@ -1,0 +1,43 @@
+#!/bin/sh
+# grade_cli.sh — the command lines of grade, watch, hint and progress:
+# --help works, bad usage is exit status 2 with a message naming the
+# problem, an unknown exercise lists the real ones.
+set -eu
+BUILD=$1
+AL=$BUILD/tui/asynclab
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export XDG_DATA_HOME="$T/xdg"
+
+check() {   # check WANT_STATUS WORDS COMMAND...
+    want=$1 words=$2
+    shift 2
+    status=0
+    "$@" >"$T/out.txt" 2>&1 || status=$?
+    if [ "$status" -ne "$want" ] || ! grep -q -- "$words" "$T/out.txt"; then
+        cat "$T/out.txt"
+        echo "FAIL: '$*': expected exit $want and '$words', got exit $status" >&2
+        exit 1
+    fi
+}
+
+check 0 "usage: asynclab grade" "$AL" grade --help
+check 0 "usage: asynclab watch" "$AL" watch --help
+check 0 "usage: asynclab hint" "$AL" hint --help
+check 0 "usage: asynclab progress" "$AL" progress --help
+check 0 "grade " "$AL" --help
+check 2 "which exercise" "$AL" grade
+check 2 "no exercise 'nine'" "$AL" grade nine
+check 2 "01-blocking-server" "$AL" grade 42
+check 2 "unknown or incomplete option '--bogus'" "$AL" grade 1 --bogus
+check 2 "unknown or incomplete option '--json'" "$AL" grade 1 --json
+check 2 "exclude each other" "$AL" grade 1 --solution --src /tmp
+check 2 "not a directory" "$AL" grade 1 --tests "$T/none"
+check 0 "05-scheduler" "$AL" grade --list
+check 2 "which exercise" "$AL" watch
+check 2 "is not a folder" "$AL" watch 4 --src "$T/none"
+check 2 "--interval expects" "$AL" watch 4 --interval 0
+check 2 "which exercise" "$AL" hint
+check 2 "no exercise" "$AL" hint 99
+check 2 "unknown option '--x'" "$AL" progress --x
+echo "ok: grade, watch, hint and progress command lines"

@@ -1,0 +1,210 @@
+/* cmd_grade.c — `asynclab grade EX|all`: grade a submission.
+ *
+ * The same command serves a student (a table and hints on the terminal), CI
+ * (the exit status, JUnit XML) and Gradescope (results.json); the engine is
+ * exercises/grader/ (grader.h). */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "grader.h"
+#include "progress.h"
+#include "sandbox.h"
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "usage: asynclab grade EX|all [options]\n"
+            "  Compile a submission with the exercise's tests and run each test contained\n"
+            "  (own process group, timeout, rlimits, an unprivileged user when root).\n"
+            "  EX is an exercise: 3, 03, 03-epoll-server or epoll-server; all grades every one.\n\n"
+            "  --src PATH      the submission's folder (default: exercises/NN-name/starter;\n"
+            "                  with all: PATH/NN-name for each exercise)\n"
+            "  --solution      grade the reference solutions instead (instructors, CI)\n"
+            "  --tests DIR     add an instructor's hidden tests: DIR/NN-name/*.c (or DIR/*.c),\n"
+            "                  points in tests.ini next to them\n"
+            "  --json FILE     write Gradescope's results.json\n"
+            "  --junit FILE    write JUnit XML\n"
+            "  --csv[=FILE]    one row per test (to stdout, instead of the table, without FILE)\n"
+            "  --visible       run only the visible tests\n"
+            "  --no-sanitize   compile without -fsanitize=address,undefined\n"
+            "  --user USER     run submissions as USER (root only; default: a private uid)\n"
+            "  --keep          keep the temporary build directory\n"
+            "  -v, --verbose   show all of a failing test's output\n"
+            "  --list          list the exercises\n\n"
+            "exit status: 0 every test passed, 1 some failed, 2 bad usage, 3 could not grade,\n"
+            "             130 interrupted\n");
+}
+
+static void list_exercises(const al_exercise *all, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        printf("  %2d  %-24s %-44s %g points\n", all[i].number, all[i].id, all[i].title,
+               al_exercise_max_points(&all[i], 0));
+}
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int cmd_grade(int argc, char **argv) {
+    al_grader_opts o = {.sanitize = 1};
+    const char *which = NULL, *tests_dir = NULL, *json = NULL, *junit = NULL, *csv = NULL;
+    int verbose = 0, list = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (al_cli_is_help(a)) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--src") == 0 && next) {
+            o.src = argv[++i];
+        } else if (strcmp(a, "--tests") == 0 && next) {
+            tests_dir = argv[++i];
+        } else if (strcmp(a, "--json") == 0 && next) {
+            json = argv[++i];
+        } else if (strcmp(a, "--junit") == 0 && next) {
+            junit = argv[++i];
+        } else if (strcmp(a, "--csv") == 0) {
+            csv = "-";
+        } else if (strncmp(a, "--csv=", 6) == 0 && a[6]) {
+            csv = a + 6;
+        } else if (strcmp(a, "--user") == 0 && next) {
+            o.user = argv[++i];
+        } else if (strcmp(a, "--solution") == 0) {
+            o.solution = 1;
+        } else if (strcmp(a, "--visible") == 0) {
+            o.visible_only = 1;
+        } else if (strcmp(a, "--no-sanitize") == 0) {
+            o.sanitize = 0;
+        } else if (strcmp(a, "--keep") == 0) {
+            o.keep = 1;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            verbose = 1;
+        } else if (strcmp(a, "--list") == 0) {
+            list = 1;
+        } else if (a[0] != '-' && !which) {
+            which = a;
+        } else {
+            fprintf(stderr, "asynclab grade: unknown or incomplete option '%s'\n", a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (o.solution && o.src) {
+        fprintf(stderr, "asynclab grade: --solution and --src exclude each other\n");
+        return 2;
+    }
+
+    al_exercise *all;
+    size_t count;
+    char err[PATH_MAX + 256];
+    if (al_exercises_load(&all, &count, err, sizeof err) < 0) {
+        fprintf(stderr, "asynclab grade: %s\n", err);
+        return 3;
+    }
+    if (list) {
+        list_exercises(all, count);
+        al_exercises_free(all, count);
+        return 0;
+    }
+    if (!which) {
+        fprintf(stderr, "asynclab grade: which exercise? (a number, a name, or all)\n");
+        usage(stderr);
+        al_exercises_free(all, count);
+        return 2;
+    }
+    al_exercise *chosen[64];
+    size_t nchosen = 0;
+    if (strcmp(which, "all") == 0) {
+        for (size_t i = 0; i < count && nchosen < 64; i++) chosen[nchosen++] = &all[i];
+    } else {
+        al_exercise *ex = al_exercise_find(all, count, which);
+        if (!ex) {
+            fprintf(stderr, "asynclab grade: no exercise '%s'; there are:\n", which);
+            list_exercises(all, count);
+            al_exercises_free(all, count);
+            return 2;
+        }
+        chosen[nchosen++] = ex;
+    }
+    for (size_t i = 0; i < nchosen && tests_dir; i++) {
+        if (al_exercise_add_hidden(chosen[i], tests_dir, err, sizeof err) < 0) {
+            fprintf(stderr, "asynclab grade: %s\n", err);
+            al_exercises_free(all, count);
+            return 2;
+        }
+    }
+
+    if (!o.sanitize && al_grader_core_sanitized())
+        fprintf(stderr, "asynclab grade: this asynclab was built with AL_SANITIZE: its core library "
+                        "needs the sanitizers, so submissions are compiled with them anyway\n");
+    al_sandbox_catch_signals();
+    o.progress = isatty(STDERR_FILENO);
+    al_exercise_result *results = calloc(nchosen, sizeof *results);
+    if (!results) {
+        al_exercises_free(all, count);
+        return 3;
+    }
+    int status = 0;
+    size_t done = 0;
+    double start = now_s();
+    int table = !(csv && strcmp(csv, "-") == 0);
+    for (size_t i = 0; i < nchosen; i++) {
+        al_grader_opts one = o;
+        char src[PATH_MAX];
+        if (o.src && nchosen > 1) {
+            snprintf(src, sizeof src, "%s/%s", o.src, chosen[i]->id);
+            one.src = src;
+        }
+        int rc = al_grade_exercise(chosen[i], &one, &results[i], err, sizeof err);
+        done++;
+        if (rc < 0 && !results[i].interrupted) {
+            fprintf(stderr, "asynclab grade: %s: %s\n", chosen[i]->id, err);
+            status = 3;
+            break;
+        }
+        if (results[i].interrupted) {
+            status = 130;
+            break;
+        }
+        if (table) al_report_exercise(stdout, &results[i], verbose);
+        fflush(stdout);
+    }
+    double seconds = now_s() - start;
+    if (status == 130) {
+        fprintf(stderr, "asynclab grade: interrupted; every process of the run was stopped\n");
+    } else if (status == 0) {
+        if (table) al_report_totals(stdout, results, done);
+        size_t passed, failed;
+        al_report_counts(results, done, &passed, &failed);
+        status = failed ? 1 : 0;
+        if (json && al_export_json(json, results, done, seconds, err, sizeof err) < 0) status = 3;
+        else if (junit && al_export_junit(junit, results, done, err, sizeof err) < 0) status = 3;
+        else if (csv && al_export_csv(csv, results, done, err, sizeof err) < 0) status = 3;
+        if (status == 3) fprintf(stderr, "asynclab grade: %s\n", err);
+        /* A student's own work (not someone else's folder, not the
+         * reference, not with extra tests) counts towards their progress. */
+        if (!o.src && !o.solution && !tests_dir && !o.visible_only) {
+            al_progress p;
+            char warn[PATH_MAX + 200];
+            al_progress_load(&p, warn, sizeof warn);
+            if (warn[0]) fprintf(stderr, "asynclab: %s\n", warn);
+            for (size_t i = 0; i < done; i++) {
+                al_progress_open_lesson(&p, results[i].ex->lesson);
+                al_progress_record_score(&p, results[i].ex->id, results[i].score, results[i].max_score);
+            }
+            if (al_progress_save(&p, warn, sizeof warn) < 0)
+                fprintf(stderr, "asynclab: cannot save progress: %s\n", warn);
+            al_progress_free(&p);
+        }
+    }
+    for (size_t i = 0; i < done; i++) al_exercise_result_free(&results[i]);
+    free(results);
+    al_exercises_free(all, count);
+    return status;
+}
