@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "lessons.h"
+#include "progress.h"
 #include "view_lesson.h"
 
 static void usage(FILE *out) {
@@ -28,6 +29,7 @@ static void usage(FILE *out) {
 }
 
 int al_lesson_run_demo(const al_lesson *l) {
+    al_progress_note_lesson(l->number);   /* for `asynclab progress` */
     printf("== Lesson %d: %s ==\n%s\n", l->number, l->title, l->summary);
     printf("   (read %s/README.md; demo: sh %s/demo.sh)\n\n", l->dir, l->dir);
     fflush(stdout);

@@ -1,5 +1,6 @@
 /* view_lesson.c — a lesson's demo under the live viewer (see view_lesson.h). */
 #include "view_lesson.h"
+#include "progress.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -48,6 +49,7 @@ int al_lesson_is_traced(const al_lesson *l) {
 }
 
 int al_lesson_view(const al_lesson *l, const al_lesson_view_options *o) {
+    al_progress_note_lesson(l->number);   /* for `asynclab progress` */
     char demo[900], readme[900], title[600], untraced[700];
     snprintf(demo, sizeof demo, "%s/demo.sh", l->dir);
     snprintf(readme, sizeof readme, "%s/README.md", l->dir);
