@@ -16,12 +16,11 @@ typedef struct command {
 /* To add a command: one line here (keep the order the --help should show)
  * and one declaration in commands.h. Nothing else in this file changes. */
 static const command commands[] = {
-    {"lesson", "run a lesson's demo: asynclab lesson N [--no-tui]", cmd_lesson},
-    {"serve", "the JSON server (lesson 6), as uvicorn: asynclab serve [--port N]", cmd_serve},
+    {"lesson", "run a lesson's demo under the viewer: asynclab lesson N [--no-tui]", cmd_lesson},
     {"view", "watch a program live, or replay a trace: asynclab view -- CMD | FILE", cmd_view},
-    {"bench", "measure the core: asynclab bench core [--json]", cmd_bench},
     {"timeline", "print a recorded trace as a text timeline: asynclab timeline FILE", cmd_timeline},
     {"export", "convert a trace: asynclab export FILE --perfetto OUT.json | --svg OUT.svg", cmd_export},
+    {"serve", "the JSON server (lesson 6), as uvicorn: asynclab serve [--port N]", cmd_serve},
     {"load", "HTTP load generator: asynclab load URL [-c N] [-n M | -d S] [--trace FILE]", cmd_load},
     {"compare", "the lesson servers under the same slow requests: asynclab compare [--clients N]", cmd_compare},
     {"check", "check a server against the article's contract: asynclab check URL [--suite S]", cmd_check},
@@ -29,18 +28,20 @@ static const command commands[] = {
     {"watch", "re-grade an exercise on every save: asynclab watch EX", cmd_watch},
     {"hint", "the next hint for an exercise: asynclab hint EX", cmd_hint},
     {"progress", "lessons opened and best scores: asynclab progress", cmd_progress},
+    {"bench", "measure the core: asynclab bench core [--json]", cmd_bench},
 };
 
 static void usage(FILE *out) {
     fprintf(out,
             "asynclab — a lab for asynchronous I/O, from blocking sockets to coroutines\n\n"
-            "usage: asynclab                 open the lab (the lesson list)\n"
+            "usage: asynclab                 open the lab (the lesson browser)\n"
             "       asynclab COMMAND [--help]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nenvironment:\n"
                  "  ASYNCLAB_BACKEND=select|poll|epoll|uv   the loop's I/O backend (default epoll)\n"
-                 "  ASYNCLAB_TRACE=PATH|fd:N                 write a trace of tasks and the loop\n");
+                 "  ASYNCLAB_TRACE=PATH|fd:N                 write a trace of tasks and the loop\n"
+                 "  ASYNCLAB_STEP=fd:N                       a viewer's step-by-step control pipe\n");
 }
 
 int main(int argc, char **argv) {
