@@ -61,9 +61,12 @@ int al__fd_update(al_loop *loop, int fd) {
 
 /* A task wants to wait on fd (dir = AL_READABLE or AL_WRITABLE). */
 int al__fd_wait(al_loop *loop, int fd, int dir, al_task *task) {
-    int rc = al__fd_check(fd);
+    /* No fcntl() check here, unlike al_io_start: this is the hot path of
+     * every await on a socket, and every backend's add() refuses a closed
+     * descriptor with -EBADF by itself. */
+    if (fd < 0) return -EBADF;
+    int rc = fds_grow(loop, fd);
     if (rc < 0) return rc;
-    if ((rc = fds_grow(loop, fd)) < 0) return rc;
     al_fdrec *rec = &loop->fds[fd];
     if (rec->io) return -EEXIST;
     al_task **slot = dir == AL_READABLE ? &rec->reader : &rec->writer;
