@@ -12,8 +12,9 @@
  *              page (PROT_NONE) below it while the process's mapping budget
  *              allows: each guard costs a mapping and vm.max_map_count is
  *              65530 here, so guards stop at AL_GUARD_BUDGET stacks per pool.
- *              Stacks beyond the budget get a canary word at their lowest
- *              address instead, checked every time the fiber switches out.
+ *              Stacks beyond the budget get a canary instead: their lowest
+ *              64 bytes must still read as zero (fresh memory does, for free)
+ *              every time the fiber switches out (stack_pool.c says why zero).
  *   Overflow   touching a guard page is caught by a SIGSEGV handler running
  *              on an alternate signal stack; it prints
  *                "asynclab: stack overflow in fiber 'NAME' (stack N bytes)"
