@@ -101,7 +101,7 @@ static void ingest(const char *what, const al_trace_event *ev, size_t n, long ta
 
 int main(int argc, char **argv) {
     long events = 1000000, tasks = 1000, cols = 200;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {   /* flag, value */
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(argv[i], "--events") == 0) events = arg_long("--events", value, 1000, 100000000);
         else if (strcmp(argv[i], "--tasks") == 0) tasks = arg_long("--tasks", value, 1, 1000000);
@@ -110,7 +110,6 @@ int main(int argc, char **argv) {
             fprintf(stderr, "usage: bench_model [--events N] [--tasks N] [--columns N]\n");
             return 2;
         }
-        i++;
     }
     size_t n;
     al_trace_event *ev = make_stream(events, tasks, &n);
