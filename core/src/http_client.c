@@ -1,0 +1,269 @@
+/* http_client.c — an outbound GET you can await (see asynclab/http_client.h).
+ *
+ * The article's Example 2 awaits httpx's client.get(url). Underneath, that is
+ * a socket that connects, writes a request and reads an answer, each step an
+ * await on the socket becoming writable or readable. Here that sequence runs
+ * in a child fiber task, and the caller joins it with a deadline:
+ *
+ *   caller ── al_wait_for(child, timeout) ───────────────► result
+ *               child: connect ─await─ write ─await─ read ─await─ ... done
+ *
+ * Why a child task rather than deadlines inside each await: cancellation is
+ * the one mechanism for everything that ends a request early. The deadline
+ * passing (al_wait_for cancels the child), the caller being cancelled (its
+ * own client reset: cancelling a task that waits in al_wait_for cancels the
+ * child too), or a forced shutdown: each arrives in the child as
+ * -ECANCELED at its current await, and the child's cleanup path — close the
+ * socket, free the buffers — is the same in every case.
+ *
+ * Ownership of the job (what the child reads into): two references, the
+ * caller's and the child's. The child's is dropped by a done-callback on the
+ * child task, which runs however the child ends — even cancelled before its
+ * first step, when its body never runs. The caller drops its own after
+ * taking the result; if the caller is cancelled it returns at once, before
+ * the child has cleaned up, and the child's reference keeps the job alive.
+ */
+#include "asynclab/http_client.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <llhttp.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "asynclab/task.h"
+
+#define READ_CHUNK 16384
+
+typedef struct fetch_job {
+    const al_http_url *url;
+    int refs;                    /* the caller's and the child's */
+    int status;
+    char *body;
+    size_t body_len, body_cap;
+    int too_big, complete;
+    char buf[READ_CHUNK];
+} fetch_job;
+
+/* ---- URLs ---------------------------------------------------------------- */
+
+const char *al_http_url_error(int err) {
+    switch (err) {
+    case -EPROTONOSUPPORT: return "only http:// URLs are supported (no TLS in this lab)";
+    case -ENOENT: return "the host name does not resolve";
+    case -EINVAL: return "not a URL of the form http://host[:port][/path]";
+    default: return "invalid URL";
+    }
+}
+
+int al_http_url_parse(al_http_url *url, const char *text) {
+    if (!url || !text) return -EINVAL;
+    memset(url, 0, sizeof *url);
+    if (strncmp(text, "https://", 8) == 0) return -EPROTONOSUPPORT;
+    if (strncmp(text, "http://", 7) != 0) return strstr(text, "://") ? -EPROTONOSUPPORT : -EINVAL;
+    const char *h = text + 7;
+    size_t hostport = strcspn(h, "/?#");
+    char host[200];   /* leaves room for ":port" in url->host */
+    if (hostport == 0 || hostport >= sizeof host) return -EINVAL;
+    memcpy(host, h, hostport);
+    host[hostport] = 0;
+    long port = 80;
+    char *colon = strrchr(host, ':');
+    if (colon) {
+        char *end;
+        port = strtol(colon + 1, &end, 10);
+        if (end == colon + 1 || *end || port < 1 || port > 65535) return -EINVAL;
+        *colon = 0;
+    }
+    if (!host[0]) return -EINVAL;
+    const char *path = h + hostport;
+    if (*path == '#' || *path == 0) path = "/";
+    if (*path == '?') {
+        if (snprintf(url->path, sizeof url->path, "/%s", path) >= (int)sizeof url->path) return -EINVAL;
+    } else if (snprintf(url->path, sizeof url->path, "%.*s", (int)strcspn(path, "#"), path) >=
+               (int)sizeof url->path) {
+        return -EINVAL;
+    }
+    url->addr.sin_family = AF_INET;
+    url->addr.sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host, &url->addr.sin_addr) != 1) {
+        /* A name: resolved here, once (getaddrinfo blocks: start-up only). */
+        struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *res;
+        if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res) return -ENOENT;
+        url->addr.sin_addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
+        freeaddrinfo(res);
+    }
+    if (port == 80) snprintf(url->host, sizeof url->host, "%s", host);
+    else snprintf(url->host, sizeof url->host, "%s:%ld", host, port);
+    return 0;
+}
+
+/* ---- the response parser --------------------------------------------------- */
+
+static int on_body(llhttp_t *ll, const char *at, size_t len) {
+    fetch_job *j = ll->data;
+    if (j->body_len + len > AL_HTTP_CLIENT_MAX_BODY) {
+        j->too_big = 1;
+        return -1;
+    }
+    if (j->body_len + len + 1 > j->body_cap) {
+        size_t cap = j->body_cap ? j->body_cap * 2 : 4096;
+        while (cap < j->body_len + len + 1) cap *= 2;
+        char *b = realloc(j->body, cap);
+        if (!b) return -1;
+        j->body = b;
+        j->body_cap = cap;
+    }
+    memcpy(j->body + j->body_len, at, len);
+    j->body_len += len;
+    j->body[j->body_len] = 0;
+    return 0;
+}
+
+static int on_headers_complete(llhttp_t *ll) {
+    ((fetch_job *)ll->data)->status = ll->status_code;
+    return 0;
+}
+
+static int on_message_complete(llhttp_t *ll) {
+    ((fetch_job *)ll->data)->complete = 1;
+    return HPE_PAUSED;
+}
+
+static const llhttp_settings_t response_settings = {
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+/* ---- the child task ---------------------------------------------------------- */
+
+static int connect_to(int fd, const struct sockaddr_in *addr) {
+    if (connect(fd, (const struct sockaddr *)addr, sizeof *addr) == 0) return 0;
+    if (errno != EINPROGRESS) return -errno;
+    int rc = al_wait_writable(fd);   /* the handshake is done (or failed) */
+    if (rc < 0) return rc;
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    return -err;
+}
+
+static int send_all(int fd, const char *data, size_t len) {
+    while (len > 0) {
+        ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
+            int rc = al_wait_writable(fd);
+            if (rc < 0) return rc;
+            continue;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int read_response(int fd, fetch_job *j) {
+    llhttp_t ll;
+    llhttp_init(&ll, HTTP_RESPONSE, &response_settings);
+    ll.data = j;
+    for (;;) {
+        ssize_t n = recv(fd, j->buf, sizeof j->buf, 0);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
+            int rc = al_wait_readable(fd);
+            if (rc < 0) return rc;
+            continue;
+        }
+        llhttp_errno_t e = n == 0 ? llhttp_finish(&ll) : llhttp_execute(&ll, j->buf, (size_t)n);
+        if (j->complete) return 0;
+        if (j->too_big) return -EMSGSIZE;
+        if (e != HPE_OK) return -EPROTO;
+        if (n == 0) return -EPROTO;   /* closed before the answer was complete */
+    }
+}
+
+static int fetch_main(void *arg, intptr_t *result) {
+    fetch_job *j = arg;
+    (void)result;
+    const al_http_url *u = j->url;
+    int rc;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        rc = -errno;
+    } else {
+        rc = connect_to(fd, &u->addr);
+        if (rc == 0) {
+            char req[1536];
+            int len = snprintf(req, sizeof req,
+                               "GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: asynclab\r\n"
+                               "Accept: application/json\r\nConnection: close\r\n\r\n",
+                               u->path, u->host);
+            rc = send_all(fd, req, (size_t)len);
+        }
+        if (rc == 0) rc = read_response(fd, j);
+        close(fd);
+    }
+    if (rc < 0) {
+        free(j->body);
+        j->body = NULL;
+        j->body_len = 0;
+    }
+    return rc;
+}
+
+static void job_release(fetch_job *j) {
+    if (--j->refs > 0) return;
+    free(j->body);
+    free(j);
+}
+
+static void child_done(al_future *fut, void *arg) {
+    (void)fut;
+    job_release(arg);
+}
+
+int al_http_get(const al_http_url *url, int64_t timeout_us, al_http_client_response *out) {
+    al_task *self = al_task_current();
+    if (!self) return -EPERM;
+    if (!url || !out || al_task_frame(self) != NULL) return -EINVAL;   /* a stackless task */
+    memset(out, 0, sizeof *out);
+    fetch_job *j = calloc(1, sizeof *j);
+    if (!j) return -ENOMEM;
+    j->url = url;
+    j->refs = 2;
+    al_task *child;
+    int rc = al_task_create_fiber(al_task_loop(self), &child, "upstream GET", fetch_main, j, 0);
+    if (rc == 0 && (rc = al_future_add_done_callback(al_task_future(child), child_done, j)) < 0) {
+        al_task_cancel(child);    /* never runs: nobody could free the job after it */
+        al_task_release(child);
+    }
+    if (rc < 0) {
+        free(j);
+        return rc;
+    }
+    rc = al_wait_for(child, timeout_us);
+    if (rc == 0 && al_task_is_done(child)) {
+        out->status = j->status;
+        out->body = j->body;
+        out->body_len = j->body_len;
+        j->body = NULL;
+    }
+    job_release(j);   /* if we were cancelled, the child still holds it */
+    al_task_release(child);
+    return rc;
+}
+
+void al_http_client_response_free(al_http_client_response *r) {
+    if (!r) return;
+    free(r->body);
+    r->body = NULL;
+    r->body_len = 0;
+}

@@ -1,0 +1,385 @@
+/* http_parser.c — the glue between llhttp and a connection's input buffer.
+ *
+ * llhttp (the parser under Node.js, and under uvicorn as httptools) reads
+ * bytes and calls us back with spans: "the URL is these bytes", "a header
+ * name is these". It keeps no copy, so we record where each span is, as an
+ * offset into the connection's input buffer: a large head may make the
+ * buffer grow (and move) between two reads, and offsets survive that.
+ * A span split across two reads arrives as two callbacks whose bytes are
+ * adjacent in the buffer (we always append), so we just extend it.
+ *
+ * llhttp is built with LLHTTP_STRICT_MODE=1 and none of its lenient flags is
+ * ever set. Even strict, 8.1.0 accepts some things a server must refuse;
+ * these checks are ours:
+ *   - an obs-fold line (a header line starting with a space or a tab, which
+ *     llhttp glues onto the previous value): CVE-2024-27982 is exactly a
+ *     " Content-Length: 5" line that a front proxy reads as a header and we
+ *     would read as part of another: 400. We see it as a value arriving in
+ *     two pieces that are not adjacent;
+ *   - HTTP/1.1 without exactly one Host, or HTTP/1.0 with several: 400;
+ *   - Transfer-Encoding in an HTTP/1.0 request (chunked framing does not
+ *     exist there): 400;
+ *   - HTTP/0.9 ("GET /" with no version), which llhttp takes: 400.
+ * llhttp itself refuses a repeated or malformed Content-Length and
+ * Content-Length together with Transfer-Encoding; we count them too, so the
+ * rule does not depend on the version of llhttp.
+ * The limits are checked as bytes arrive, so a huge head is refused before
+ * it is buffered: request target (414), header bytes and count (431), body
+ * (413, from Content-Length before reading any of it, or as chunks add up).
+ */
+#include "http_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+static http_parser *self(llhttp_t *ll) { return (http_parser *)ll; }   /* ll comes first */
+
+static int fail(http_parser *p, int status, const char *detail) {
+    if (!p->error_status) {
+        p->error_status = status;
+        p->error_detail = detail;
+    }
+    return -1;   /* llhttp: stop with an error (HPE_USER) */
+}
+
+static uint32_t offset_of(http_parser *p, const char *at) { return (uint32_t)(at - p->base); }
+
+/* Append the piece [at, at+len) to span s. 0, or -1 if it is not adjacent. */
+static int extend(http_parser *p, http_span *s, const char *at, size_t len) {
+    uint32_t off = offset_of(p, at);
+    if (s->len == 0 && s->off == 0) {
+        s->off = off;
+    } else if (s->off + s->len != off) {
+        return -1;
+    }
+    s->len += (uint32_t)len;
+    return 0;
+}
+
+static int on_message_begin(llhttp_t *ll) {
+    self(ll)->state = HP_HEAD;
+    return 0;
+}
+
+static int on_url(llhttp_t *ll, const char *at, size_t len) {
+    http_parser *p = self(ll);
+    if (extend(p, &p->url, at, len) < 0) return fail(p, 400, "Invalid request line");
+    if (p->url.len > p->limits->max_request_line) return fail(p, 414, "Request-URI Too Long");
+    return 0;
+}
+
+static int grow_headers(http_parser *p) {
+    size_t cap = p->hdr_cap * 2;
+    if (cap > p->limits->max_headers) cap = p->limits->max_headers;
+    http_hdr *h = malloc(cap * sizeof *h);
+    if (!h) return -ENOMEM;
+    memcpy(h, p->hdrs, p->nhdrs * sizeof *h);
+    if (p->hdrs != p->inline_hdrs) free(p->hdrs);
+    p->hdrs = h;
+    p->hdr_cap = cap;
+    return 0;
+}
+
+static int count_header_bytes(http_parser *p, size_t len) {
+    p->header_bytes += len;
+    if (p->header_bytes > p->limits->max_header_bytes)
+        return fail(p, 431, "Request Header Fields Too Large");
+    return 0;
+}
+
+static int on_header_field(llhttp_t *ll, const char *at, size_t len) {
+    http_parser *p = self(ll);
+    if (p->state == HP_BODY) return count_header_bytes(p, len);   /* a chunked trailer: ignored */
+    if (p->in_value || p->nhdrs == 0) {   /* a new header line starts */
+        if (p->nhdrs == p->limits->max_headers) return fail(p, 431, "Too many headers");
+        if (p->nhdrs == p->hdr_cap && grow_headers(p) < 0) return fail(p, 500, "Out of memory");
+        p->hdrs[p->nhdrs++] = (http_hdr){{0, 0}, {0, 0}};
+        p->in_value = 0;
+        if (count_header_bytes(p, 4) < 0) return -1;   /* ": " and CRLF */
+    }
+    if (extend(p, &p->hdrs[p->nhdrs - 1].name, at, len) < 0) return fail(p, 400, "Invalid header");
+    return count_header_bytes(p, len);
+}
+
+static int on_header_value(llhttp_t *ll, const char *at, size_t len) {
+    http_parser *p = self(ll);
+    if (p->state == HP_BODY) return count_header_bytes(p, len);
+    if (p->nhdrs == 0) return fail(p, 400, "Invalid header");
+    http_span *v = &p->hdrs[p->nhdrs - 1].value;
+    /* A second piece not right after the first: llhttp joined a folded line. */
+    if (p->in_value && v->len > 0 && v->off + v->len != offset_of(p, at))
+        return fail(p, 400, "Folded header lines are not accepted");
+    if (extend(p, v, at, len) < 0) return fail(p, 400, "Folded header lines are not accepted");
+    p->in_value = 1;
+    return count_header_bytes(p, len);
+}
+
+/* The value of header i equals `word` (ASCII case-insensitively)? */
+static int value_is(http_parser *p, const http_hdr *h, const char *word) {
+    return http_ieq(word, p->base + h->value.off, h->value.len);
+}
+
+static int name_is(http_parser *p, const http_hdr *h, const char *name) {
+    return http_ieq(name, p->base + h->name.off, h->name.len);
+}
+
+/* Drop the blanks llhttp leaves at the end of a value ("a  " -> "a"). */
+static void trim_value(http_parser *p, http_hdr *h) {
+    while (h->value.len > 0) {
+        char c = p->base[h->value.off + h->value.len - 1];
+        if (c != ' ' && c != '\t') break;
+        h->value.len--;
+    }
+}
+
+static int on_headers_complete(llhttp_t *ll) {
+    http_parser *p = self(ll);
+    if (ll->http_major != 1) return fail(p, 400, "Unsupported HTTP version");
+    uint32_t end = p->url.off + p->url.len;
+    for (size_t i = 0; i < p->nhdrs; i++) {
+        http_hdr *h = &p->hdrs[i];
+        trim_value(p, h);
+        if (name_is(p, h, "host")) p->hosts++;
+        else if (name_is(p, h, "content-length")) p->content_lengths++;
+        else if (name_is(p, h, "transfer-encoding")) p->transfer_encodings++;
+        else if (name_is(p, h, "expect") && value_is(p, h, "100-continue")) p->expect_continue = 1;
+        uint32_t e = h->value.len ? h->value.off + h->value.len : h->name.off + h->name.len;
+        if (e > end) end = e;
+    }
+    p->keep_end = end + 1;   /* room for the NUL that ends the last string */
+    /* Belt and braces for folds: a line break followed by a blank anywhere
+     * in the header lines (also catches a fold after an empty value, which
+     * gives no first piece to compare with). */
+    uint32_t from = p->url.off + p->url.len;
+    for (const char *c = p->base + from; (c = memchr(c, '\n', (size_t)(p->base + end - c))) != NULL; c++)
+        if (c[1] == ' ' || c[1] == '\t') return fail(p, 400, "Folded header lines are not accepted");
+    if (ll->http_minor == 1 && p->hosts != 1)
+        return fail(p, 400, p->hosts ? "Duplicate Host header" : "Missing Host header");
+    if (p->hosts > 1) return fail(p, 400, "Duplicate Host header");
+    if (p->content_lengths > 1) return fail(p, 400, "Duplicate Content-Length");
+    if (p->content_lengths && p->transfer_encodings)
+        return fail(p, 400, "Content-Length together with Transfer-Encoding");
+    if (p->transfer_encodings && ll->http_minor == 0)
+        return fail(p, 400, "Transfer-Encoding in an HTTP/1.0 request");
+    if ((ll->flags & F_CONTENT_LENGTH) && ll->content_length > p->limits->max_body)
+        return fail(p, 413, "Request Entity Too Large");
+    p->state = HP_BODY;
+    return 0;
+}
+
+static int on_body(llhttp_t *ll, const char *at, size_t len) {
+    http_parser *p = self(ll);
+    if (p->body_len + len > p->limits->max_body) return fail(p, 413, "Request Entity Too Large");
+    if (p->body_len + len + 1 > p->body_cap) {
+        size_t cap = p->body_cap ? p->body_cap : 1024;
+        while (cap < p->body_len + len + 1) cap *= 2;
+        /* A Content-Length body gets its whole buffer at once. */
+        if ((ll->flags & F_CONTENT_LENGTH) && cap < ll->content_length + p->body_len + len + 1)
+            cap = (size_t)ll->content_length + p->body_len + len + 1;
+        char *b = realloc(p->body, cap);
+        if (!b) return fail(p, 500, "Out of memory");
+        p->body = b;
+        p->body_cap = cap;
+    }
+    memcpy(p->body + p->body_len, at, len);
+    p->body_len += len;
+    p->body[p->body_len] = 0;
+    return 0;
+}
+
+static int on_message_complete(llhttp_t *ll) {
+    self(ll)->state = HP_COMPLETE;
+    return HPE_PAUSED;   /* stop right after this request: it is handled before the next */
+}
+
+static const llhttp_settings_t settings = {
+    .on_message_begin = on_message_begin,
+    .on_url = on_url,
+    .on_header_field = on_header_field,
+    .on_header_value = on_header_value,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
+};
+
+void http_parser_init(http_parser *p, const al_http_limits *limits) {
+    memset(p, 0, sizeof *p);
+    llhttp_init(&p->ll, HTTP_REQUEST, &settings);
+    p->limits = limits;
+    p->hdrs = p->inline_hdrs;
+    p->hdr_cap = HTTP_INLINE_HEADERS;
+}
+
+void http_parser_free(http_parser *p) {
+    if (p->hdrs != p->inline_hdrs) free(p->hdrs);
+    free(p->body);
+    p->hdrs = p->inline_hdrs;
+    p->body = NULL;
+}
+
+static int llhttp_status(http_parser *p, llhttp_errno_t err) {
+    if (p->error_status) return HP_ERROR;
+    switch (err) {
+    case HPE_INVALID_METHOD: p->error_status = 400; p->error_detail = "Invalid method"; break;
+    case HPE_INVALID_URL: p->error_status = 400; p->error_detail = "Invalid request target"; break;
+    case HPE_INVALID_VERSION: p->error_status = 400; p->error_detail = "Invalid HTTP version"; break;
+    case HPE_INVALID_HEADER_TOKEN: p->error_status = 400; p->error_detail = "Invalid header"; break;
+    case HPE_UNEXPECTED_CONTENT_LENGTH:
+    case HPE_INVALID_CONTENT_LENGTH: p->error_status = 400; p->error_detail = "Invalid Content-Length"; break;
+    case HPE_INVALID_TRANSFER_ENCODING: p->error_status = 400; p->error_detail = "Invalid Transfer-Encoding"; break;
+    case HPE_INVALID_CHUNK_SIZE: p->error_status = 400; p->error_detail = "Invalid chunk"; break;
+    default: p->error_status = 400; p->error_detail = "Invalid HTTP request"; break;
+    }
+    return HP_ERROR;
+}
+
+int http_parser_execute(http_parser *p, const char *base, size_t from, size_t to, size_t *used) {
+    p->base = base;
+    *used = from;
+    if (p->error_status) return HP_ERROR;
+    if (from == to) return HP_MORE;
+    llhttp_errno_t err = llhttp_execute(&p->ll, base + from, to - from);
+    if (err == HPE_OK) {
+        *used = to;
+        return HP_MORE;
+    }
+    if (err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) {
+        *used = (size_t)(llhttp_get_error_pos(&p->ll) - base);
+        if (p->state == HP_COMPLETE) return HP_MESSAGE;
+        fail(p, 400, "Invalid HTTP request");
+        return HP_ERROR;
+    }
+    *used = (size_t)(llhttp_get_error_pos(&p->ll) - base);
+    return llhttp_status(p, err);
+}
+
+int http_parser_finish(http_parser *p) {
+    if (p->state == HP_IDLE || p->state == HP_COMPLETE) return HP_MORE;
+    fail(p, 400, "Incomplete request");
+    return HP_ERROR;
+}
+
+/* %XX -> byte, in place. Invalid escapes stay as they are (Starlette's
+ * unquote does the same); an encoded NUL cannot be a path: -1. */
+static int hexval(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int decode_path(char *s) {
+    char *w = s;
+    for (char *r = s; *r; r++) {
+        int hi, lo;
+        if (*r == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0) {
+            int c = hi * 16 + lo;
+            if (c == 0) return -1;
+            *w++ = (char)c;
+            r += 2;
+        } else {
+            *w++ = *r;
+        }
+    }
+    *w = 0;
+    return 0;
+}
+
+int http_parser_build(http_parser *p, char *base, al_http_request *req, al_http_header *headers) {
+    req->method = llhttp_method_name((llhttp_method_t)p->ll.method);
+    req->version_minor = p->ll.http_minor;
+    /* The bytes right after each span are delimiters llhttp has read past
+     * (space, ':', CR): they become the NULs. */
+    char *url = base + p->url.off;
+    url[p->url.len] = 0;
+    for (size_t i = 0; i < p->nhdrs; i++) {
+        http_hdr *h = &p->hdrs[i];
+        base[h->name.off + h->name.len] = 0;
+        headers[i].name = base + h->name.off;
+        headers[i].value = h->value.len ? base + h->value.off : "";
+    }
+    for (size_t i = 0; i < p->nhdrs; i++)   /* after the names: an empty value's NUL may be a name's */
+        if (p->hdrs[i].value.len) base[p->hdrs[i].value.off + p->hdrs[i].value.len] = 0;
+    req->headers = headers;
+    req->header_count = p->nhdrs;
+    req->body = p->body_len ? p->body : NULL;
+    req->body_len = p->body_len;
+    char *q = strchr(url, '?');
+    req->query = "";
+    if (q) {
+        *q = 0;
+        req->query = q + 1;
+    }
+    /* Fragment: clients do not send it; a raw '#' ends the path. */
+    char *frag = strchr(url, '#');
+    if (frag) *frag = 0;
+    if (url[0] != '/') {
+        /* absolute-form ("http://host/path") is for proxies; "*" for OPTIONS */
+        return 400;
+    }
+    if (decode_path(url) < 0) return 400;
+    req->path = url;
+    return 0;
+}
+
+void http_parser_next(http_parser *p) {
+    llhttp_resume(&p->ll);
+    p->state = HP_IDLE;
+    p->url = (http_span){0, 0};
+    p->nhdrs = 0;
+    p->in_value = 0;
+    p->header_bytes = 0;
+    p->keep_end = 0;
+    p->hosts = p->content_lengths = p->transfer_encodings = p->expect_continue = 0;
+    p->body_len = 0;
+    if (p->body_cap > 64 * 1024) {   /* do not keep a large body buffer around */
+        free(p->body);
+        p->body = NULL;
+        p->body_cap = 0;
+    }
+    if (p->hdrs != p->inline_hdrs) {
+        free(p->hdrs);
+        p->hdrs = p->inline_hdrs;
+        p->hdr_cap = HTTP_INLINE_HEADERS;
+    }
+}
+
+int http_parser_keep_alive(const http_parser *p) { return llhttp_should_keep_alive(&p->ll); }
+
+/* ---- small shared helpers ------------------------------------------------ */
+
+int http_ieq(const char *a, const char *b, size_t blen) {
+    for (size_t i = 0; i < blen; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)b[i];
+        if (!x) return 0;
+        if (x >= 'A' && x <= 'Z') x = (unsigned char)(x + 32);
+        if (y >= 'A' && y <= 'Z') y = (unsigned char)(y + 32);
+        if (x != y) return 0;
+    }
+    return a[blen] == 0;
+}
+
+int http_buf_reserve(http_buf *b, size_t more) {
+    if (b->len + more <= b->cap) return 0;
+    size_t cap = b->cap ? b->cap : 1024;
+    while (cap < b->len + more) cap *= 2;
+    char *d = realloc(b->data, cap);
+    if (!d) return -ENOMEM;
+    b->data = d;
+    b->cap = cap;
+    return 0;
+}
+
+int http_buf_append(http_buf *b, const void *data, size_t len) {
+    int rc = http_buf_reserve(b, len);
+    if (rc < 0) return rc;
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+    return 0;
+}
+
+void http_buf_free(http_buf *b) {
+    free(b->data);
+    *b = (http_buf){0};
+}

@@ -1,0 +1,89 @@
+#!/bin/sh
+# serve_upstream.sh — GET /external-api, the article's Example 2, against
+# the lesson's own upstream (asynclab serve --upstream-demo), offline:
+#   upstream 200      -> its JSON body, byte for byte
+#   upstream 503/404  -> that status, {"detail": "Failed to fetch data"}
+#   slower than --upstream-timeout -> 504; nobody listening -> 502
+#   the client resets while we wait for the upstream -> our upstream call is
+#   cancelled (the upstream sees its client go: it logs 499), and the next
+#   client is served. Under ASan the server's exit checks that nothing leaked.
+# Usage: sh serve_upstream.sh BUILD_DIR
+set -u
+BUILD=$1
+. "$(dirname "$0")/lib/serve_lib.sh"
+
+serve upstream --upstream-demo --access-log
+UP=$PORT
+UPID=$PID
+check "the demo upstream says what it is" grep -q "demo upstream running on http://127.0.0.1:$UP" "$TMP/upstream.log"
+check "the demo upstream answers JSON" [ "$(body "http://127.0.0.1:$UP/data?delay=0")" = \
+    '{"source":"upstream-demo","delay":0,"request":1}' ]
+
+serve ok --upstream "http://127.0.0.1:$UP/data" --access-log
+check "200: the upstream's JSON, passed through" [ "$(body "http://127.0.0.1:$PORT/external-api")" = \
+    '{"source":"upstream-demo","delay":0,"request":2}' ]
+curl -s -D "$TMP/h" -o /dev/null "http://127.0.0.1:$PORT/external-api"
+check "... as application/json" grep -qi '^content-type: application/json' "$TMP/h"
+stop "$PID"
+
+serve s503 --upstream "http://127.0.0.1:$UP/data?status=503"
+check "upstream 503: 503" [ "$(code "http://127.0.0.1:$PORT/external-api")" = 503 ]
+check "... with FastAPI's HTTPException body" [ "$(body "http://127.0.0.1:$PORT/external-api")" = \
+    '{"detail":"Failed to fetch data"}' ]
+stop "$PID"
+serve s404 --upstream "http://127.0.0.1:$UP/nope"
+check "upstream 404: 404 {\"detail\":\"Failed to fetch data\"}" \
+    [ "$(code "http://127.0.0.1:$PORT/external-api")/$(body "http://127.0.0.1:$PORT/external-api")" = \
+      '404/{"detail":"Failed to fetch data"}' ]
+stop "$PID"
+
+serve slow --upstream "http://127.0.0.1:$UP/data?delay=2" --upstream-timeout 0.3
+check "slower than --upstream-timeout: 504" [ "$(code "http://127.0.0.1:$PORT/external-api")" = 504 ]
+check "... {\"detail\":\"Upstream timed out\"}" [ "$(body "http://127.0.0.1:$PORT/external-api")" = \
+    '{"detail":"Upstream timed out"}' ]
+stop "$PID"
+check "... exit 0 (and, under ASan, no leak)" [ "$STATUS" -eq 0 ]
+
+DEAD=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+serve dead --upstream "http://127.0.0.1:$DEAD/"
+check "nobody listening upstream: 502" [ "$(code "http://127.0.0.1:$PORT/external-api")" = 502 ]
+check "... {\"detail\":\"Upstream unreachable\"}" [ "$(body "http://127.0.0.1:$PORT/external-api")" = \
+    '{"detail":"Upstream unreachable"}' ]
+stop "$PID"
+
+# A client that resets while /external-api waits for a 3 s upstream.
+serve reset --upstream "http://127.0.0.1:$UP/data?delay=3" --access-log
+SERVE_LIB="$SERVE_LIB" $PY - "$PORT" "$TMP/upstream.log" <<'PY'
+import os, socket, struct, sys, time
+sys.path.insert(0, os.environ["SERVE_LIB"])
+import http_raw
+port, uplog = int(sys.argv[1]), sys.argv[2]
+fails = 0
+def check(desc, ok, got=""):
+    global fails
+    print(("ok   " if ok else "FAIL ") + desc + ("" if ok else "  (got %r)" % (got,)))
+    fails += not ok
+s = http_raw.conn(port)
+s.sendall(b"GET /external-api HTTP/1.1\r\nHost: t\r\n\r\n")
+time.sleep(0.3)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+s.close()                                       # RST
+deadline = time.monotonic() + 2
+want = '"GET /data?delay=3 HTTP/1.1" 499'
+while time.monotonic() < deadline and want not in open(uplog).read():
+    time.sleep(0.05)
+check("the upstream saw our call cancelled (its access log: 499) well before its 3 s",
+      want in open(uplog).read(), open(uplog).read()[-300:])
+c = http_raw.conn(port)
+c.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+st, h, body = http_raw.read_response(c)
+check("the next client is served", st == 200 and body == b'{"Hello": "World"}', body)
+sys.exit(1 if fails else 0)
+PY
+check "reset mid-upstream-call (above)" [ $? -eq 0 ]
+stop "$PID"
+check "reset: exit 0 (and, under ASan, no leak)" [ "$STATUS" -eq 0 ]
+check "reset: our access log has the 499" grep -q '"GET /external-api HTTP/1.1" 499' "$TMP/reset.log"
+stop "$UPID"
+check "the upstream exits 0" [ "$STATUS" -eq 0 ]
+exit "$FAILED"

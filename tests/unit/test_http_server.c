@@ -1,0 +1,257 @@
+/* test_http_server.c — the server on a real loop and real sockets, on every
+ * backend (AL_TEST_PER_BACKEND): inline and task handlers, keep-alive,
+ * cancellation of a handler whose client resets, graceful shutdown.
+ *
+ * The client runs on a thread with plain blocking sockets; the loop runs on
+ * the test's main thread until the client says it is done. A 10 ms timer
+ * keeps the loop from blocking forever, so the done flag is seen. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "al_test.h"
+#include "asynclab.h"
+#include "asynclab/http_server.h"
+
+static atomic_int handler_cancelled, handler_finished;
+
+static int h_root(al_http_request *req, al_http_response *res) {
+    (void)req;
+    static const char body[] = "{\"Hello\": \"World\"}";
+    return al_http_respond_static(res, 200, "application/json", body, sizeof body - 1);
+}
+
+static int h_sleep(al_http_request *req, al_http_response *res) {
+    char s[32];
+    int64_t us = 50000;
+    if (al_http_query_get(req, "ms", s, sizeof s) >= 0) us = atoi(s) * 1000LL;
+    int rc = al_sleep(us);
+    if (rc == -ECANCELED) {
+        atomic_fetch_add(&handler_cancelled, 1);
+        return rc;
+    }
+    atomic_fetch_add(&handler_finished, 1);
+    return al_http_respond_static(res, 200, "application/json", "{\"slept\":true}", 14);
+}
+
+static int h_inline_await(al_http_request *req, al_http_response *res) {
+    (void)req;
+    int rc = al_sleep(1000);   /* inline handlers cannot await: -EPERM */
+    return rc < 0 ? rc : al_http_respond_static(res, 200, NULL, "no", 2);
+}
+
+typedef struct fixture {
+    al_loop *loop;
+    al_http_router *router;
+    al_http_server *srv;
+    al_timer tick;
+    int port;
+    atomic_int done;
+    int shutdown_at_request;   /* call al_http_server_shutdown once a task handler runs */
+} fixture;
+
+static void on_tick(al_timer *t) {
+    fixture *f = t->data;
+    if (atomic_load(&f->done)) {
+        al_timer_stop(t);
+        al_loop_stop(f->loop);
+    }
+    if (f->shutdown_at_request) {
+        al_http_server_stats st;
+        al_http_server_get_stats(f->srv, &st);
+        if (st.tasks_running > 0) {
+            f->shutdown_at_request = 0;
+            al_http_server_shutdown(f->srv);
+        }
+    }
+}
+
+static void setup(fixture *f) {
+    memset(f, 0, sizeof *f);
+    AL_REQUIRE_INT(al_loop_new(&f->loop, NULL), ==, 0);
+    AL_REQUIRE_INT(al_http_router_new(&f->router), ==, 0);
+    al_http_route(f->router, "GET", "/", h_root, AL_HTTP_INLINE);
+    al_http_route(f->router, "GET", "/sleep", h_sleep, AL_HTTP_TASK);
+    al_http_route(f->router, "GET", "/inline-await", h_inline_await, AL_HTTP_INLINE);
+    al_http_server_options o = {.port = 0};
+    AL_REQUIRE_INT(al_http_server_new(&f->srv, f->loop, f->router, &o), ==, 0);
+    f->port = al_http_server_port(f->srv);
+    AL_REQUIRE_INT(f->port, >, 0);
+    al_timer_init(f->loop, &f->tick);
+    f->tick.data = f;
+    al_timer_start(&f->tick, on_tick, 10000, 10000);
+}
+
+static void teardown(fixture *f) {
+    al_timer_stop(&f->tick);
+    al_http_server_free(f->srv);
+    al_http_router_free(f->router);
+    al_loop_free(f->loop);
+}
+
+static int connect_to(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Read until `n` complete responses (by Content-Length) or EOF. */
+static size_t read_responses(int fd, char *buf, size_t size, int n) {
+    size_t len = 0;
+    for (;;) {
+        buf[len] = 0;
+        int complete = 0;
+        const char *p = buf;
+        while (complete < n) {
+            const char *end = strstr(p, "\r\n\r\n");
+            const char *cl = strstr(p, "Content-Length: ");
+            if (!end || !cl || cl > end) break;
+            size_t body = strtoul(cl + 16, NULL, 10);
+            if ((size_t)(end + 4 - buf) + body > len) break;
+            p = end + 4 + body;
+            complete++;
+        }
+        if (complete >= n || len + 1 >= size) return len;
+        ssize_t r = recv(fd, buf + len, size - len - 1, 0);
+        if (r <= 0) return len;
+        len += (size_t)r;
+    }
+}
+
+typedef struct client_job {
+    fixture *f;
+    char got[8192];
+    size_t got_len;
+    int scenario;
+} client_job;
+
+static void send_all(int fd, const char *s) {
+    size_t len = strlen(s);
+    while (len) {
+        ssize_t n = send(fd, s, len, MSG_NOSIGNAL);
+        if (n <= 0) return;
+        s += n;
+        len -= (size_t)n;
+    }
+}
+
+static void *client_main(void *arg) {
+    client_job *j = arg;
+    int fd = connect_to(j->f->port);
+    if (fd >= 0) {
+        switch (j->scenario) {
+        case 0:   /* keep-alive: three requests, one at a time, then a pipelined pair */
+            for (int i = 0; i < 3; i++) {
+                send_all(fd, "GET / HTTP/1.1\r\nHost: t\r\n\r\n");
+                j->got_len += read_responses(fd, j->got + j->got_len, sizeof j->got - j->got_len, 1);
+            }
+            send_all(fd, "GET /sleep?ms=1 HTTP/1.1\r\nHost: t\r\n\r\nGET / HTTP/1.1\r\nHost: t\r\n\r\n");
+            j->got_len += read_responses(fd, j->got + j->got_len, sizeof j->got - j->got_len, 2);
+            send_all(fd, "GET /inline-await HTTP/1.1\r\nHost: t\r\n\r\n");
+            j->got_len += read_responses(fd, j->got + j->got_len, sizeof j->got - j->got_len, 1);
+            break;
+        case 1: { /* reset in the middle of a slow handler, then a new client */
+            send_all(fd, "GET /sleep?ms=5000 HTTP/1.1\r\nHost: t\r\n\r\n");
+            usleep(100000);
+            struct linger lg = {1, 0};   /* close with RST */
+            setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+            close(fd);
+            fd = connect_to(j->f->port);
+            send_all(fd, "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+            j->got_len = read_responses(fd, j->got, sizeof j->got, 1);
+            break;
+        }
+        case 2:   /* a request in flight when the server shuts down */
+            send_all(fd, "GET /sleep?ms=200 HTTP/1.1\r\nHost: t\r\n\r\n");
+            j->got_len = read_responses(fd, j->got, sizeof j->got, 5);   /* until EOF */
+            break;
+        }
+        close(fd);
+    }
+    atomic_store(&j->f->done, 1);
+    return NULL;
+}
+
+static void run_client(fixture *f, client_job *j) {
+    pthread_t th;
+    j->f = f;
+    AL_REQUIRE_INT(pthread_create(&th, NULL, client_main, j), ==, 0);
+    al_loop_run(f->loop);
+    pthread_join(th, NULL);
+    j->got[j->got_len] = 0;
+}
+
+static int count(const char *hay, const char *needle) {
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle)) n++;
+    return n;
+}
+
+/* AL_TEST_PER_BACKEND */
+
+AL_TEST(keep_alive_inline_and_task_handlers_answer) {
+    fixture f;
+    setup(&f);
+    client_job j = {.scenario = 0};
+    run_client(&f, &j);
+    AL_CHECK_INT(count(j.got, "{\"Hello\": \"World\"}"), ==, 4);
+    AL_CHECK_INT(count(j.got, "{\"slept\":true}"), ==, 1);
+    AL_CHECK(strstr(j.got, "{\"slept\":true}") < strstr(j.got + 300, "{\"Hello\": \"World\"}") ||
+             count(j.got, "HTTP/1.1 200") == 5);
+    AL_CHECK_INT(count(j.got, "HTTP/1.1 500 Internal Server Error"), ==, 1);   /* inline await */
+    al_http_server_stats st;
+    al_http_server_get_stats(f.srv, &st);
+    AL_CHECK_INT(st.requests, ==, 6);
+    AL_CHECK_INT(st.accepted, ==, 1);
+    teardown(&f);
+}
+
+AL_TEST(a_reset_client_cancels_its_handler_and_the_next_is_served) {
+    atomic_store(&handler_cancelled, 0);
+    fixture f;
+    setup(&f);
+    client_job j = {.scenario = 1};
+    run_client(&f, &j);
+    AL_CHECK(strstr(j.got, "{\"Hello\": \"World\"}") != NULL);
+    /* The cancelled handler finished before the second client was served:
+     * cancellation is delivered in the READY pass right after the reset. */
+    AL_CHECK_INT(atomic_load(&handler_cancelled), ==, 1);
+    al_http_server_stats st;
+    al_http_server_get_stats(f.srv, &st);
+    AL_CHECK_INT(st.tasks_running, ==, 0);
+    teardown(&f);
+}
+
+AL_TEST(graceful_shutdown_finishes_the_request_in_flight) {
+    atomic_store(&handler_finished, 0);
+    fixture f;
+    setup(&f);
+    f.shutdown_at_request = 1;
+    client_job j = {.scenario = 2};
+    run_client(&f, &j);
+    AL_CHECK(strstr(j.got, "HTTP/1.1 200 OK") != NULL);
+    AL_CHECK(strstr(j.got, "Connection: close") != NULL);
+    AL_CHECK(strstr(j.got, "{\"slept\":true}") != NULL);
+    /* the loop runs dry by itself once the last connection is gone */
+    al_timer_stop(&f.tick);
+    AL_CHECK_INT(al_loop_run(f.loop), ==, 0);
+    al_http_server_stats st;
+    al_http_server_get_stats(f.srv, &st);
+    AL_CHECK_INT(st.open, ==, 0);
+    AL_CHECK_INT(connect_to(f.port), ==, -1);   /* not accepting any more */
+    teardown(&f);
+}
