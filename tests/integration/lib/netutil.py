@@ -12,7 +12,7 @@ Standard library only; run with /usr/bin/python3. Every wait is bounded.
                                           "PORT N" first, serves until killed
 
 Modes (see MODES below): good answers framed in unusual ways (chunked, split,
-until-close, continue), broken ones (bare-lf, bad-status, two-lengths,
+until-close, continue), broken ones (bare-lf, bare-cr, bad-status, two-lengths,
 obs-fold, gzip, extra, garbage, close-early, silent), and servers that break
 one rule of the contract (text, short, reverse, 404).
 """
@@ -43,6 +43,7 @@ MODES = {
     "continue": (b"HTTP/1.1 100 Continue\r\n\r\n" + ok(), False),
     "bare-lf": (b"HTTP/1.1 200 OK\nContent-Length: 2\n\nhi", False),
     "bad-status": (b"HTTP/1.1 2OO OK\r\nContent-Length: 2\r\n\r\nhi", False),
+    "bare-cr": (b"HTTP/1.1 200 OK\r\nX-A: a\rb\r\nContent-Length: 2\r\n\r\nhi", False),
     "two-lengths": (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nhi!", False),
     "obs-fold": (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Folded: a\r\n b\r\n\r\nhi", False),
     "gzip": (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nhi", False),
