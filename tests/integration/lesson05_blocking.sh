@@ -72,8 +72,10 @@ def traced_virtual(kind):
     names = {e["task"]: e["name"] for e in events if e["ev"] == "spawn"}
     slow = [(names.get(e["task"]), e["us"]) for e in events if e["ev"] == "slow"]
     expect(any(us >= 100000 for _, us in slow), f"no slow event of 100 ms or more: {slow}")
-    expect([n for n, _ in slow] == ["Coroutine 1", "Coroutine 2", "Coroutine 3"], f"slow steps {slow}")
-    expect(all(us >= S for _, us in slow), f"each step blocked at least 0.2 s: {slow}")
+    # The blocking steps hold the loop >= 0.2 s. On a loaded machine another
+    # step may cross the 0.1 s warning line too: wall-clock noise, not ours.
+    blocked = [(n, us) for n, us in slow if us >= S]
+    expect([n for n, _ in blocked] == ["Coroutine 1", "Coroutine 2", "Coroutine 3"], f"slow steps {slow}")
     for task, name in names.items():
         if name.startswith("Coroutine"):
             evs = [e["ev"] for e in events if e.get("task") == task and e["ev"] != "output"]
@@ -88,7 +90,9 @@ def untraced_virtual(kind, sequential):
     warnings = err.splitlines()
     parsed = [re.fullmatch(WARN, w) for w in warnings]
     expect(all(parsed), f"stderr lines not like asyncio's warning: {warnings}")
-    got = [(m[1], float(m[2])) for m in parsed]
+    # Only the blocking steps (>= 0.2 s) are asserted: under load another step
+    # may pass the 0.1 s warning line on wall-clock noise alone.
+    got = [(m[1], float(m[2])) for m in parsed if float(m[2]) >= 0.2 - 0.001]
     if sequential:   # one step of main held the loop for all three sleeps
         expect([n for n, _ in got] == ["main"] and got[0][1] >= 0.6, f"warnings {got}")
     else:
@@ -98,7 +102,8 @@ def untraced_virtual(kind, sequential):
 def real_clock():
     out, err = run(["--blocking", "--seconds", "0.2"])
     check_serial(out, exact=False)
-    expect(len(err.splitlines()) == 3, f"expected three warnings, got {err!r}")
+    long_ones = [m for m in (re.fullmatch(WARN, w) for w in err.splitlines()) if m and float(m[2]) >= 0.199]
+    expect(len(long_ones) == 3, f"expected three warnings of 0.2 s or more, got {err!r}")
 
 for kind in ([], ["--fiber"]):
     label = " ".join(kind) or "stackless"
