@@ -4,7 +4,11 @@
 #ifndef AL_HTTP_INTERNAL_H
 #define AL_HTTP_INTERNAL_H
 
+/* INCLUDE_LLHTTP_H_ is llhttp's own guard: a unity build that has already
+ * included the header by path (tests/fuzz) need not find it again. */
+#ifndef INCLUDE_LLHTTP_H_
 #include <llhttp.h>
+#endif
 #include <stddef.h>
 #include <stdint.h>
 

@@ -35,7 +35,7 @@
 
 static http_parser *self(llhttp_t *ll) { return (http_parser *)ll; }   /* ll comes first */
 
-static int fail(http_parser *p, int status, const char *detail) {
+static int reject(http_parser *p, int status, const char *detail) {
     if (!p->error_status) {
         p->error_status = status;
         p->error_detail = detail;
@@ -64,8 +64,8 @@ static int on_message_begin(llhttp_t *ll) {
 
 static int on_url(llhttp_t *ll, const char *at, size_t len) {
     http_parser *p = self(ll);
-    if (extend(p, &p->url, at, len) < 0) return fail(p, 400, "Invalid request line");
-    if (p->url.len > p->limits->max_request_line) return fail(p, 414, "Request-URI Too Long");
+    if (extend(p, &p->url, at, len) < 0) return reject(p, 400, "Invalid request line");
+    if (p->url.len > p->limits->max_request_line) return reject(p, 414, "Request-URI Too Long");
     return 0;
 }
 
@@ -84,7 +84,7 @@ static int grow_headers(http_parser *p) {
 static int count_header_bytes(http_parser *p, size_t len) {
     p->header_bytes += len;
     if (p->header_bytes > p->limits->max_header_bytes)
-        return fail(p, 431, "Request Header Fields Too Large");
+        return reject(p, 431, "Request Header Fields Too Large");
     return 0;
 }
 
@@ -92,25 +92,25 @@ static int on_header_field(llhttp_t *ll, const char *at, size_t len) {
     http_parser *p = self(ll);
     if (p->state == HP_BODY) return count_header_bytes(p, len);   /* a chunked trailer: ignored */
     if (p->in_value || p->nhdrs == 0) {   /* a new header line starts */
-        if (p->nhdrs == p->limits->max_headers) return fail(p, 431, "Too many headers");
-        if (p->nhdrs == p->hdr_cap && grow_headers(p) < 0) return fail(p, 500, "Out of memory");
+        if (p->nhdrs == p->limits->max_headers) return reject(p, 431, "Too many headers");
+        if (p->nhdrs == p->hdr_cap && grow_headers(p) < 0) return reject(p, 500, "Out of memory");
         p->hdrs[p->nhdrs++] = (http_hdr){{0, 0}, {0, 0}};
         p->in_value = 0;
         if (count_header_bytes(p, 4) < 0) return -1;   /* ": " and CRLF */
     }
-    if (extend(p, &p->hdrs[p->nhdrs - 1].name, at, len) < 0) return fail(p, 400, "Invalid header");
+    if (extend(p, &p->hdrs[p->nhdrs - 1].name, at, len) < 0) return reject(p, 400, "Invalid header");
     return count_header_bytes(p, len);
 }
 
 static int on_header_value(llhttp_t *ll, const char *at, size_t len) {
     http_parser *p = self(ll);
     if (p->state == HP_BODY) return count_header_bytes(p, len);
-    if (p->nhdrs == 0) return fail(p, 400, "Invalid header");
+    if (p->nhdrs == 0) return reject(p, 400, "Invalid header");
     http_span *v = &p->hdrs[p->nhdrs - 1].value;
     /* A second piece not right after the first: llhttp joined a folded line. */
     if (p->in_value && v->len > 0 && v->off + v->len != offset_of(p, at))
-        return fail(p, 400, "Folded header lines are not accepted");
-    if (extend(p, v, at, len) < 0) return fail(p, 400, "Folded header lines are not accepted");
+        return reject(p, 400, "Folded header lines are not accepted");
+    if (extend(p, v, at, len) < 0) return reject(p, 400, "Folded header lines are not accepted");
     p->in_value = 1;
     return count_header_bytes(p, len);
 }
@@ -135,7 +135,7 @@ static void trim_value(http_parser *p, http_hdr *h) {
 
 static int on_headers_complete(llhttp_t *ll) {
     http_parser *p = self(ll);
-    if (ll->http_major != 1) return fail(p, 400, "Unsupported HTTP version");
+    if (ll->http_major != 1) return reject(p, 400, "Unsupported HTTP version");
     uint32_t end = p->url.off + p->url.len;
     for (size_t i = 0; i < p->nhdrs; i++) {
         http_hdr *h = &p->hdrs[i];
@@ -153,24 +153,24 @@ static int on_headers_complete(llhttp_t *ll) {
      * gives no first piece to compare with). */
     uint32_t from = p->url.off + p->url.len;
     for (const char *c = p->base + from; (c = memchr(c, '\n', (size_t)(p->base + end - c))) != NULL; c++)
-        if (c[1] == ' ' || c[1] == '\t') return fail(p, 400, "Folded header lines are not accepted");
+        if (c[1] == ' ' || c[1] == '\t') return reject(p, 400, "Folded header lines are not accepted");
     if (ll->http_minor == 1 && p->hosts != 1)
-        return fail(p, 400, p->hosts ? "Duplicate Host header" : "Missing Host header");
-    if (p->hosts > 1) return fail(p, 400, "Duplicate Host header");
-    if (p->content_lengths > 1) return fail(p, 400, "Duplicate Content-Length");
+        return reject(p, 400, p->hosts ? "Duplicate Host header" : "Missing Host header");
+    if (p->hosts > 1) return reject(p, 400, "Duplicate Host header");
+    if (p->content_lengths > 1) return reject(p, 400, "Duplicate Content-Length");
     if (p->content_lengths && p->transfer_encodings)
-        return fail(p, 400, "Content-Length together with Transfer-Encoding");
+        return reject(p, 400, "Content-Length together with Transfer-Encoding");
     if (p->transfer_encodings && ll->http_minor == 0)
-        return fail(p, 400, "Transfer-Encoding in an HTTP/1.0 request");
+        return reject(p, 400, "Transfer-Encoding in an HTTP/1.0 request");
     if ((ll->flags & F_CONTENT_LENGTH) && ll->content_length > p->limits->max_body)
-        return fail(p, 413, "Request Entity Too Large");
+        return reject(p, 413, "Request Entity Too Large");
     p->state = HP_BODY;
     return 0;
 }
 
 static int on_body(llhttp_t *ll, const char *at, size_t len) {
     http_parser *p = self(ll);
-    if (p->body_len + len > p->limits->max_body) return fail(p, 413, "Request Entity Too Large");
+    if (p->body_len + len > p->limits->max_body) return reject(p, 413, "Request Entity Too Large");
     if (p->body_len + len + 1 > p->body_cap) {
         size_t cap = p->body_cap ? p->body_cap : 1024;
         while (cap < p->body_len + len + 1) cap *= 2;
@@ -178,7 +178,7 @@ static int on_body(llhttp_t *ll, const char *at, size_t len) {
         if ((ll->flags & F_CONTENT_LENGTH) && cap < ll->content_length + p->body_len + len + 1)
             cap = (size_t)ll->content_length + p->body_len + len + 1;
         char *b = realloc(p->body, cap);
-        if (!b) return fail(p, 500, "Out of memory");
+        if (!b) return reject(p, 500, "Out of memory");
         p->body = b;
         p->body_cap = cap;
     }
@@ -247,7 +247,7 @@ int http_parser_execute(http_parser *p, const char *base, size_t from, size_t to
     if (err == HPE_PAUSED || err == HPE_PAUSED_UPGRADE) {
         *used = (size_t)(llhttp_get_error_pos(&p->ll) - base);
         if (p->state == HP_COMPLETE) return HP_MESSAGE;
-        fail(p, 400, "Invalid HTTP request");
+        reject(p, 400, "Invalid HTTP request");
         return HP_ERROR;
     }
     *used = (size_t)(llhttp_get_error_pos(&p->ll) - base);
@@ -256,7 +256,7 @@ int http_parser_execute(http_parser *p, const char *base, size_t from, size_t to
 
 int http_parser_finish(http_parser *p) {
     if (p->state == HP_IDLE || p->state == HP_COMPLETE) return HP_MORE;
-    fail(p, 400, "Incomplete request");
+    reject(p, 400, "Incomplete request");
     return HP_ERROR;
 }
 

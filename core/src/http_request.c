@@ -25,7 +25,7 @@ const char *al_http_param_get(const al_http_request *req, const char *name) {
     return NULL;
 }
 
-static int hexval(char c) {
+static int hex_digit(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c >= 'a' && c <= 'f') return c - 'a' + 10;
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
@@ -42,8 +42,8 @@ static int decode_value(const char *v, size_t len, char *buf, size_t size) {
         int hi, lo;
         if (c == '+') {
             c = ' ';
-        } else if (c == '%' && r + 2 < len && (hi = hexval(v[r + 1])) >= 0 &&
-                   (lo = hexval(v[r + 2])) >= 0) {
+        } else if (c == '%' && r + 2 < len && (hi = hex_digit(v[r + 1])) >= 0 &&
+                   (lo = hex_digit(v[r + 2])) >= 0) {
             c = (char)(hi * 16 + lo);
             r += 2;
         }

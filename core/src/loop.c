@@ -214,6 +214,9 @@ static int backend_alive(const al_loop *loop) {
  * -1 if only I/O can wake us, NO_POLL if nothing can. */
 static int poll_timeout_ms(al_loop *loop) {
     if (loop->ready_len > 0 || loop->stopping) return 0;
+    /* run_until_complete's task finished in this pass: look, but never block
+     * (another watcher, a listening socket say, may never fire). */
+    if (loop->awaited && al_task_is_done(loop->awaited)) return 0;
     al_timer *next = al__timer_peek(loop);
     if (next) {
         if (loop->clock == AL_CLOCK_VIRTUAL) return 0;  /* look, then jump */
@@ -315,6 +318,8 @@ void al_loop_stop(al_loop *loop) {
 int al_loop_run_until_complete(al_loop *loop, al_task *task) {
     if (!loop || !task || al_task_loop(task) != loop) return -EINVAL;
     al_task_retain(task);
+    al_task *outer = loop->awaited;   /* run_until_complete may nest */
+    loop->awaited = task;
     int rc = 0;
     while (!al_task_is_done(task)) {
         if (loop->stopping) {
@@ -330,6 +335,7 @@ int al_loop_run_until_complete(al_loop *loop, al_task *task) {
         if (rc < 0) break;
         rc = 0;
     }
+    loop->awaited = outer;
     if (rc == 0) rc = al_task_error(task);
     al_task_release(task);
     return rc;

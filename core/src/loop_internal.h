@@ -70,6 +70,7 @@ struct al_loop {
     int64_t slow_step_us;
 
     int stopping;
+    al_task *awaited;             /* run_until_complete's task: don't block once it is done */
     int in_poll;                  /* inside backend->poll (native callbacks may run) */
     uint64_t iterations;
 };

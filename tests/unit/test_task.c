@@ -692,3 +692,31 @@ AL_TEST(a_fiber_task_overflowing_its_stack_is_reported_by_name) {
     AL_CHECK_MSG(strstr(err, "stack overflow in fiber 'overflow-task'") != NULL,
                  "expected the task's name on stderr, got: %s", err);
 }
+
+/* ---- run_until_complete returns even while other watchers stay idle ---------- */
+
+struct quick { al_gen gen; int rc; };
+static int quick(al_gen *g) {
+    AL_GEN_BEGIN(g);
+    AL_GEN_RETURN(g, 7);
+    AL_GEN_END(g);
+}
+static void idle_cb(al_io *io, int events) { (void)io; (void)events; }
+
+AL_TEST(run_until_complete_does_not_block_after_its_task_is_done) {
+    al_loop *loop = new_loop(AL_CLOCK_REAL, NULL);
+    int p[2];
+    AL_REQUIRE(pipe(p) == 0);
+    al_io io;                       /* like a listening socket: never ready here */
+    al_io_init(loop, &io, p[0]);
+    al_io_start(&io, AL_READABLE, idle_cb);
+    al_task *t;
+    al_task_create(loop, &t, "quick", quick, NULL, sizeof(struct quick));
+    AL_CHECK_INT(al_loop_run_until_complete(loop, t), ==, 0);   /* hangs without the fix */
+    AL_CHECK_INT(al_task_result(t), ==, 7);
+    al_task_release(t);
+    al_io_close(&io);
+    close(p[0]);
+    close(p[1]);
+    al_loop_free(loop);
+}

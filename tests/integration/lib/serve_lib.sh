@@ -18,6 +18,7 @@
 A="$BUILD/tui/asynclab"
 JSON_SERVER="$BUILD/lessons/06-json-server/json_server"
 PY=/usr/bin/python3
+export PYTHONDONTWRITEBYTECODE=1   # importing http_raw must not write into the source tree
 SERVE_LIB=$(cd "$(dirname "$0")/lib" && pwd)
 RAW="$PY $SERVE_LIB/http_raw.py"
 FAILED=0

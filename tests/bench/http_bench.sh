@@ -1,0 +1,295 @@
+#!/bin/sh
+# http_bench.sh — the JSON server against nginx, uvicorn + FastAPI and aiohttp.
+#
+#   sh tests/bench/http_bench.sh BUILD_DIR [--duration S] [--runs N] [--json FILE]
+#                                          [--only NAMES] [--skip-c10k] [--skip-trace]
+#
+# A benchmark, not a test (not registered with ctest): the full run takes
+# about 4 servers x 3 runs x 10 s + the extras, ~3 minutes. Run it on a quiet
+# machine. One script does everything, on loopback:
+#   1. each server is started, checked (GET / must be {"Hello": "World"}),
+#      measured and stopped in turn:
+#        ours     asynclab serve (libuv backend, the default; access log off)
+#        nginx    1 worker, access_log off, `return 200 '{"Hello": "World"}'`
+#        uvicorn  + FastAPI, the article's Example 1 (tests/peers/fastapi_app.py),
+#                 --no-access-log
+#        aiohttp  the article's handler without the sleep (tests/peers/aiohttp_app.py)
+#   2. wrk -t1 -c50 -d${S}s --latency GET /, N runs each: the median req/s and
+#      p99, and the server's CPU per request: its utime+stime (all of its
+#      processes, from /proc) over the run, divided by the requests served;
+#   3. 10,000 concurrent GET /sleep?s=1 against ours (asynclab load -c 10000,
+#      ulimit -n raised): all answered, the wall time, the server's peak RSS;
+#   4. ours with ASYNCLAB_TRACE=<file>: req/s as a share of untraced.
+# Prints a table and writes the figures as JSON (--json, default
+# http_bench.json in the current directory). Targets (issue 4): ours >= 1.0x
+# nginx req/s, p99 no worse, CPU/request no more; the 10k check <= 1.5 s and
+# <= 100 MiB; traced >= 80 % of untraced. Exit 0 when the run completed (the
+# targets are reported, not enforced: they depend on the machine's load).
+set -u
+BUILD=${1:?usage: http_bench.sh BUILD_DIR [--duration S] [--runs N] [--json FILE] [--only NAMES]}
+shift
+DURATION=10
+RUNS=3
+JSON=http_bench.json
+ONLY="ours nginx uvicorn aiohttp"
+C10K=1
+TRACE=1
+while [ $# -gt 0 ]; do
+    case $1 in
+    --duration) DURATION=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --json) JSON=$2; shift 2 ;;
+    --only) ONLY=$(echo "$2" | tr ',' ' '); shift 2 ;;
+    --skip-c10k) C10K=0; shift ;;
+    --skip-trace) TRACE=0; shift ;;
+    *) echo "http_bench: unknown option '$1'" >&2; exit 2 ;;
+    esac
+done
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+PEERS="$HERE/../peers"
+A="$BUILD/tui/asynclab"
+PY=/usr/bin/python3
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/http_bench.XXXXXX")
+RESULTS="$TMP/results.txt"     # NAME RUN REQS SECONDS RPS P99_US CPU_S, one line per wrk run
+: >"$RESULTS"
+PID=
+cleanup() {
+    if [ -n "$PID" ]; then kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+need() { command -v "$1" >/dev/null || { echo "http_bench: $1 is not installed (scripts/install-deps)" >&2; exit 2; }; }
+need wrk
+need curl
+[ -x "$A" ] || { echo "http_bench: $A is not built" >&2; exit 2; }
+say() { printf '%s\n' "$*" >&2; }
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_port PORT: until it answers GET / (15 s at most)
+wait_port() {
+    n=0
+    until curl -s --max-time 1 -o /dev/null "http://127.0.0.1:$1/"; do
+        n=$((n + 1))
+        [ $n -lt 150 ] || return 1
+        sleep 0.1
+    done
+}
+
+# CPU seconds (user+sys) of PID and all its descendants (nginx: master + worker).
+cpu_of_tree() {
+    $PY - "$1" <<'PY'
+import os, sys
+root = int(sys.argv[1])
+tck = os.sysconf("SC_CLK_TCK")
+kids = {}
+stats = {}
+for d in os.listdir("/proc"):
+    if not d.isdigit():
+        continue
+    try:
+        f = open("/proc/%s/stat" % d).read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    stats[int(d)] = (int(f[11]) + int(f[12])) / tck
+    kids.setdefault(int(f[1]), []).append(int(d))
+todo, total = [root], 0.0
+while todo:
+    p = todo.pop()
+    total += stats.get(p, 0.0)
+    todo += kids.get(p, [])
+print("%.3f" % total)
+PY
+}
+
+# run_wrk NAME PORT: RUNS wrk runs, one line each in $RESULTS
+run_wrk() {
+    name=$1
+    port=$2
+    i=1
+    while [ $i -le "$RUNS" ]; do
+        before=$(cpu_of_tree "$PID")
+        wrk -t1 -c50 -d"${DURATION}s" --latency "http://127.0.0.1:$port/" >"$TMP/wrk" 2>&1
+        after=$(cpu_of_tree "$PID")
+        $PY - "$TMP/wrk" "$name" "$i" "$before" "$after" >>"$RESULTS" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+name, run, before, after = sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5])
+m = re.search(r"(\d+) requests in ([\d.]+)(m?s)", text)
+reqs, secs = int(m.group(1)), float(m.group(2)) / (1000 if m.group(3) == "ms" else 1)
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+p = re.search(r"99%\s+([\d.]+)(us|ms|s)", text)
+p99 = float(p.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[p.group(2)]
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(name, run, reqs, secs, rps, p99, after - before, errors.group(1) if errors else 0)
+PY
+        say "  $name run $i: $(tail -1 "$RESULTS" | awk '{printf "%.0f req/s, p99 %.0f us, %.2f s CPU", $5, $6, $7}')"
+        i=$((i + 1))
+    done
+}
+
+check_hello() {
+    got=$(curl -s --max-time 5 "http://127.0.0.1:$1/")
+    if [ "$got" != '{"Hello": "World"}' ] && [ "$got" != '{"Hello":"World"}' ]; then
+        say "http_bench: $2 answered '$got' to GET /"
+        return 1
+    fi
+}
+
+stop_server() {
+    if [ -n "$PID" ]; then
+        kill -INT "$PID" 2>/dev/null
+        n=0
+        while kill -0 "$PID" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+        kill -9 "$PID" 2>/dev/null
+        wait "$PID" 2>/dev/null
+        PID=
+    fi
+}
+
+# start NAME PORT: start one server in the background; PID is its process
+start() {
+    name=$1
+    port=$2
+    case $name in
+    ours)
+        "$A" serve --port "$port" >"$TMP/ours.log" 2>&1 &
+        PID=$! ;;
+    ours-traced)
+        ASYNCLAB_TRACE="$TMP/trace.jsonl" "$A" serve --port "$port" >"$TMP/ours-traced.log" 2>&1 &
+        PID=$! ;;
+    nginx)
+        need nginx
+        mkdir -p "$TMP/nginx"
+        cat >"$TMP/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+error_log $TMP/nginx/error.log;
+pid $TMP/nginx/nginx.pid;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $TMP/nginx;
+    proxy_temp_path $TMP/nginx;
+    fastcgi_temp_path $TMP/nginx;
+    uwsgi_temp_path $TMP/nginx;
+    scgi_temp_path $TMP/nginx;
+    server {
+        listen 127.0.0.1:$port;
+        location / {
+            default_type application/json;
+            return 200 '{"Hello": "World"}';
+        }
+    }
+}
+EOF
+        /usr/sbin/nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >"$TMP/nginx.log" 2>&1 &
+        PID=$! ;;
+    uvicorn)
+        $PY -m uvicorn --app-dir "$PEERS" fastapi_app:app --host 127.0.0.1 --port "$port" \
+            --no-access-log --log-level warning >"$TMP/uvicorn.log" 2>&1 &
+        PID=$! ;;
+    aiohttp)
+        $PY "$PEERS/aiohttp_app.py" --port "$port" >"$TMP/aiohttp.log" 2>&1 &
+        PID=$! ;;
+    esac
+}
+
+bench_one() {
+    name=$1
+    port=$(free_port)
+    say "$name: starting on port $port"
+    start "$name" "$port"
+    if ! wait_port "$port" || ! check_hello "$port" "$name"; then
+        say "http_bench: $name did not start; its log:"
+        cat "$TMP/$name.log" >&2 2>/dev/null
+        stop_server
+        return 1
+    fi
+    curl -s -o /dev/null "http://127.0.0.1:$port/"   # warm up
+    run_wrk "$name" "$port"
+    stop_server
+}
+
+for name in $ONLY; do bench_one "$name"; done
+[ "$TRACE" -eq 1 ] && bench_one ours-traced
+
+# 10,000 concurrent GET /sleep?s=1 against ours
+: >"$TMP/c10k.txt"
+if [ "$C10K" -eq 1 ]; then
+    say "ours: 10,000 concurrent GET /sleep?s=1"
+    port=$(free_port)
+    ulimit -n 20000 2>/dev/null || say "http_bench: cannot raise ulimit -n to 20000 (it is $(ulimit -n))"
+    "$A" serve --port "$port" >"$TMP/c10k.log" 2>&1 &
+    PID=$!
+    wait_port "$port"
+    "$A" load "http://127.0.0.1:$port/sleep?s=1" -c 10000 -n 10000 --timeout 20 --json >"$TMP/c10k.json" 2>"$TMP/c10k.err"
+    rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$PID/status")
+    echo "$rss" >"$TMP/c10k.txt"
+    stop_server
+fi
+
+$PY - "$RESULTS" "$TMP/c10k.json" "$TMP/c10k.txt" "$JSON" "$DURATION" "$RUNS" <<'PY'
+import json, os, statistics, sys
+results, c10k_json, c10k_rss, out, duration, runs = sys.argv[1:7]
+rows = {}
+for line in open(results):
+    name, run, reqs, secs, rps, p99, cpu, errors = line.split()
+    rows.setdefault(name, []).append(dict(requests=int(reqs), seconds=float(secs), rps=float(rps),
+                                          p99_us=float(p99), cpu_s=float(cpu), non_2xx=int(errors)))
+summary = {}
+for name, rs in rows.items():
+    summary[name] = dict(
+        runs=rs,
+        median_rps=statistics.median(r["rps"] for r in rs),
+        median_p99_us=statistics.median(r["p99_us"] for r in rs),
+        cpu_us_per_request=statistics.median(1e6 * r["cpu_s"] / r["requests"] for r in rs if r["requests"]),
+    )
+report = {"command": "wrk -t1 -c50 -d%ss --latency http://127.0.0.1:PORT/ (x%s)" % (duration, runs),
+          "servers": summary}
+ours = summary.get("ours")
+print()
+print("wrk -t1 -c50 -d%ss --latency GET /, median of %s run(s)" % (duration, runs))
+print("%-12s %12s %10s %14s %12s" % ("server", "req/s", "p99", "CPU/request", "ours/this"))
+for name in ("ours", "nginx", "uvicorn", "aiohttp"):
+    s = summary.get(name)
+    if not s:
+        continue
+    ratio = ours["median_rps"] / s["median_rps"] if ours else float("nan")
+    s["ours_over_this"] = ratio
+    print("%-12s %12.0f %8.0f us %11.1f us %11.2fx" % (name, s["median_rps"], s["median_p99_us"],
+                                                      s["cpu_us_per_request"], ratio))
+targets = {}
+if ours and "nginx" in summary:
+    n = summary["nginx"]
+    targets["rps_vs_nginx"] = {"ratio": ours["median_rps"] / n["median_rps"], "target": ">= 1.0",
+                               "met": ours["median_rps"] >= n["median_rps"]}
+    targets["p99_vs_nginx"] = {"ours_us": ours["median_p99_us"], "nginx_us": n["median_p99_us"],
+                               "met": ours["median_p99_us"] <= n["median_p99_us"]}
+    targets["cpu_vs_nginx"] = {"ours_us": ours["cpu_us_per_request"], "nginx_us": n["cpu_us_per_request"],
+                               "met": ours["cpu_us_per_request"] <= n["cpu_us_per_request"]}
+if ours and "ours-traced" in summary:
+    t = summary["ours-traced"]["median_rps"] / ours["median_rps"]
+    targets["tracing"] = {"traced_over_untraced": t, "target": ">= 0.80", "met": t >= 0.8}
+    print("%-12s %12.0f %8.0f us %11.1f us   (ASYNCLAB_TRACE=file: %.0f%% of untraced)" % (
+        "ours-traced", summary["ours-traced"]["median_rps"], summary["ours-traced"]["median_p99_us"],
+        summary["ours-traced"]["cpu_us_per_request"], 100 * t))
+if os.path.getsize(c10k_json) if os.path.exists(c10k_json) else 0:
+    c = json.load(open(c10k_json))
+    rss_kib = int(open(c10k_rss).read().strip() or 0)
+    report["c10k"] = {"command": "asynclab load http://127.0.0.1:PORT/sleep?s=1 -c 10000 -n 10000",
+                      "ok": c["ok"], "errors": c["errors_total"], "elapsed_s": c["elapsed_s"],
+                      "p99_latency_s": c["latency_us"]["p99"] / 1e6, "server_peak_rss_mib": rss_kib / 1024}
+    targets["c10k"] = {"target": "10000 ok, <= 1.5 s, <= 100 MiB",
+                       "met": c["ok"] == 10000 and c["elapsed_s"] <= 1.5 and rss_kib <= 100 * 1024}
+    print("10,000 concurrent GET /sleep?s=1: %d ok, %d errors, all answered in %.2f s, server peak RSS %.1f MiB"
+          % (c["ok"], c["errors_total"], c["elapsed_s"], rss_kib / 1024))
+report["targets"] = targets
+for k, v in targets.items():
+    print("target %-14s %s" % (k, "met" if v["met"] else "NOT met"))
+json.dump(report, open(out, "w"), indent=2)
+print("(figures written to %s)" % out)
+PY

@@ -1,0 +1,232 @@
+/* test_http_client.c — al_http_get against a server on the same loop, on
+ * every backend (AL_TEST_PER_BACKEND): an answer, a timeout, a refused
+ * connection, a caller cancelled mid-call (the child task and its socket go
+ * too: LeakSanitizer checks the rest at exit), and URL parsing. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "al_test.h"
+#include "asynclab.h"
+#include "asynclab/http_client.h"
+#include "asynclab/http_server.h"
+
+/* The runner's child processes end with _exit(), which skips LeakSanitizer's
+ * check at exit: run it ourselves once a test has freed everything. */
+#if defined(AL_SANITIZED) && defined(__has_include)
+#if __has_include(<sanitizer/lsan_interface.h>)
+#include <sanitizer/lsan_interface.h>
+#define CHECK_NO_LEAKS() AL_CHECK_MSG(__lsan_do_recoverable_leak_check() == 0, "memory leaked (see above)")
+#endif
+#endif
+#ifndef CHECK_NO_LEAKS
+#define CHECK_NO_LEAKS() ((void)0)
+#endif
+
+static int upstream_calls_cancelled;
+
+static int h_data(al_http_request *req, al_http_response *res) {
+    char ms[16];
+    if (al_http_query_get(req, "ms", ms, sizeof ms) > 0) {
+        int rc = al_sleep(atoi(ms) * 1000LL);
+        if (rc == -ECANCELED) upstream_calls_cancelled++;
+        if (rc < 0) return rc;
+    }
+    return al_http_respond_static(res, 200, "application/json", "{\"up\":true}", 11);
+}
+
+static int h_teapot(al_http_request *req, al_http_response *res) {
+    (void)req;
+    return al_http_respond_error(res, 418, "short and stout");
+}
+
+typedef struct job {
+    al_http_url url;
+    int64_t timeout_us;
+    int rc;
+    al_http_client_response r;
+} job;
+
+static int call(void *arg, intptr_t *result) {
+    job *j = arg;
+    (void)result;
+    j->rc = al_http_get(&j->url, j->timeout_us, &j->r);
+    return 0;
+}
+
+typedef struct env {
+    al_loop *loop;
+    al_http_router *router;
+    al_http_server *srv;
+    char base[64];
+} env;
+
+static void setup(env *e) {
+    AL_REQUIRE_INT(al_loop_new(&e->loop, NULL), ==, 0);
+    AL_REQUIRE_INT(al_http_router_new(&e->router), ==, 0);
+    al_http_route(e->router, "GET", "/data", h_data, AL_HTTP_TASK);
+    al_http_route(e->router, "GET", "/teapot", h_teapot, AL_HTTP_INLINE);
+    al_http_server_options o = {.port = 0};
+    AL_REQUIRE_INT(al_http_server_new(&e->srv, e->loop, e->router, &o), ==, 0);
+    snprintf(e->base, sizeof e->base, "http://127.0.0.1:%d", al_http_server_port(e->srv));
+}
+
+/* Run the loop until task t is done. Not al_loop_run_until_complete: a
+ * task that finishes in a READY pass is followed by that iteration's poll,
+ * which blocks while the listening socket is watched. A done-callback that
+ * stops the loop makes that poll a quick look (asyncio's
+ * run_until_complete does the same). */
+static void stop_loop(al_future *fut, void *arg) {
+    (void)fut;
+    al_loop_stop(arg);
+}
+
+static void run_task(env *e, al_task *t) {
+    AL_REQUIRE_INT(al_future_add_done_callback(al_task_future(t), stop_loop, e->loop), ==, 0);
+    AL_REQUIRE_INT(al_loop_run(e->loop), ==, 0);
+    AL_REQUIRE(al_task_is_done(t));
+}
+
+static void run(env *e, job *j) {
+    al_task *t;
+    AL_REQUIRE_INT(al_task_create_fiber(e->loop, &t, "client", call, j, 0), ==, 0);
+    run_task(e, t);
+    al_task_release(t);
+}
+
+static void teardown(env *e) {
+    al_http_server_shutdown(e->srv);
+    al_loop_run(e->loop);   /* the server drains: connections close */
+    al_http_server_free(e->srv);
+    al_http_router_free(e->router);
+    al_loop_free(e->loop);
+}
+
+static void url(env *e, job *j, const char *path) {
+    char text[128];
+    snprintf(text, sizeof text, "%s%s", e->base, path);
+    AL_REQUIRE_INT(al_http_url_parse(&j->url, text), ==, 0);
+}
+
+/* AL_TEST_PER_BACKEND */
+
+AL_TEST(a_get_returns_status_and_body) {
+    env e;
+    setup(&e);
+    job j = {.timeout_us = 5000000};
+    url(&e, &j, "/data");
+    run(&e, &j);
+    AL_CHECK_INT(j.rc, ==, 0);
+    AL_CHECK_INT(j.r.status, ==, 200);
+    AL_CHECK_STR(j.r.body, "{\"up\":true}");
+    AL_CHECK_INT(j.r.body_len, ==, 11);
+    al_http_client_response_free(&j.r);
+    job k = {.timeout_us = 5000000};
+    url(&e, &k, "/teapot");
+    run(&e, &k);
+    AL_CHECK_INT(k.r.status, ==, 418);
+    AL_CHECK_STR(k.r.body, "{\"detail\":\"short and stout\"}");
+    al_http_client_response_free(&k.r);
+    teardown(&e);
+    CHECK_NO_LEAKS();
+}
+
+AL_TEST(a_slow_upstream_times_out_and_its_handler_is_cancelled) {
+    upstream_calls_cancelled = 0;
+    env e;
+    setup(&e);
+    job j = {.timeout_us = 100000};
+    url(&e, &j, "/data?ms=5000");
+    run(&e, &j);
+    AL_CHECK_INT(j.rc, ==, -ETIMEDOUT);
+    AL_CHECK(j.r.body == NULL);
+    /* our socket closed: the server sees its client go and cancels the
+     * handler (a few iterations later) */
+    for (int i = 0; i < 50 && upstream_calls_cancelled == 0; i++) al_loop_run_once(e.loop);
+    AL_CHECK_INT(upstream_calls_cancelled, ==, 1);
+    teardown(&e);
+    CHECK_NO_LEAKS();
+}
+
+AL_TEST(nobody_listening_is_econnrefused) {
+    env e;
+    setup(&e);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    bind(fd, (struct sockaddr *)&a, sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    close(fd);   /* a port nobody listens on */
+    job j = {.timeout_us = 5000000};
+    char text[64];
+    snprintf(text, sizeof text, "http://127.0.0.1:%d/", ntohs(a.sin_port));
+    AL_REQUIRE_INT(al_http_url_parse(&j.url, text), ==, 0);
+    run(&e, &j);
+    AL_CHECK_INT(j.rc, ==, -ECONNREFUSED);
+    teardown(&e);
+    CHECK_NO_LEAKS();
+}
+
+typedef struct canceller {
+    al_task *victim;
+} canceller;
+
+static int cancel_soon(void *arg, intptr_t *result) {
+    canceller *c = arg;
+    (void)result;
+    al_sleep(50000);
+    al_task_cancel(c->victim);
+    return 0;
+}
+
+AL_TEST(cancelling_the_caller_cancels_the_call) {
+    upstream_calls_cancelled = 0;
+    env e;
+    setup(&e);
+    job j = {.timeout_us = 5000000};
+    url(&e, &j, "/data?ms=5000");
+    al_task *t, *c;
+    canceller cc;
+    AL_REQUIRE_INT(al_task_create_fiber(e.loop, &t, "client", call, &j, 0), ==, 0);
+    cc.victim = t;
+    AL_REQUIRE_INT(al_task_create_fiber(e.loop, &c, "canceller", cancel_soon, &cc, 0), ==, 0);
+    run_task(&e, t);
+    AL_CHECK_INT(j.rc, ==, -ECANCELED);
+    for (int i = 0; i < 50 && upstream_calls_cancelled == 0; i++) al_loop_run_once(e.loop);
+    AL_CHECK_INT(upstream_calls_cancelled, ==, 1);
+    al_task_release(t);
+    al_task_release(c);
+    teardown(&e);
+    CHECK_NO_LEAKS();
+}
+
+AL_TEST(urls_are_parsed_and_https_is_refused) {
+    al_http_url u;
+    AL_CHECK_INT(al_http_url_parse(&u, "http://127.0.0.1:8001/data?x=1"), ==, 0);
+    AL_CHECK_STR(u.host, "127.0.0.1:8001");
+    AL_CHECK_STR(u.path, "/data?x=1");
+    AL_CHECK_INT(ntohs(u.addr.sin_port), ==, 8001);
+    AL_CHECK_INT(al_http_url_parse(&u, "http://127.0.0.1"), ==, 0);
+    AL_CHECK_STR(u.host, "127.0.0.1");
+    AL_CHECK_STR(u.path, "/");
+    AL_CHECK_INT(ntohs(u.addr.sin_port), ==, 80);
+    AL_CHECK_INT(al_http_url_parse(&u, "http://localhost:9/"), ==, 0);
+    AL_CHECK_INT(al_http_url_parse(&u, "https://leapcell.io"), ==, -EPROTONOSUPPORT);
+    AL_CHECK_INT(al_http_url_parse(&u, "ftp://x/"), ==, -EPROTONOSUPPORT);
+    AL_CHECK_INT(al_http_url_parse(&u, "127.0.0.1:80"), ==, -EINVAL);
+    AL_CHECK_INT(al_http_url_parse(&u, "http://:80/"), ==, -EINVAL);
+    AL_CHECK_INT(al_http_url_parse(&u, "http://h:99999/"), ==, -EINVAL);
+    AL_CHECK_INT(al_http_url_parse(&u, "http://no-such-host.invalid/"), ==, -ENOENT);
+    AL_CHECK(strstr(al_http_url_error(-EPROTONOSUPPORT), "http://") != NULL);
+}
+
+AL_TEST(outside_a_fiber_task_al_http_get_is_refused) {
+    al_http_url u;
+    al_http_client_response r;
+    AL_REQUIRE_INT(al_http_url_parse(&u, "http://127.0.0.1:1/"), ==, 0);
+    AL_CHECK_INT(al_http_get(&u, 1000, &r), ==, -EPERM);
+}
