@@ -60,7 +60,7 @@ void al_lessons_print(const al_lesson *all, size_t n) {
     for (size_t i = 0; i < n; i++) {
         const char *s = all[i].summary;
         int len = (int)strcspn(s, ".:");
-        printf("  %2d  %-22s %.*s\n", all[i].number, all[i].title, len, s);
+        printf("  %2d  %-25s %.*s\n", all[i].number, all[i].title, len, s);
     }
 }
 
