@@ -44,7 +44,7 @@ int al__future_remove_waiter(al_future *fut, al_waiter *w) {
 
 /* Detach the whole list first, so a waiter that adds itself again (or
  * removes another) while being notified cannot corrupt the walk. */
-static void notify_all(al_future *fut) {
+void al__future_notify_all(al_future *fut) {
     al_waiter *w = fut->waiters;
     fut->waiters = NULL;
     while (w) {
@@ -61,7 +61,7 @@ static int complete(al_future *fut, uint8_t state, intptr_t result, int err) {
     fut->state = state;
     fut->result = result;
     fut->error = err;
-    notify_all(fut);
+    al__future_notify_all(fut);
     return 0;
 }
 

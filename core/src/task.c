@@ -178,15 +178,7 @@ static void task_finish(al_task *t, int err, intptr_t result) {
     t->fut.state = err == -ECANCELED ? AL_FUTURE_CANCELLED : AL_FUTURE_DONE;
     t->fut.error = err;
     t->fut.result = result;
-    /* notify as al_future would: waiters queue their work */
-    al_waiter *w = t->fut.waiters;
-    t->fut.waiters = NULL;
-    while (w) {
-        al_waiter *next = w->next;
-        w->next = NULL;
-        w->notify(w, &t->fut);
-        w = next;
-    }
+    al__future_notify_all(&t->fut);   /* waiters queue their work */
     al_task_release(t);   /* the loop's reference */
 }
 

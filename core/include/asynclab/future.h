@@ -65,5 +65,7 @@ int al_future_add_done_callback(al_future *fut, al_future_cb cb, void *arg);
 /* private: used by tasks and the nursery */
 void al__future_add_waiter(al_future *fut, al_waiter *w);
 int  al__future_remove_waiter(al_future *fut, al_waiter *w);
+/* Notify (and detach) every waiter; the caller has set state/result/error. */
+void al__future_notify_all(al_future *fut);
 
 #endif
