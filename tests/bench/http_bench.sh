@@ -3,6 +3,7 @@
 #
 #   sh tests/bench/http_bench.sh BUILD_DIR [--duration S] [--runs N] [--json FILE]
 #                                          [--only NAMES] [--skip-c10k] [--skip-trace]
+#                                          [--no-pin]
 #
 # A benchmark, not a test (not registered with ctest): the full run takes
 # about 4 servers x 3 runs x 10 s + the extras, ~3 minutes. Run it on a quiet
@@ -16,7 +17,14 @@
 #        aiohttp  the article's handler without the sleep (tests/peers/aiohttp_app.py)
 #   2. wrk -t1 -c50 -d${S}s --latency GET /, N runs each: the median req/s and
 #      p99, and the server's CPU per request: its utime+stime (all of its
-#      processes, from /proc) over the run, divided by the requests served;
+#      processes, from /proc) over the run, divided by the requests served.
+#      ours, nginx and ours-traced (step 4) are compared with each other, so
+#      they run side by side and take turns: round 1 is one run of each, then
+#      round 2, ... A drift in the machine (another tenant, thermal) then
+#      touches all three alike instead of whichever happened to run last.
+#      With 2 or more CPUs the servers are pinned to CPU 1 and wrk to CPU 0
+#      (taskset; --no-pin to let the scheduler place them), so no run
+#      loses time to a migration the other did not suffer;
 #   3. 10,000 concurrent GET /sleep?s=1 against ours (asynclab load -c 10000,
 #      ulimit -n raised): all answered, the wall time, the server's peak RSS;
 #   4. ours with ASYNCLAB_TRACE=<file>: req/s as a share of untraced.
@@ -34,6 +42,7 @@ JSON=http_bench.json
 ONLY="ours nginx uvicorn aiohttp"
 C10K=1
 TRACE=1
+PIN=1
 while [ $# -gt 0 ]; do
     case $1 in
     --duration) DURATION=$2; shift 2 ;;
@@ -42,6 +51,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$(echo "$2" | tr ',' ' '); shift 2 ;;
     --skip-c10k) C10K=0; shift ;;
     --skip-trace) TRACE=0; shift ;;
+    --no-pin) PIN=0; shift ;;
     *) echo "http_bench: unknown option '$1'" >&2; exit 2 ;;
     esac
 done
@@ -53,9 +63,10 @@ PY=/usr/bin/python3
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/http_bench.XXXXXX")
 RESULTS="$TMP/results.txt"     # NAME RUN REQS SECONDS RPS P99_US CPU_S, one line per wrk run
 : >"$RESULTS"
-PID=
+PID=              # the server start() just started
+RUNNING=          # every server still running: "NAME:PID NAME:PID ..."
 cleanup() {
-    if [ -n "$PID" ]; then kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; fi
+    for np in $RUNNING; do kill "${np#*:}" 2>/dev/null; wait "${np#*:}" 2>/dev/null; done
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -66,6 +77,14 @@ need wrk
 need curl
 [ -x "$A" ] || { echo "http_bench: $A is not built" >&2; exit 2; }
 say() { printf '%s\n' "$*" >&2; }
+
+# Pinning: servers on CPU 1, wrk on CPU 0.
+ON_SERVER_CPU=
+ON_CLIENT_CPU=
+if [ "$PIN" -eq 1 ] && command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
+    ON_SERVER_CPU="taskset -c 1"
+    ON_CLIENT_CPU="taskset -c 0"
+fi
 
 free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -79,7 +98,9 @@ wait_port() {
     done
 }
 
-# CPU seconds (user+sys) of PID and all its descendants (nginx: master + worker).
+# "CPU_SECONDS SLEEPS" of PID and all its descendants (nginx: master + worker):
+# user+sys CPU time, and voluntary context switches (each one a time the
+# server blocked with nothing to do and had to be woken up again).
 cpu_of_tree() {
     $PY - "$1" <<'PY'
 import os, sys
@@ -92,43 +113,49 @@ for d in os.listdir("/proc"):
         continue
     try:
         f = open("/proc/%s/stat" % d).read().rsplit(")", 1)[1].split()
+        sleeps = 0
+        for line in open("/proc/%s/status" % d):
+            if line.startswith("voluntary_ctxt_switches:"):
+                sleeps = int(line.split()[1])
     except OSError:
         continue
-    stats[int(d)] = (int(f[11]) + int(f[12])) / tck
+    stats[int(d)] = ((int(f[11]) + int(f[12])) / tck, sleeps)
     kids.setdefault(int(f[1]), []).append(int(d))
-todo, total = [root], 0.0
+todo, cpu, sleeps = [root], 0.0, 0
 while todo:
     p = todo.pop()
-    total += stats.get(p, 0.0)
+    c, s = stats.get(p, (0.0, 0))
+    cpu += c
+    sleeps += s
     todo += kids.get(p, [])
-print("%.3f" % total)
+print("%.3f %d" % (cpu, sleeps))
 PY
 }
 
-# run_wrk NAME PORT: RUNS wrk runs, one line each in $RESULTS
+# run_wrk NAME PORT SERVER_PID RUN: one wrk run, one line in $RESULTS
 run_wrk() {
     name=$1
     port=$2
-    i=1
-    while [ $i -le "$RUNS" ]; do
-        before=$(cpu_of_tree "$PID")
-        wrk -t1 -c50 -d"${DURATION}s" --latency "http://127.0.0.1:$port/" >"$TMP/wrk" 2>&1
-        after=$(cpu_of_tree "$PID")
-        $PY - "$TMP/wrk" "$name" "$i" "$before" "$after" >>"$RESULTS" <<'PY'
+    pid=$3
+    i=$4
+        before=$(cpu_of_tree "$pid")
+        $ON_CLIENT_CPU wrk -t1 -c50 -d"${DURATION}s" --latency "http://127.0.0.1:$port/" >"$TMP/wrk" 2>&1 </dev/null
+        after=$(cpu_of_tree "$pid")
+        $PY - "$TMP/wrk" "$name" "$i" $before $after >>"$RESULTS" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-name, run, before, after = sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5])
+name, run = sys.argv[2], sys.argv[3]
+before, sleeps_before, after, sleeps_after = float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
 m = re.search(r"(\d+) requests in ([\d.]+)(m?s)", text)
 reqs, secs = int(m.group(1)), float(m.group(2)) / (1000 if m.group(3) == "ms" else 1)
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 p = re.search(r"99%\s+([\d.]+)(us|ms|s)", text)
 p99 = float(p.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[p.group(2)]
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(name, run, reqs, secs, rps, p99, after - before, errors.group(1) if errors else 0)
+print(name, run, reqs, secs, rps, p99, after - before, errors.group(1) if errors else 0,
+      sleeps_after - sleeps_before)
 PY
-        say "  $name run $i: $(tail -1 "$RESULTS" | awk '{printf "%.0f req/s, p99 %.0f us, %.2f s CPU", $5, $6, $7}')"
-        i=$((i + 1))
-    done
+        say "  $name run $i: $(tail -1 "$RESULTS" | awk '{printf "%.0f req/s, p99 %.0f us, %.2f s CPU, %d sleeps", $5, $6, $7, $9}')"
 }
 
 check_hello() {
@@ -139,15 +166,16 @@ check_hello() {
     fi
 }
 
+# stop_server PID: SIGINT, then SIGKILL after 5 s
 stop_server() {
-    if [ -n "$PID" ]; then
-        kill -INT "$PID" 2>/dev/null
-        n=0
-        while kill -0 "$PID" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
-        kill -9 "$PID" 2>/dev/null
-        wait "$PID" 2>/dev/null
-        PID=
-    fi
+    kill -INT "$1" 2>/dev/null
+    n=0
+    while kill -0 "$1" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+    kill -9 "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    rest=
+    for np in $RUNNING; do [ "${np#*:}" = "$1" ] || rest="$rest $np"; done
+    RUNNING=$rest
 }
 
 # start NAME PORT: start one server in the background; PID is its process
@@ -156,10 +184,10 @@ start() {
     port=$2
     case $name in
     ours)
-        "$A" serve --port "$port" >"$TMP/ours.log" 2>&1 &
+        $ON_SERVER_CPU "$A" serve --port "$port" >"$TMP/ours.log" 2>&1 &
         PID=$! ;;
     ours-traced)
-        ASYNCLAB_TRACE="$TMP/trace.jsonl" "$A" serve --port "$port" >"$TMP/ours-traced.log" 2>&1 &
+        ASYNCLAB_TRACE="$TMP/trace.jsonl" $ON_SERVER_CPU "$A" serve --port "$port" >"$TMP/ours-traced.log" 2>&1 &
         PID=$! ;;
     nginx)
         need nginx
@@ -186,19 +214,22 @@ http {
     }
 }
 EOF
-        /usr/sbin/nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >"$TMP/nginx.log" 2>&1 &
+        $ON_SERVER_CPU /usr/sbin/nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >"$TMP/nginx.log" 2>&1 &
         PID=$! ;;
     uvicorn)
-        $PY -m uvicorn --app-dir "$PEERS" fastapi_app:app --host 127.0.0.1 --port "$port" \
+        $ON_SERVER_CPU $PY -m uvicorn --app-dir "$PEERS" fastapi_app:app --host 127.0.0.1 --port "$port" \
             --no-access-log --log-level warning >"$TMP/uvicorn.log" 2>&1 &
         PID=$! ;;
     aiohttp)
-        $PY "$PEERS/aiohttp_app.py" --port "$port" >"$TMP/aiohttp.log" 2>&1 &
+        $ON_SERVER_CPU $PY "$PEERS/aiohttp_app.py" --port "$port" >"$TMP/aiohttp.log" 2>&1 &
         PID=$! ;;
     esac
+    RUNNING="$RUNNING $name:$PID"
 }
 
-bench_one() {
+# launch NAME: start it on a free port and check it answers GET /; prints
+# "NAME PORT PID" (nothing when it did not come up)
+launch() {
     name=$1
     port=$(free_port)
     say "$name: starting on port $port"
@@ -206,16 +237,35 @@ bench_one() {
     if ! wait_port "$port" || ! check_hello "$port" "$name"; then
         say "http_bench: $name did not start; its log:"
         cat "$TMP/$name.log" >&2 2>/dev/null
-        stop_server
+        stop_server "$PID"
         return 1
     fi
     curl -s -o /dev/null "http://127.0.0.1:$port/"   # warm up
-    run_wrk "$name" "$port"
-    stop_server
+    echo "$name $port $PID"
 }
 
-for name in $ONLY; do bench_one "$name"; done
-[ "$TRACE" -eq 1 ] && bench_one ours-traced
+# The servers compared with each other run side by side, in rounds.
+SIDE=
+for name in $ONLY; do case $name in ours | nginx) SIDE="$SIDE $name" ;; esac; done
+case " $ONLY " in *" ours "*) [ "$TRACE" -eq 1 ] && SIDE="$SIDE ours-traced" ;; esac
+: >"$TMP/side"
+for name in $SIDE; do launch "$name" >>"$TMP/side"; done
+i=1
+while [ -s "$TMP/side" ] && [ $i -le "$RUNS" ]; do
+    while read -r name port pid; do run_wrk "$name" "$port" "$pid" "$i"; done <"$TMP/side"
+    i=$((i + 1))
+done
+while read -r name port pid; do stop_server "$pid"; done <"$TMP/side"
+
+# The slow peers, one after the other.
+for name in $ONLY; do
+    case $name in ours | nginx) continue ;; esac
+    launch "$name" >"$TMP/peer" || continue
+    read -r name port pid <"$TMP/peer"
+    i=1
+    while [ $i -le "$RUNS" ]; do run_wrk "$name" "$port" "$pid" "$i"; i=$((i + 1)); done
+    stop_server "$pid"
+done
 
 # 10,000 concurrent GET /sleep?s=1 against ours
 : >"$TMP/c10k.txt"
@@ -225,11 +275,12 @@ if [ "$C10K" -eq 1 ]; then
     ulimit -n 20000 2>/dev/null || say "http_bench: cannot raise ulimit -n to 20000 (it is $(ulimit -n))"
     "$A" serve --port "$port" >"$TMP/c10k.log" 2>&1 &
     PID=$!
+    RUNNING="$RUNNING c10k:$PID"
     wait_port "$port"
     "$A" load "http://127.0.0.1:$port/sleep?s=1" -c 10000 -n 10000 --timeout 20 --json >"$TMP/c10k.json" 2>"$TMP/c10k.err"
     rss=$(awk '/^VmHWM:/ {print $2}' "/proc/$PID/status")
     echo "$rss" >"$TMP/c10k.txt"
-    stop_server
+    stop_server "$PID"
 fi
 
 $PY - "$RESULTS" "$TMP/c10k.json" "$TMP/c10k.txt" "$JSON" "$DURATION" "$RUNS" <<'PY'
@@ -237,9 +288,10 @@ import json, os, statistics, sys
 results, c10k_json, c10k_rss, out, duration, runs = sys.argv[1:7]
 rows = {}
 for line in open(results):
-    name, run, reqs, secs, rps, p99, cpu, errors = line.split()
+    name, run, reqs, secs, rps, p99, cpu, errors, sleeps = line.split()
     rows.setdefault(name, []).append(dict(requests=int(reqs), seconds=float(secs), rps=float(rps),
-                                          p99_us=float(p99), cpu_s=float(cpu), non_2xx=int(errors)))
+                                          p99_us=float(p99), cpu_s=float(cpu), non_2xx=int(errors),
+                                          server_sleeps=int(sleeps)))
 summary = {}
 for name, rs in rows.items():
     summary[name] = dict(
@@ -247,21 +299,23 @@ for name, rs in rows.items():
         median_rps=statistics.median(r["rps"] for r in rs),
         median_p99_us=statistics.median(r["p99_us"] for r in rs),
         cpu_us_per_request=statistics.median(1e6 * r["cpu_s"] / r["requests"] for r in rs if r["requests"]),
+        server_sleeps_per_s=statistics.median(r["server_sleeps"] / r["seconds"] for r in rs if r["seconds"]),
     )
 report = {"command": "wrk -t1 -c50 -d%ss --latency http://127.0.0.1:PORT/ (x%s)" % (duration, runs),
           "servers": summary}
 ours = summary.get("ours")
 print()
 print("wrk -t1 -c50 -d%ss --latency GET /, median of %s run(s)" % (duration, runs))
-print("%-12s %12s %10s %14s %12s" % ("server", "req/s", "p99", "CPU/request", "ours/this"))
+print("%-12s %12s %10s %14s %12s %10s" % ("server", "req/s", "p99", "CPU/request", "ours/this", "sleeps/s"))
 for name in ("ours", "nginx", "uvicorn", "aiohttp"):
     s = summary.get(name)
     if not s:
         continue
     ratio = ours["median_rps"] / s["median_rps"] if ours else float("nan")
     s["ours_over_this"] = ratio
-    print("%-12s %12.0f %8.0f us %11.1f us %11.2fx" % (name, s["median_rps"], s["median_p99_us"],
-                                                      s["cpu_us_per_request"], ratio))
+    print("%-12s %12.0f %8.0f us %11.1f us %11.2fx %10.0f" % (name, s["median_rps"], s["median_p99_us"],
+                                                             s["cpu_us_per_request"], ratio,
+                                                             s["server_sleeps_per_s"]))
 targets = {}
 if ours and "nginx" in summary:
     n = summary["nginx"]
@@ -274,9 +328,10 @@ if ours and "nginx" in summary:
 if ours and "ours-traced" in summary:
     t = summary["ours-traced"]["median_rps"] / ours["median_rps"]
     targets["tracing"] = {"traced_over_untraced": t, "target": ">= 0.80", "met": t >= 0.8}
-    print("%-12s %12.0f %8.0f us %11.1f us   (ASYNCLAB_TRACE=file: %.0f%% of untraced)" % (
+    print("%-12s %12.0f %8.0f us %11.1f us %12s %10.0f   (ASYNCLAB_TRACE=file: %.0f%% of untraced)" % (
         "ours-traced", summary["ours-traced"]["median_rps"], summary["ours-traced"]["median_p99_us"],
-        summary["ours-traced"]["cpu_us_per_request"], 100 * t))
+        summary["ours-traced"]["cpu_us_per_request"], "", summary["ours-traced"]["server_sleeps_per_s"],
+        100 * t))
 if os.path.getsize(c10k_json) if os.path.exists(c10k_json) else 0:
     c = json.load(open(c10k_json))
     rss_kib = int(open(c10k_rss).read().strip() or 0)
