@@ -61,8 +61,11 @@ void al_http_response_reset(al_http_response *res) {
     res->extra_count = 0;
 }
 
+/* A handler gives the final answer: 200-999. The 1xx codes are interim
+ * answers the connection sends on its own ("100 Continue"); sent as *the*
+ * answer they would leave the client waiting for another. */
 static int set_status(al_http_response *res, int status) {
-    if (!res || status < 100 || status > 999) return -EINVAL;
+    if (!res || status < 200 || status > 999) return -EINVAL;
     al_http_response_reset(res);
     res->status = status;
     return 0;

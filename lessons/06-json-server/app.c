@@ -136,9 +136,13 @@ static int call_external_api(al_http_request *req, al_http_response *res) {
     int rc = al_http_get(&cfg->upstream, cfg->upstream_timeout_us, &up);
     if (rc == -ECANCELED) return rc;
     if (rc == -ETIMEDOUT) return al_http_respond_error(res, 504, "Upstream timed out");
+    if (rc == -EPROTO || rc == -EMSGSIZE)
+        return al_http_respond_error(res, 502, "Upstream sent an invalid answer");
     if (rc < 0) return al_http_respond_error(res, 502, "Upstream unreachable");
     if (up.status != 200) {
-        int status = up.status >= 100 && up.status <= 599 ? up.status : 502;
+        /* Its status, as FastAPI's HTTPException would; one that is not
+         * HTTP's (600 and up) says the upstream is broken: 502. */
+        int status = up.status <= 599 ? up.status : 502;
         al_http_client_response_free(&up);
         return al_http_respond_error(res, status, "Failed to fetch data");
     }

@@ -1,7 +1,9 @@
 /* test_http_client.c — al_http_get against a server on the same loop, on
  * every backend (AL_TEST_PER_BACKEND): an answer, a timeout, a refused
  * connection, a caller cancelled mid-call (the child task and its socket go
- * too: LeakSanitizer checks the rest at exit), and URL parsing. */
+ * too: LeakSanitizer checks the rest at exit), answers from a hand-written
+ * upstream (interim 1xx read past, 101 and garbage refused), URL parsing. */
+#define _GNU_SOURCE   /* accept4 */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -200,6 +202,90 @@ AL_TEST(cancelling_the_caller_cancels_the_call) {
     AL_CHECK_INT(upstream_calls_cancelled, ==, 1);
     al_task_release(t);
     al_task_release(c);
+    teardown(&e);
+    CHECK_NO_LEAKS();
+}
+
+/* ---- a hand-written upstream: one connection, canned bytes ---------------- */
+
+typedef struct canned {
+    int listen_fd;
+    const char *answer;          /* sent after the request's first bytes */
+} canned;
+
+static int canned_upstream(void *arg, intptr_t *result) {
+    canned *c = arg;
+    (void)result;
+    if (al_wait_readable(c->listen_fd) < 0) return 0;
+    int fd = accept4(c->listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return 0;
+    char req[2048];
+    while (recv(fd, req, sizeof req, 0) < 0 && al_wait_readable(fd) == 0) {
+    }
+    (void)send(fd, c->answer, strlen(c->answer), MSG_NOSIGNAL);   /* small: fits */
+    close(fd);
+    return 0;
+}
+
+/* GET from a canned upstream on the same loop; returns the job. */
+static void get_canned(env *e, job *j, const char *answer) {
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    socklen_t len = sizeof a;
+    AL_REQUIRE(bind(lfd, (struct sockaddr *)&a, sizeof a) == 0 && listen(lfd, 4) == 0);
+    getsockname(lfd, (struct sockaddr *)&a, &len);
+    char text[64];
+    snprintf(text, sizeof text, "http://127.0.0.1:%d/", ntohs(a.sin_port));
+    AL_REQUIRE_INT(al_http_url_parse(&j->url, text), ==, 0);
+    j->timeout_us = 5000000;
+    canned c = {lfd, answer};
+    al_task *up;
+    AL_REQUIRE_INT(al_task_create_fiber(e->loop, &up, "canned upstream", canned_upstream, &c, 0), ==, 0);
+    run(e, j);
+    while (!al_task_is_done(up)) al_loop_run_once(e->loop);
+    al_task_release(up);
+    close(lfd);
+}
+
+AL_TEST(interim_1xx_answers_are_read_past) {
+    env e;
+    setup(&e);
+    job j = {0};
+    get_canned(&e, &j,
+               "HTTP/1.1 100 Continue\r\n\r\n"
+               "HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n"
+               "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n"
+               "{\"a\": true}");
+    AL_CHECK_INT(j.rc, ==, 0);
+    AL_CHECK_MSG(j.r.status == 200, "the final answer's status: expected 200, got %d", j.r.status);
+    AL_CHECK_STR(j.r.body, "{\"a\": true}");
+    al_http_client_response_free(&j.r);
+    job k = {0};
+    get_canned(&e, &k, "HTTP/1.1 103 Early Hints\r\n\r\nHTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n");
+    AL_CHECK_INT(k.rc, ==, 0);
+    AL_CHECK_INT(k.r.status, ==, 503);
+    al_http_client_response_free(&k.r);
+    teardown(&e);
+    CHECK_NO_LEAKS();
+}
+
+AL_TEST(an_unasked_101_or_an_answer_that_is_not_http_is_eproto) {
+    env e;
+    setup(&e);
+    const char *bad[] = {
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+        "SSH-2.0-OpenSSH_9.2\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n{\"cut\":",   /* closed early */
+        "HTTP/1.1 100 Continue\r\n\r\n",                           /* and then nothing */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        job j = {0};
+        get_canned(&e, &j, bad[i]);
+        AL_CHECK_MSG(j.rc == -EPROTO, "answer %zu: expected -EPROTO, got %d (status %d)", i, j.rc,
+                     j.r.status);
+        al_http_client_response_free(&j.r);
+    }
     teardown(&e);
     CHECK_NO_LEAKS();
 }

@@ -133,6 +133,10 @@ AL_TEST(respond_helpers_make_fastapi_bodies) {
     AL_CHECK_INT(al_http_respond_json(&res, 200, o), ==, 0);
     AL_CHECK_STR(res.body, "{\"item_id\":42,\"q\":null}");
     AL_CHECK_INT(al_http_respond_static(&res, 99, NULL, NULL, 0), ==, -EINVAL);
+    /* 1xx are interim answers: never a handler's final one */
+    AL_CHECK_INT(al_http_respond_error(&res, 100, "x"), ==, -EINVAL);
+    AL_CHECK_INT(al_http_respond_static(&res, 199, NULL, NULL, 0), ==, -EINVAL);
+    AL_CHECK_INT(al_http_respond_static(&res, 200, NULL, NULL, 0), ==, 0);
     al_http_response_reset(&res);
     AL_CHECK_STR(al_http_status_reason(504), "Gateway Timeout");
     AL_CHECK_STR(al_http_status_reason(799), "Unknown");

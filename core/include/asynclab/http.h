@@ -29,7 +29,8 @@
  *              literals: no copy, no allocation); the others copy or own
  *              what they are given, and the connection frees it after the
  *              bytes are written.
- *   Errors     the respond functions return 0, -EINVAL (bad status, NULL),
+ *   Errors     the respond functions return 0, -EINVAL (a status outside
+ *              200-999: 1xx are interim, the connection's own business; NULL),
  *              or -ENOMEM. On -ENOMEM the response is left as a 500.
  *   Threading  the loop's thread only (like everything attached to a loop).
  */

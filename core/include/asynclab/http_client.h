@@ -26,10 +26,13 @@
  *              a stack to run the child on).
  *   Results    0 and a response (status, headers ignored, body up to
  *              AL_HTTP_CLIENT_MAX_BODY bytes, NUL-terminated, owned by the
- *              response); -ETIMEDOUT after timeout_us; -ECONNREFUSED,
- *              -EHOSTUNREACH... when the upstream cannot be reached; -EPROTO
- *              for an answer that is not HTTP; -EMSGSIZE for a body too
- *              large; -ECANCELED when the calling task was cancelled.
+ *              response); the status is always a final one (200-999):
+ *              interim 1xx answers (100 Continue, 103 Early Hints) are read
+ *              past, as RFC 9110 asks. -ETIMEDOUT after timeout_us;
+ *              -ECONNREFUSED, -EHOSTUNREACH... when the upstream cannot be
+ *              reached; -EPROTO for an answer that is not HTTP, or is a 101
+ *              Switching Protocols nobody asked for; -EMSGSIZE for a body
+ *              too large; -ECANCELED when the calling task was cancelled.
  *   Ownership  the url must outlive every call using it.
  */
 #ifndef ASYNCLAB_HTTP_CLIENT_H
