@@ -283,9 +283,17 @@ if [ "$C10K" -eq 1 ]; then
     stop_server "$PID"
 fi
 
-$PY - "$RESULTS" "$TMP/c10k.json" "$TMP/c10k.txt" "$JSON" "$DURATION" "$RUNS" <<'PY'
+# The machine, as far as it changes these figures: how an idle CPU waits
+# (a halted virtual CPU must be sent an interrupt to wake; one that polls
+# first need not: see README-http.md), and whether the runs were pinned.
+idle="cpuidle $(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null || echo unknown)"
+[ -r /sys/module/haltpoll/parameters/guest_halt_poll_ns ] &&
+    idle="$idle, guest_halt_poll_ns=$(cat /sys/module/haltpoll/parameters/guest_halt_poll_ns)"
+MACHINE="$(nproc) CPUs, $idle, $([ -n "$ON_SERVER_CPU" ] && echo "servers on CPU 1, wrk on CPU 0" || echo "not pinned")"
+
+$PY - "$RESULTS" "$TMP/c10k.json" "$TMP/c10k.txt" "$JSON" "$DURATION" "$RUNS" "$MACHINE" <<'PY'
 import json, os, statistics, sys
-results, c10k_json, c10k_rss, out, duration, runs = sys.argv[1:7]
+results, c10k_json, c10k_rss, out, duration, runs, machine = sys.argv[1:8]
 rows = {}
 for line in open(results):
     name, run, reqs, secs, rps, p99, cpu, errors, sleeps = line.split()
@@ -305,6 +313,8 @@ report = {"command": "wrk -t1 -c50 -d%ss --latency http://127.0.0.1:PORT/ (x%s)"
           "servers": summary}
 ours = summary.get("ours")
 print()
+print("machine: %s" % machine)
+report["machine"] = machine
 print("wrk -t1 -c50 -d%ss --latency GET /, median of %s run(s)" % (duration, runs))
 print("%-12s %12s %10s %14s %12s %10s" % ("server", "req/s", "p99", "CPU/request", "ours/this", "sleeps/s"))
 for name in ("ours", "nginx", "uvicorn", "aiohttp"):
