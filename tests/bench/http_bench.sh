@@ -133,19 +133,29 @@ PY
 }
 
 # run_wrk NAME PORT SERVER_PID RUN: one wrk run, one line in $RESULTS
+# wrk's own CPU (user+sys) is measured too: when it is ~100 % of the run,
+# the client, not the server, sets the req/s.
 run_wrk() {
     name=$1
     port=$2
     pid=$3
     i=$4
         before=$(cpu_of_tree "$pid")
-        $ON_CLIENT_CPU wrk -t1 -c50 -d"${DURATION}s" --latency "http://127.0.0.1:$port/" >"$TMP/wrk" 2>&1 </dev/null
+        $PY - "$TMP/wrk" "$TMP/wrk.cpu" $ON_CLIENT_CPU wrk -t1 -c50 -d"${DURATION}s" --latency \
+            "http://127.0.0.1:$port/" </dev/null <<'PY'
+import resource, subprocess, sys
+with open(sys.argv[1], "w") as out:
+    subprocess.run(sys.argv[3:], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[2], "w").write("%.3f" % (ru.ru_utime + ru.ru_stime))
+PY
         after=$(cpu_of_tree "$pid")
-        $PY - "$TMP/wrk" "$name" "$i" $before $after >>"$RESULTS" <<'PY'
+        $PY - "$TMP/wrk" "$name" "$i" $before $after "$(cat "$TMP/wrk.cpu")" >>"$RESULTS" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 name, run = sys.argv[2], sys.argv[3]
 before, sleeps_before, after, sleeps_after = float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
+wrk_cpu = float(sys.argv[8])
 m = re.search(r"(\d+) requests in ([\d.]+)(m?s)", text)
 reqs, secs = int(m.group(1)), float(m.group(2)) / (1000 if m.group(3) == "ms" else 1)
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
@@ -153,9 +163,9 @@ p = re.search(r"99%\s+([\d.]+)(us|ms|s)", text)
 p99 = float(p.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[p.group(2)]
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 print(name, run, reqs, secs, rps, p99, after - before, errors.group(1) if errors else 0,
-      sleeps_after - sleeps_before)
+      sleeps_after - sleeps_before, wrk_cpu)
 PY
-        say "  $name run $i: $(tail -1 "$RESULTS" | awk '{printf "%.0f req/s, p99 %.0f us, %.2f s CPU, %d sleeps", $5, $6, $7, $9}')"
+        say "  $name run $i: $(tail -1 "$RESULTS" | awk '{printf "%.0f req/s, p99 %.0f us, %.2f s CPU, %d sleeps, wrk %.0f%% CPU", $5, $6, $7, $9, 100 * $10 / $4}')"
 }
 
 check_hello() {
@@ -296,10 +306,10 @@ import json, os, statistics, sys
 results, c10k_json, c10k_rss, out, duration, runs, machine = sys.argv[1:8]
 rows = {}
 for line in open(results):
-    name, run, reqs, secs, rps, p99, cpu, errors, sleeps = line.split()
+    name, run, reqs, secs, rps, p99, cpu, errors, sleeps, wrk_cpu = line.split()
     rows.setdefault(name, []).append(dict(requests=int(reqs), seconds=float(secs), rps=float(rps),
                                           p99_us=float(p99), cpu_s=float(cpu), non_2xx=int(errors),
-                                          server_sleeps=int(sleeps)))
+                                          server_sleeps=int(sleeps), wrk_cpu_s=float(wrk_cpu)))
 summary = {}
 for name, rs in rows.items():
     summary[name] = dict(
@@ -308,6 +318,7 @@ for name, rs in rows.items():
         median_p99_us=statistics.median(r["p99_us"] for r in rs),
         cpu_us_per_request=statistics.median(1e6 * r["cpu_s"] / r["requests"] for r in rs if r["requests"]),
         server_sleeps_per_s=statistics.median(r["server_sleeps"] / r["seconds"] for r in rs if r["seconds"]),
+        wrk_cpu_share=statistics.median(r["wrk_cpu_s"] / r["seconds"] for r in rs if r["seconds"]),
     )
 report = {"command": "wrk -t1 -c50 -d%ss --latency http://127.0.0.1:PORT/ (x%s)" % (duration, runs),
           "servers": summary}
@@ -316,16 +327,17 @@ print()
 print("machine: %s" % machine)
 report["machine"] = machine
 print("wrk -t1 -c50 -d%ss --latency GET /, median of %s run(s)" % (duration, runs))
-print("%-12s %12s %10s %14s %12s %10s" % ("server", "req/s", "p99", "CPU/request", "ours/this", "sleeps/s"))
+print("%-12s %12s %10s %14s %12s %10s %8s" % ("server", "req/s", "p99", "CPU/request", "ours/this", "sleeps/s",
+                                              "wrk CPU"))
 for name in ("ours", "nginx", "uvicorn", "aiohttp"):
     s = summary.get(name)
     if not s:
         continue
     ratio = ours["median_rps"] / s["median_rps"] if ours else float("nan")
     s["ours_over_this"] = ratio
-    print("%-12s %12.0f %8.0f us %11.1f us %11.2fx %10.0f" % (name, s["median_rps"], s["median_p99_us"],
-                                                             s["cpu_us_per_request"], ratio,
-                                                             s["server_sleeps_per_s"]))
+    print("%-12s %12.0f %8.0f us %11.1f us %11.2fx %10.0f %7.0f%%" % (
+        name, s["median_rps"], s["median_p99_us"], s["cpu_us_per_request"], ratio,
+        s["server_sleeps_per_s"], 100 * s["wrk_cpu_share"]))
 targets = {}
 if ours and "nginx" in summary:
     n = summary["nginx"]
@@ -338,10 +350,10 @@ if ours and "nginx" in summary:
 if ours and "ours-traced" in summary:
     t = summary["ours-traced"]["median_rps"] / ours["median_rps"]
     targets["tracing"] = {"traced_over_untraced": t, "target": ">= 0.80", "met": t >= 0.8}
-    print("%-12s %12.0f %8.0f us %11.1f us %12s %10.0f   (ASYNCLAB_TRACE=file: %.0f%% of untraced)" % (
-        "ours-traced", summary["ours-traced"]["median_rps"], summary["ours-traced"]["median_p99_us"],
-        summary["ours-traced"]["cpu_us_per_request"], "", summary["ours-traced"]["server_sleeps_per_s"],
-        100 * t))
+    tr = summary["ours-traced"]
+    print("%-12s %12.0f %8.0f us %11.1f us %12s %10.0f %7.0f%%   (ASYNCLAB_TRACE=file: %.0f%% of untraced)" % (
+        "ours-traced", tr["median_rps"], tr["median_p99_us"], tr["cpu_us_per_request"], "",
+        tr["server_sleeps_per_s"], 100 * tr["wrk_cpu_share"], 100 * t))
 if os.path.getsize(c10k_json) if os.path.exists(c10k_json) else 0:
     c = json.load(open(c10k_json))
     rss_kib = int(open(c10k_rss).read().strip() or 0)
