@@ -25,6 +25,8 @@ static void usage(FILE *out) {
             "  --record FILE   also save the live trace to FILE (replay it later: asynclab view FILE)\n"
             "  --step          start in slow motion: a program on the virtual clock waits before each\n"
             "                  loop iteration (press s to run one, c to let it run)\n"
+            "  --max-events N  keep at most N events of a live program (default 1000000, about 100 MB;\n"
+            "                  0: no limit); the picture stops there and says so, the program runs on\n"
             "  --ascii         draw with ASCII only (also when the locale is not UTF-8)\n"
             "  --no-color      no colours (also when NO_COLOR is set)\n"
             "\n"
@@ -52,6 +54,11 @@ int cmd_view(int argc, char **argv) {
             o.record = argv[++i];
         } else if (strcmp(argv[i], "--step") == 0) {
             o.step = 1;
+        } else if (strcmp(argv[i], "--max-events") == 0) {
+            long n = al_cli_parse_count("--max-events", i + 1 < argc ? argv[i + 1] : NULL, 0, 1000000000L);
+            if (n < 0) return 2;
+            o.max_events = n == 0 ? -1 : n;
+            i++;
         } else if (strcmp(argv[i], "--ascii") == 0) {
             o.ascii = 1;
         } else if (strcmp(argv[i], "--no-color") == 0) {
@@ -75,8 +82,8 @@ int cmd_view(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    if (file && (o.record || o.step)) {
-        fprintf(stderr, "asynclab view: --record and --step are for a live program (after --)\n");
+    if (file && (o.record || o.step || o.max_events)) {
+        fprintf(stderr, "asynclab view: --record, --step and --max-events are for a live program (after --)\n");
         return 2;
     }
     if (file && strcmp(file, "-") == 0) {

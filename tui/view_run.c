@@ -156,6 +156,10 @@ static void update_view(run *r, int64_t wall) {
         v->state = NULL;
     } else {
         al_child_describe(&r->child, r->state, sizeof r->state);
+        if (r->s.over_limit) {   /* the picture stopped at the history limit: say so */
+            size_t len = strlen(r->state);
+            snprintf(r->state + len, sizeof r->state - len, ", history full");
+        }
         v->state = r->state;
         v->state_bad = r->child.exited && strcmp(r->state, "exited 0") != 0;
         v->can_step = live_running(r) && r->child.step_fd >= 0 && m && m->clock == AL_CLOCK_VIRTUAL;
@@ -490,6 +494,8 @@ int al_view_run(const al_run_options *o) {
     r->o = o;
     r->replay = o->replay != NULL;
     al_session_init(&r->s);
+    if (o->max_events > 0) r->s.max_applied = (uint64_t)o->max_events;
+    if (o->max_events < 0) r->s.max_applied = 0;
     al_view_init(&r->v, r->replay ? AL_VIEW_REPLAY : AL_VIEW_LIVE);
     al_lines_init(&r->output, OUTPUT_LINES);
     al_lines_init(&r->notes, 100000);
@@ -582,6 +588,11 @@ int al_view_run(const al_run_options *o) {
 out:
     if (opened_here) al_term_close();
     if (err[0]) fprintf(stderr, "asynclab view: %s\n", err);
+    if (!r->replay && r->s.over_limit)
+        fprintf(stderr,
+                "asynclab view: the history limit (%llu events) was reached; the %llu events after it "
+                "were not shown (--max-events N keeps more, --record FILE keeps them all)\n",
+                (unsigned long long)r->s.max_applied, (unsigned long long)r->s.over_limit);
     if (!r->replay && (r->s.bad_lines || r->s.refused)) {
         fprintf(stderr, "asynclab view: trace %s (bad lines: %llu, events out of place: %llu)\n", r->s.error,
                 (unsigned long long)r->s.bad_lines, (unsigned long long)r->s.refused);

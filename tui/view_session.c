@@ -14,10 +14,12 @@
 #include <string.h>
 
 #define DEFAULT_QUEUE_MAX 1000000   /* events waiting while paused: ~100 MB at most */
+#define DEFAULT_HISTORY_MAX 1000000 /* events kept live: ~100 MB at most */
 
 void al_session_init(al_session *s) {
     memset(s, 0, sizeof *s);
     s->qmax = DEFAULT_QUEUE_MAX;
+    s->max_applied = DEFAULT_HISTORY_MAX;
 }
 
 void al_stored_event_free(al_stored_event *e) {
@@ -83,6 +85,11 @@ al_section *al_session_last(al_session *s) { return s->nsec ? &s->sec[s->nsec - 
 /* ---- live ------------------------------------------------------------------ */
 
 static int apply_live(al_session *s, const al_trace_event *ev, int64_t wall_us) {
+    if (s->max_applied && s->applied >= s->max_applied) {
+        s->over_limit++;
+        s->dropped++;
+        return -ENOBUFS;
+    }
     al_section *sec = al_session_last(s);
     if (!sec || ev->type == AL_EV_HELLO) {
         /* A new program: the previous one is over. */

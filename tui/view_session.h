@@ -56,11 +56,19 @@ typedef struct al_session {
     al_stored_event *queue;
     size_t qhead, qlen, qcap;
     size_t qmax;           /* beyond this many waiting events, new ones are dropped */
+    /* live: the history limit. A program traced under load sends events
+     * without end (a server under wrk: ~300,000 a second), and every event
+     * the models keep costs memory (~100 bytes with its log line). Beyond
+     * max_applied events the rest are counted, not kept: the picture stops
+     * there and says so, and memory stays bounded. 0 = no limit. */
+    uint64_t max_applied;
     /* counters */
     uint64_t received;     /* events read from the stream */
     uint64_t applied;      /* live: events the models took */
     uint64_t refused;      /* live: events a model refused (the first reason is in error) */
-    uint64_t dropped;      /* live: events lost here because the pause queue was full */
+    uint64_t dropped;      /* live: events lost here: the pause queue was full, or the
+                              history limit was reached (those are in over_limit too) */
+    uint64_t over_limit;   /* live: events not kept because of max_applied */
     uint64_t bad_lines;    /* lines the reader rejected */
     char error[256];       /* the first problem, "line 12: not JSON" */
     int ended;             /* the stream reached its end */

@@ -95,6 +95,42 @@ AL_TEST(session_pause_queue_is_bounded) {
     al_session_free(&s);
 }
 
+AL_TEST(session_history_is_bounded_live) {
+    al_session s;
+    al_session_init(&s);
+    AL_CHECK_MSG(s.max_applied > 0, "a live session has a history limit by default");
+    s.max_applied = 4;
+    feed_program(&s, "p", 2);                        /* hello + 2 spawns: 3 events */
+    for (int i = 0; i < 5; i++) {
+        al_trace_event t = ev(AL_EV_TIMER, 10 + i, 0);
+        int rc = al_session_feed(&s, &t, 0);
+        AL_CHECK_MSG(rc == (i == 0 ? 0 : -ENOBUFS), "timer %d: expected %d, got %d", i,
+                     i == 0 ? 0 : -ENOBUFS, rc);
+    }
+    al_model *m = &s.sec[0].model;
+    AL_CHECK_INT(s.applied, ==, 4);
+    AL_CHECK_INT(m->events, ==, 4);                  /* the model stopped at the limit */
+    AL_CHECK_INT(s.over_limit, ==, 4);
+    AL_CHECK_INT(s.dropped, ==, 4);
+    AL_CHECK_INT(s.received, ==, 8);
+    al_trace_event h = ev(AL_EV_HELLO, 0, 0);        /* not even a new program gets in */
+    AL_CHECK_INT(al_session_feed(&s, &h, 0), ==, -ENOBUFS);
+    AL_CHECK_INT(s.nsec, ==, 1);
+    al_session_free(&s);
+
+    al_session u;                                    /* 0: no limit */
+    al_session_init(&u);
+    u.max_applied = 0;
+    feed_program(&u, "p", 2);
+    for (int i = 0; i < 5; i++) {
+        al_trace_event t = ev(AL_EV_TIMER, 10 + i, 0);
+        AL_CHECK_INT(al_session_feed(&u, &t, 0), ==, 0);
+    }
+    AL_CHECK_INT(u.applied, ==, 8);
+    AL_CHECK_INT(u.over_limit, ==, 0);
+    al_session_free(&u);
+}
+
 static FILE *fixture(const char *name) {
     char path[512];
     snprintf(path, sizeof path, "%s/frames/%s", AL_FIXTURES_DIR, name);
