@@ -25,8 +25,9 @@ static void usage(FILE *out) {
             "  --record FILE   also save the live trace to FILE (replay it later: asynclab view FILE)\n"
             "  --step          start in slow motion: a program on the virtual clock waits before each\n"
             "                  loop iteration (press s to run one, c to let it run)\n"
-            "  --max-events N  keep at most N events of a live program (default 1000000, about 100 MB;\n"
-            "                  0: no limit); the picture stops there and says so, the program runs on\n"
+            "  --max-events N  keep at most N events (default 1000000, about 100 MB; 0: no limit): live,\n"
+            "                  the picture stops there and says so while the program runs on; a\n"
+            "                  replay loads the file's first N events\n"
             "  --ascii         draw with ASCII only (also when the locale is not UTF-8)\n"
             "  --no-color      no colours (also when NO_COLOR is set)\n"
             "\n"
@@ -82,8 +83,8 @@ int cmd_view(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    if (file && (o.record || o.step || o.max_events)) {
-        fprintf(stderr, "asynclab view: --record, --step and --max-events are for a live program (after --)\n");
+    if (file && (o.record || o.step)) {
+        fprintf(stderr, "asynclab view: --record and --step are for a live program (after --)\n");
         return 2;
     }
     if (file && strcmp(file, "-") == 0) {

@@ -103,6 +103,7 @@ typedef struct al_view {
     uint64_t dropped;           /* events lost on the viewer's side */
     int section, nsections;     /* which program of the session (0-based) */
     size_t cursor, nevents;     /* replay: events applied / in the file */
+    int truncated;              /* replay: the file has more events than were loaded */
     double speed;               /* replay speed, 0.1 to 10 */
     int playing;                /* replay is advancing by itself */
     int can_step;               /* live: the program's loop can be stepped */

@@ -27,8 +27,8 @@ static void state_text(const al_view *v, char *buf, size_t size) {
     const char *pause = v->ascii ? "||" : "\xE2\x9D\x9A\xE2\x9D\x9A";      /* ❚❚ */
     const char *play = v->ascii ? ">" : "\xE2\x96\xB6";                    /* ▶ */
     if (v->mode == AL_VIEW_REPLAY) {
-        snprintf(buf, size, "%s REPLAY %zu/%zu %gx", v->playing && !v->paused ? play : pause,
-                 v->cursor, v->nevents, v->speed);
+        snprintf(buf, size, "%s REPLAY %zu/%zu%s %gx", v->playing && !v->paused ? play : pause,
+                 v->cursor, v->nevents, v->truncated ? "+" : "", v->speed);
         return;
     }
     char step[32] = "", pending[32] = "";

@@ -153,6 +153,7 @@ static void update_view(run *r, int64_t wall) {
     if (r->replay) {
         v->cursor = r->s.cursor;
         v->nevents = r->s.nev;
+        v->truncated = r->s.truncated;
         v->state = NULL;
     } else {
         al_child_describe(&r->child, r->state, sizeof r->state);
@@ -588,6 +589,11 @@ int al_view_run(const al_run_options *o) {
 out:
     if (opened_here) al_term_close();
     if (err[0]) fprintf(stderr, "asynclab view: %s\n", err);
+    if (r->replay && r->s.truncated)
+        fprintf(stderr,
+                "asynclab view: %s has more than %llu events; the replay showed the first %llu "
+                "(--max-events N loads more; asynclab timeline and export do not keep the events)\n",
+                r->o->replay, (unsigned long long)r->s.max_applied, (unsigned long long)r->s.max_applied);
     if (!r->replay && r->s.over_limit)
         fprintf(stderr,
                 "asynclab view: the history limit (%llu events) was reached; the %llu events after it "

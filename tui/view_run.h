@@ -24,8 +24,8 @@ typedef struct al_run_options {
     const char *const *env;       /* extra NAME=VALUE for the child, or NULL */
     const char *record;           /* --record FILE: keep the live trace */
     int step;                     /* start in slow motion (the loop held before its first iteration) */
-    long max_events;              /* live: keep at most this many events (0: the default, 1,000,000;
-                                     -1: no limit); later ones are counted, not shown */
+    long max_events;              /* keep at most this many events, live or from a file (0: the
+                                     default, 1,000,000; -1: no limit); later ones are not shown */
     /* replay: a trace file ("-" for stdin is not possible: the keys come from there) */
     const char *replay;
     /* what the screen says */

@@ -183,6 +183,10 @@ int al_session_load(al_session *s, FILE *fp) {
     s->replay = 1;
     al_trace_event ev;
     while ((rc = al_trace_reader_next(r, &ev)) == 1) {
+        if (s->max_applied && s->nev >= s->max_applied) {
+            s->truncated = 1;   /* the rest of the file stays unread */
+            break;
+        }
         if (s->nev == s->capev) {
             size_t cap = s->capev ? s->capev * 2 : 1024;
             al_stored_event *bigger = realloc(s->ev, cap * sizeof *bigger);

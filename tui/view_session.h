@@ -69,6 +69,8 @@ typedef struct al_session {
     uint64_t dropped;      /* live: events lost here: the pause queue was full, or the
                               history limit was reached (those are in over_limit too) */
     uint64_t over_limit;   /* live: events not kept because of max_applied */
+    int truncated;         /* replay: the file has more than max_applied events; only the
+                              first max_applied were loaded */
     uint64_t bad_lines;    /* lines the reader rejected */
     char error[256];       /* the first problem, "line 12: not JSON" */
     int ended;             /* the stream reached its end */
@@ -92,6 +94,9 @@ al_section *al_session_last(al_session *s);
 /* ---- replay ---- */
 /* Read a whole trace (fp not closed). 0, or -EPROTO/-errno with the
  * reader's "line N: ..." message in s->error. */
+/* At most s->max_applied events are loaded (0: all): a replay keeps every
+ * event in memory (~200 bytes each with the model), so a huge or hostile
+ * file is cut there, and `truncated` says so. */
 int al_session_load(al_session *s, FILE *fp);
 /* Move the cursor: events [0, cursor) applied. Returns the section index
  * the cursor is in. */

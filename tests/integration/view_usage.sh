@@ -35,7 +35,6 @@ check "view of stdin"                 2 "cannot come from stdin" -- "$A" view -
 check "view --record of a file"       2 "for a live program" -- "$A" view --record x.jsonl "$FIXTURE"
 check "view --record without a name"  2 "needs a file name" -- "$A" view --record
 check "view --max-events not a number" 2 "--max-events expects a whole number" -- "$A" view --max-events lots -- true
-check "view --max-events of a file"   2 "for a live program" -- "$A" view --max-events 10 "$FIXTURE"
 check "view of an unknown option"     2 "unknown option '--frobnicate'" -- "$A" view --frobnicate x
 check "view of a missing file"        1 "nothere.jsonl: No such file" -- "$A" view "$TMP/nothere.jsonl"
 check "view of an empty trace"        1 "the trace is empty" -- "$A" view "$TMP/empty.jsonl"

@@ -167,6 +167,37 @@ AL_TEST(replay_seeks_both_ways) {
     al_session_free(&s);
 }
 
+AL_TEST(replay_loads_at_most_the_history_limit) {
+    al_session s;
+    al_session_init(&s);
+    s.max_applied = 7;
+    FILE *f = fixture("lesson05-virtual.jsonl");     /* 40 events */
+    AL_REQUIRE(al_session_load(&s, f) == 0);
+    fclose(f);
+    AL_CHECK_INT(s.nev, ==, 7);
+    AL_CHECK(s.truncated);
+    al_session_seek(&s, 40);                         /* as far as there is */
+    AL_CHECK_INT(al_session_current(&s)->model.events, ==, 7);
+    al_session_free(&s);
+
+    al_session_init(&s);                             /* the default keeps a lesson whole */
+    f = fixture("lesson05-virtual.jsonl");
+    AL_REQUIRE(al_session_load(&s, f) == 0);
+    fclose(f);
+    AL_CHECK_INT(s.nev, ==, 40);
+    AL_CHECK(!s.truncated);
+    al_session_free(&s);
+
+    al_session_init(&s);                             /* exactly the limit: nothing cut */
+    s.max_applied = 40;
+    f = fixture("lesson05-virtual.jsonl");
+    AL_REQUIRE(al_session_load(&s, f) == 0);
+    fclose(f);
+    AL_CHECK_INT(s.nev, ==, 40);
+    AL_CHECK_MSG(!s.truncated, "a file of exactly max_applied events is whole");
+    al_session_free(&s);
+}
+
 AL_TEST(replay_two_programs_in_one_file) {
     char path[] = "/tmp/al_view_two_XXXXXX";
     int fd = mkstemp(path);
