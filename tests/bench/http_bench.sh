@@ -6,10 +6,10 @@
 #                                          [--no-pin]
 #
 # A benchmark, not a test (not registered with ctest): the full run takes
-# about 4 servers x 3 runs x 10 s + the extras, ~3 minutes. Run it on a quiet
+# about 5 servers x 3 runs x 10 s + the extras, ~4 minutes. Run it on a quiet
 # machine. One script does everything, on loopback:
 #   1. each server is started, checked (GET / must be {"Hello": "World"}),
-#      measured and stopped in turn:
+#      measured and stopped (ours, nginx and ours-traced together, see 2):
 #        ours     asynclab serve (libuv backend, the default; access log off)
 #        nginx    1 worker, access_log off, `return 200 '{"Hello": "World"}'`
 #        uvicorn  + FastAPI, the article's Example 1 (tests/peers/fastapi_app.py),
@@ -17,7 +17,8 @@
 #        aiohttp  the article's handler without the sleep (tests/peers/aiohttp_app.py)
 #   2. wrk -t1 -c50 -d${S}s --latency GET /, N runs each: the median req/s and
 #      p99, and the server's CPU per request: its utime+stime (all of its
-#      processes, from /proc) over the run, divided by the requests served.
+#      processes, from /proc) over the run, divided by the requests served;
+#      how often it slept (voluntary context switches) and wrk's own CPU.
 #      ours, nginx and ours-traced (step 4) are compared with each other, so
 #      they run side by side and take turns: round 1 is one run of each, then
 #      round 2, ... A drift in the machine (another tenant, thermal) then
