@@ -4,6 +4,7 @@
  * than copied or exec'd: one server, whichever way it is started. Its files
  * are written to be built on their own (lessons/06-json-server/CMakeLists.txt)
  * and included here, so that tui/ needs no build rule of its own for them. */
+#define _GNU_SOURCE   /* serve.c's RUSAGE_THREAD: before the first system header */
 #include "../lessons/06-json-server/app.c"
 #include "../lessons/06-json-server/offload.c"
 #include "../lessons/06-json-server/serve.c"

@@ -8,12 +8,16 @@
  * accepting, finish what is in flight, exit 0); a second one cancels what is
  * still running and closes everything.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE   /* RUSAGE_THREAD: the loop thread's own context switches */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -43,6 +47,20 @@ typedef struct serve_state {
     al_timer drain;            /* after a shutdown: watch the server empty out */
     int stopping;
 } serve_state;
+
+/* The last line: what was served, and how often the loop's thread blocked
+ * with nothing to do (its voluntary context switches). A loop that keeps up
+ * with its clients sleeps between their requests; each of those sleeps is a
+ * wakeup the next client pays for (tests/bench/README-http.md). */
+static void print_summary(const char *prog, serve_state *st) {
+    al_http_server_stats s;
+    al_http_server_get_stats(st->server, &s);
+    struct rusage ru;
+    long sleeps = getrusage(RUSAGE_THREAD, &ru) == 0 ? ru.ru_nvcsw : -1;
+    printf("%s: stopped: %llu requests on %llu connections, %llu loop iterations, the loop's thread "
+           "slept %ld times\n", prog, (unsigned long long)s.requests, (unsigned long long)s.accepted,
+           (unsigned long long)al_loop_iterations(st->loop), sleeps);
+}
 
 /* Shutting down: once the last connection and handler are gone, stop
  * watching the signal pipe too, and the loop runs dry by itself. */
@@ -253,7 +271,7 @@ int json_server_main(int argc, char **argv, const char *prog) {
         fflush(stdout);
         rc = al_loop_run(st.loop);
         if (rc < 0) fprintf(stderr, "%s: the loop failed: %s\n", prog, al_strerror(rc));
-        else printf("%s: stopped\n", prog);
+        else print_summary(prog, &st);
     }
     al_http_server_free(st.server);
     al_http_router_free(router);

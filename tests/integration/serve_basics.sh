@@ -48,6 +48,16 @@ stop "$PID"
 check "SIGINT: exit 0" [ "$STATUS" -eq 0 ]
 check "... saying it stopped" grep -q 'asynclab serve: stopped' "$TMP/basics.log"
 
+# The last line counts what was served: here 3 requests on 2 connections
+# (curl keeps one connection for two URLs), and how often the loop slept.
+serve count
+curl -s -o /dev/null -o /dev/null "http://127.0.0.1:$PORT/" "http://127.0.0.1:$PORT/items/1"
+curl -s -o /dev/null "http://127.0.0.1:$PORT/nope"
+stop "$PID"
+check "the last line: 3 requests on 2 connections, the iterations, the sleeps" \
+    grep -qE '^asynclab serve: stopped: 3 requests on 2 connections, [1-9][0-9]* loop iterations, the loop.s thread slept [0-9]+ times$' \
+    "$TMP/count.log"
+
 # the command line
 "$A" serve --help >"$TMP/out" 2>&1
 check "--help exits 0" [ $? -eq 0 ]
