@@ -157,12 +157,12 @@ static void update_view(run *r, int64_t wall) {
         v->state = NULL;
     } else {
         al_child_describe(&r->child, r->state, sizeof r->state);
+        v->state_bad = r->child.exited && strcmp(r->state, "exited 0") != 0;
         if (r->s.over_limit) {   /* the picture stopped at the history limit: say so */
             size_t len = strlen(r->state);
             snprintf(r->state + len, sizeof r->state - len, ", history full");
         }
         v->state = r->state;
-        v->state_bad = r->child.exited && strcmp(r->state, "exited 0") != 0;
         v->can_step = live_running(r) && r->child.step_fd >= 0 && m && m->clock == AL_CLOCK_VIRTUAL;
         if (!m) {
             if (r->o->untraced) v->placeholder = r->o->untraced;

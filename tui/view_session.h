@@ -56,11 +56,12 @@ typedef struct al_session {
     al_stored_event *queue;
     size_t qhead, qlen, qcap;
     size_t qmax;           /* beyond this many waiting events, new ones are dropped */
-    /* live: the history limit. A program traced under load sends events
-     * without end (a server under wrk: ~300,000 a second), and every event
-     * the models keep costs memory (~100 bytes with its log line). Beyond
+    /* The history limit. A program traced under load sends events without
+     * end (a server under wrk: ~300,000 a second), and every event the
+     * models keep costs memory (~100 bytes with its log line). Live, beyond
      * max_applied events the rest are counted, not kept: the picture stops
-     * there and says so, and memory stays bounded. 0 = no limit. */
+     * there and says so, and memory stays bounded. A replay loads at most
+     * that many events of its file. 0 = no limit. */
     uint64_t max_applied;
     /* counters */
     uint64_t received;     /* events read from the stream */
@@ -93,10 +94,10 @@ al_section *al_session_last(al_session *s);
 
 /* ---- replay ---- */
 /* Read a whole trace (fp not closed). 0, or -EPROTO/-errno with the
- * reader's "line N: ..." message in s->error. */
-/* At most s->max_applied events are loaded (0: all): a replay keeps every
- * event in memory (~200 bytes each with the model), so a huge or hostile
- * file is cut there, and `truncated` says so. */
+ * reader's "line N: ..." message in s->error. At most s->max_applied events
+ * are loaded (0: all): a replay keeps every event in memory (~200 bytes
+ * each with the model), so a huge or hostile file is cut there, and
+ * `truncated` says so. */
 int al_session_load(al_session *s, FILE *fp);
 /* Move the cursor: events [0, cursor) applied. Returns the section index
  * the cursor is in. */

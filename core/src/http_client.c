@@ -46,7 +46,6 @@ typedef struct fetch_job {
     char *body;
     size_t body_len, body_cap;
     int too_big, complete;
-    int bad_answer;              /* an answer we cannot pass on (101) */
     char buf[READ_CHUNK];
 } fetch_job;
 
@@ -128,24 +127,17 @@ static int on_body(llhttp_t *ll, const char *at, size_t len) {
 /* 1xx answers are interim (RFC 9110 §15.2): "100 Continue", "103 Early
  * Hints" and the like may come before the real answer, and a client must read
  * past them. 101 Switching Protocols is different: it ends HTTP on this
- * connection, and we never asked for an upgrade, so it is an error. */
-static int is_interim(int status) {
-    return status >= 100 && status < 200 && status != 101;
-}
-
+ * connection, and we never asked for an upgrade, so the parse fails there
+ * (read_response: -EPROTO). */
 static int on_headers_complete(llhttp_t *ll) {
-    fetch_job *j = ll->data;
-    if (ll->status_code == 101) {
-        j->bad_answer = 1;
-        return -1;
-    }
-    j->status = ll->status_code;
+    if (ll->status_code == 101) return -1;
+    ((fetch_job *)ll->data)->status = ll->status_code;
     return 0;
 }
 
 static int on_message_complete(llhttp_t *ll) {
     fetch_job *j = ll->data;
-    if (is_interim(j->status)) {   /* not the answer yet: parse on */
+    if (j->status < 200) {   /* interim: not the answer yet, parse on */
         j->status = 0;
         return 0;
     }

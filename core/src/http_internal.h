@@ -4,11 +4,7 @@
 #ifndef AL_HTTP_INTERNAL_H
 #define AL_HTTP_INTERNAL_H
 
-/* INCLUDE_LLHTTP_H_ is llhttp's own guard: a unity build that has already
- * included the header by path (tests/fuzz) need not find it again. */
-#ifndef INCLUDE_LLHTTP_H_
 #include <llhttp.h>
-#endif
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,6 +56,10 @@ int http_parser_finish(http_parser *p);
  * `base`, decoding the path in place). headers has room for p->nhdrs.
  * Returns 0, or a status (400) for an invalid path. */
 int http_parser_build(http_parser *p, char *base, al_http_request *req, al_http_header *headers);
+/* The request target (NUL-terminated, split in place): req->query after
+ * '?', a '#' fragment cut, req->path percent-decoded. 0, or 400 for a target
+ * that is not a path or decodes to a NUL. */
+int http_target_split(char *url, al_http_request *req);
 /* Ready for the next request on the same connection. */
 void http_parser_next(http_parser *p);
 int http_parser_keep_alive(const http_parser *p);

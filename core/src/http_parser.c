@@ -305,6 +305,10 @@ int http_parser_build(http_parser *p, char *base, al_http_request *req, al_http_
     req->header_count = p->nhdrs;
     req->body = p->body_len ? p->body : NULL;
     req->body_len = p->body_len;
+    return http_target_split(url, req);
+}
+
+int http_target_split(char *url, al_http_request *req) {
     char *q = strchr(url, '?');
     req->query = "";
     if (q) {

@@ -62,7 +62,7 @@ PEERS="$HERE/../peers"
 A="$BUILD/tui/asynclab"
 PY=/usr/bin/python3
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/http_bench.XXXXXX")
-RESULTS="$TMP/results.txt"     # NAME RUN REQS SECONDS RPS P99_US CPU_S, one line per wrk run
+RESULTS="$TMP/results.txt"     # one line per wrk run, see run_wrk
 : >"$RESULTS"
 PID=              # the server start() just started
 RUNNING=          # every server still running: "NAME:PID NAME:PID ..."
@@ -133,7 +133,8 @@ print("%.3f %d" % (cpu, sleeps))
 PY
 }
 
-# run_wrk NAME PORT SERVER_PID RUN: one wrk run, one line in $RESULTS
+# run_wrk NAME PORT SERVER_PID RUN: one wrk run, one line in $RESULTS:
+# NAME RUN REQUESTS SECONDS RPS P99_US SERVER_CPU_S NON_2XX SERVER_SLEEPS WRK_CPU_S
 # wrk's own CPU (user+sys) is measured too: when it is ~100 % of the run,
 # the client, not the server, sets the req/s.
 run_wrk() {
@@ -141,17 +142,17 @@ run_wrk() {
     port=$2
     pid=$3
     i=$4
-        before=$(cpu_of_tree "$pid")
-        $PY - "$TMP/wrk" "$TMP/wrk.cpu" $ON_CLIENT_CPU wrk -t1 -c50 -d"${DURATION}s" --latency \
-            "http://127.0.0.1:$port/" </dev/null <<'PY'
+    before=$(cpu_of_tree "$pid")
+    $PY - "$TMP/wrk" "$TMP/wrk.cpu" $ON_CLIENT_CPU wrk -t1 -c50 -d"${DURATION}s" --latency \
+        "http://127.0.0.1:$port/" <<'PY'
 import resource, subprocess, sys
 with open(sys.argv[1], "w") as out:
     subprocess.run(sys.argv[3:], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 open(sys.argv[2], "w").write("%.3f" % (ru.ru_utime + ru.ru_stime))
 PY
-        after=$(cpu_of_tree "$pid")
-        $PY - "$TMP/wrk" "$name" "$i" $before $after "$(cat "$TMP/wrk.cpu")" >>"$RESULTS" <<'PY'
+    after=$(cpu_of_tree "$pid")
+    $PY - "$TMP/wrk" "$name" "$i" $before $after "$(cat "$TMP/wrk.cpu")" >>"$RESULTS" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 name, run = sys.argv[2], sys.argv[3]
@@ -166,7 +167,7 @@ errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 print(name, run, reqs, secs, rps, p99, after - before, errors.group(1) if errors else 0,
       sleeps_after - sleeps_before, wrk_cpu)
 PY
-        say "  $name run $i: $(tail -1 "$RESULTS" | awk '{printf "%.0f req/s, p99 %.0f us, %.2f s CPU, %d sleeps, wrk %.0f%% CPU", $5, $6, $7, $9, 100 * $10 / $4}')"
+    say "  $name run $i: $(tail -1 "$RESULTS" | awk '{printf "%.0f req/s, p99 %.0f us, %.2f s CPU, %d sleeps, wrk %.0f%% CPU", $5, $6, $7, $9, 100 * $10 / $4}')"
 }
 
 check_hello() {

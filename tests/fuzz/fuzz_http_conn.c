@@ -22,18 +22,11 @@
  *   5. all memory freed: LeakSanitizer, at the end of each run (libFuzzer's
  *      -detect_leaks, on by default).
  *
- * Built as one translation unit with the sources it tests (instrumented for
- * coverage); llhttp's objects come from its own target.
+ * Built as one translation unit with the sources it tests; llhttp's sources
+ * are compiled in beside it (tests/fuzz/CMakeLists.txt), all instrumented for
+ * coverage.
  */
 #define _GNU_SOURCE   /* memmem */
-#if defined(__has_include)
-#if __has_include(<llhttp.h>)
-#include <llhttp.h>
-#else
-#include "/usr/share/include/llhttp/llhttp.h"   /* Debian's node-llhttp (LLHTTP_INCLUDE_DIR) */
-#endif
-#endif
-
 #include "../../core/src/http_conn.c"
 #include "../../core/src/http_parser.c"
 #include "../../core/src/http_request.c"

@@ -22,14 +22,6 @@
  * of exactly its size).
  */
 #define _GNU_SOURCE
-#if defined(__has_include)
-#if __has_include(<llhttp.h>)
-#include <llhttp.h>
-#else
-#include "/usr/share/include/llhttp/llhttp.h"   /* Debian's node-llhttp (LLHTTP_INCLUDE_DIR) */
-#endif
-#endif
-
 #include "../../core/src/http_parser.c"
 #include "../../core/src/http_request.c"
 #include "../../core/src/http_response.c"
@@ -43,13 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "invariant failed: %s (line %d)\n", #cond, __LINE__); \
-            abort();                                                         \
-        }                                                                    \
-    } while (0)
+#include "fuzz_check.h"
 
 /* One handler per route, so a match says which route it was. */
 static int h_root(al_http_request *q, al_http_response *r) { (void)q; (void)r; return 0; }
@@ -177,21 +163,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memcpy(url, data, len);
     url[len] = 0;
 
-    /* http_parser_build's split: query after '?', fragment cut, then the
-     * path must start with '/' and decode. */
-    const char *query = "";
-    char *q = strchr(url, '?');
-    if (q) {
-        *q = 0;
-        query = q + 1;
+    /* The parser's split: query after '?', fragment cut, the path decoded. */
+    al_http_request req = {0};
+    if (http_target_split(url, &req) == 0) {
+        CHECK(req.path[0] == '/');
+        check_match(method, req.path, scratch_size, max_params);
     }
-    char *frag = strchr(url, '#');
-    if (frag) *frag = 0;
-    if (url[0] == '/' && decode_path(url) == 0) {
-        CHECK(url[0] == '/');
-        check_match(method, url, scratch_size, max_params);
-    }
-    check_query(query, qsize);
+    check_query(req.query, qsize);   /* set before any failure */
     free(url);
     return 0;
 }

@@ -29,18 +29,11 @@
 
 #include "export_perfetto.h"
 #include "export_svg.h"
+#include "fuzz_check.h"
 #include "model.h"
 #include "render_text.h"
 
 #define HELLO "{\"v\":1,\"ev\":\"hello\",\"t\":0}\n"
-
-#define CHECK(cond)                                                                      \
-    do {                                                                                 \
-        if (!(cond)) {                                                                   \
-            fprintf(stderr, "invariant failed: %s (line %d)\n", #cond, __LINE__);       \
-            abort();                                                                     \
-        }                                                                                \
-    } while (0)
 
 static void check_spans(const al_model *m) {
     for (size_t l = 0; l < m->nlanes; l++) {

@@ -24,6 +24,7 @@
  *   AL_CHECK_STR(a, b)                 "expected a == "x", got "y""
  *   AL_CHECK_MSG(cond, fmt, ...)       your own words
  *   AL_REQUIRE*                        the same, but stop the test on failure
+ *   AL_CHECK_NO_LEAKS()                under LeakSanitizer: nothing leaked so far
  */
 #ifndef AL_TEST_H
 #define AL_TEST_H
@@ -70,6 +71,20 @@ int al_test_check(int ok, int fatal, const char *file, int line, const char *fun
     } while (0)
 #define AL_CHECK_STR(a, b) AL__CHECK_STR(0, a, b)
 #define AL_REQUIRE_STR(a, b) AL__CHECK_STR(1, a, b)
+
+/* Each test's process ends with _exit(), which skips LeakSanitizer's check
+ * at exit: a test that has freed everything can ask for it here. Nothing
+ * without the sanitizers. */
+#if defined(AL_SANITIZED) && defined(__has_include)
+#if __has_include(<sanitizer/lsan_interface.h>)
+#include <sanitizer/lsan_interface.h>
+#define AL_CHECK_NO_LEAKS() \
+    AL_CHECK_MSG(__lsan_do_recoverable_leak_check() == 0, "memory leaked (see above)")
+#endif
+#endif
+#ifndef AL_CHECK_NO_LEAKS
+#define AL_CHECK_NO_LEAKS() ((void)0)
+#endif
 
 /* The errno-style result of a core call: AL_CHECK_OK(al_loop_new(...)). */
 #define AL_CHECK_OK(expr)                                                   \

@@ -16,18 +16,6 @@
 #include "asynclab/http_client.h"
 #include "asynclab/http_server.h"
 
-/* The runner's child processes end with _exit(), which skips LeakSanitizer's
- * check at exit: run it ourselves once a test has freed everything. */
-#if defined(AL_SANITIZED) && defined(__has_include)
-#if __has_include(<sanitizer/lsan_interface.h>)
-#include <sanitizer/lsan_interface.h>
-#define CHECK_NO_LEAKS() AL_CHECK_MSG(__lsan_do_recoverable_leak_check() == 0, "memory leaked (see above)")
-#endif
-#endif
-#ifndef CHECK_NO_LEAKS
-#define CHECK_NO_LEAKS() ((void)0)
-#endif
-
 static int upstream_calls_cancelled;
 
 static int h_data(al_http_request *req, al_http_response *res) {
@@ -76,19 +64,11 @@ static void setup(env *e) {
     snprintf(e->base, sizeof e->base, "http://127.0.0.1:%d", al_http_server_port(e->srv));
 }
 
-/* Run the loop until task t is done. Not al_loop_run_until_complete: a
- * task that finishes in a READY pass is followed by that iteration's poll,
- * which blocks while the listening socket is watched. A done-callback that
- * stops the loop makes that poll a quick look (asyncio's
- * run_until_complete does the same). */
-static void stop_loop(al_future *fut, void *arg) {
-    (void)fut;
-    al_loop_stop(arg);
-}
-
+/* Run the loop until task t is done (the server's listening socket stays
+ * watched: run_until_complete must not block on it once t is done). */
 static void run_task(env *e, al_task *t) {
-    AL_REQUIRE_INT(al_future_add_done_callback(al_task_future(t), stop_loop, e->loop), ==, 0);
-    AL_REQUIRE_INT(al_loop_run(e->loop), ==, 0);
+    int rc = al_loop_run_until_complete(e->loop, t);
+    AL_REQUIRE_MSG(rc == 0 || rc == -ECANCELED, "run_until_complete: %d", rc);
     AL_REQUIRE(al_task_is_done(t));
 }
 
@@ -97,6 +77,29 @@ static void run(env *e, job *j) {
     AL_REQUIRE_INT(al_task_create_fiber(e->loop, &t, "client", call, j, 0), ==, 0);
     run_task(e, t);
     al_task_release(t);
+}
+
+/* Our socket closed: the server sees its client go and cancels the
+ * upstream handler, a few iterations later. */
+static void expect_upstream_handler_cancelled(env *e) {
+    for (int i = 0; i < 50 && upstream_calls_cancelled == 0; i++) al_loop_run_once(e->loop);
+    AL_CHECK_INT(upstream_calls_cancelled, ==, 1);
+}
+
+/* A TCP socket bound to 127.0.0.1 on a port the kernel picks: its port. */
+static int bind_loopback(int fd) {
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    socklen_t len = sizeof a;
+    AL_REQUIRE(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
+    getsockname(fd, (struct sockaddr *)&a, &len);
+    return ntohs(a.sin_port);
+}
+
+static void url_for_port(job *j, int port) {
+    char text[64];
+    snprintf(text, sizeof text, "http://127.0.0.1:%d/", port);
+    AL_REQUIRE_INT(al_http_url_parse(&j->url, text), ==, 0);
 }
 
 static void teardown(env *e) {
@@ -133,7 +136,7 @@ AL_TEST(a_get_returns_status_and_body) {
     AL_CHECK_STR(k.r.body, "{\"detail\":\"short and stout\"}");
     al_http_client_response_free(&k.r);
     teardown(&e);
-    CHECK_NO_LEAKS();
+    AL_CHECK_NO_LEAKS();
 }
 
 AL_TEST(a_slow_upstream_times_out_and_its_handler_is_cancelled) {
@@ -145,32 +148,23 @@ AL_TEST(a_slow_upstream_times_out_and_its_handler_is_cancelled) {
     run(&e, &j);
     AL_CHECK_INT(j.rc, ==, -ETIMEDOUT);
     AL_CHECK(j.r.body == NULL);
-    /* our socket closed: the server sees its client go and cancels the
-     * handler (a few iterations later) */
-    for (int i = 0; i < 50 && upstream_calls_cancelled == 0; i++) al_loop_run_once(e.loop);
-    AL_CHECK_INT(upstream_calls_cancelled, ==, 1);
+    expect_upstream_handler_cancelled(&e);
     teardown(&e);
-    CHECK_NO_LEAKS();
+    AL_CHECK_NO_LEAKS();
 }
 
 AL_TEST(nobody_listening_is_econnrefused) {
     env e;
     setup(&e);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    bind(fd, (struct sockaddr *)&a, sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, (struct sockaddr *)&a, &len);
+    int port = bind_loopback(fd);
     close(fd);   /* a port nobody listens on */
     job j = {.timeout_us = 5000000};
-    char text[64];
-    snprintf(text, sizeof text, "http://127.0.0.1:%d/", ntohs(a.sin_port));
-    AL_REQUIRE_INT(al_http_url_parse(&j.url, text), ==, 0);
+    url_for_port(&j, port);
     run(&e, &j);
     AL_CHECK_INT(j.rc, ==, -ECONNREFUSED);
     teardown(&e);
-    CHECK_NO_LEAKS();
+    AL_CHECK_NO_LEAKS();
 }
 
 typedef struct canceller {
@@ -198,12 +192,11 @@ AL_TEST(cancelling_the_caller_cancels_the_call) {
     AL_REQUIRE_INT(al_task_create_fiber(e.loop, &c, "canceller", cancel_soon, &cc, 0), ==, 0);
     run_task(&e, t);
     AL_CHECK_INT(j.rc, ==, -ECANCELED);
-    for (int i = 0; i < 50 && upstream_calls_cancelled == 0; i++) al_loop_run_once(e.loop);
-    AL_CHECK_INT(upstream_calls_cancelled, ==, 1);
+    expect_upstream_handler_cancelled(&e);
     al_task_release(t);
     al_task_release(c);
     teardown(&e);
-    CHECK_NO_LEAKS();
+    AL_CHECK_NO_LEAKS();
 }
 
 /* ---- a hand-written upstream: one connection, canned bytes ---------------- */
@@ -227,17 +220,11 @@ static int canned_upstream(void *arg, intptr_t *result) {
     return 0;
 }
 
-/* GET from a canned upstream on the same loop; returns the job. */
+/* GET from a canned upstream on the same loop, into j. */
 static void get_canned(env *e, job *j, const char *answer) {
     int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET};
-    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-    socklen_t len = sizeof a;
-    AL_REQUIRE(bind(lfd, (struct sockaddr *)&a, sizeof a) == 0 && listen(lfd, 4) == 0);
-    getsockname(lfd, (struct sockaddr *)&a, &len);
-    char text[64];
-    snprintf(text, sizeof text, "http://127.0.0.1:%d/", ntohs(a.sin_port));
-    AL_REQUIRE_INT(al_http_url_parse(&j->url, text), ==, 0);
+    url_for_port(j, bind_loopback(lfd));
+    AL_REQUIRE(listen(lfd, 4) == 0);
     j->timeout_us = 5000000;
     canned c = {lfd, answer};
     al_task *up;
@@ -267,7 +254,7 @@ AL_TEST(interim_1xx_answers_are_read_past) {
     AL_CHECK_INT(k.r.status, ==, 503);
     al_http_client_response_free(&k.r);
     teardown(&e);
-    CHECK_NO_LEAKS();
+    AL_CHECK_NO_LEAKS();
 }
 
 AL_TEST(an_unasked_101_or_an_answer_that_is_not_http_is_eproto) {
@@ -287,7 +274,7 @@ AL_TEST(an_unasked_101_or_an_answer_that_is_not_http_is_eproto) {
         al_http_client_response_free(&j.r);
     }
     teardown(&e);
-    CHECK_NO_LEAKS();
+    AL_CHECK_NO_LEAKS();
 }
 
 AL_TEST(urls_are_parsed_and_https_is_refused) {

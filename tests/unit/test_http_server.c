@@ -20,18 +20,6 @@
 #include "asynclab.h"
 #include "asynclab/http_server.h"
 
-/* The runner's child processes end with _exit(), which skips LeakSanitizer's
- * check at exit: run it ourselves once a test has freed everything. */
-#if defined(AL_SANITIZED) && defined(__has_include)
-#if __has_include(<sanitizer/lsan_interface.h>)
-#include <sanitizer/lsan_interface.h>
-#define CHECK_NO_LEAKS() AL_CHECK_MSG(__lsan_do_recoverable_leak_check() == 0, "memory leaked (see above)")
-#endif
-#endif
-#ifndef CHECK_NO_LEAKS
-#define CHECK_NO_LEAKS() ((void)0)
-#endif
-
 static atomic_int handler_cancelled, handler_finished;
 
 static int h_root(al_http_request *req, al_http_response *res) {
@@ -230,7 +218,7 @@ AL_TEST(keep_alive_inline_and_task_handlers_answer) {
     AL_CHECK_INT(st.requests, ==, 6);
     AL_CHECK_INT(st.accepted, ==, 1);
     teardown(&f);
-    CHECK_NO_LEAKS();
+    AL_CHECK_NO_LEAKS();
 }
 
 AL_TEST(a_reset_client_cancels_its_handler_and_the_next_is_served) {
@@ -247,7 +235,7 @@ AL_TEST(a_reset_client_cancels_its_handler_and_the_next_is_served) {
     al_http_server_get_stats(f.srv, &st);
     AL_CHECK_INT(st.tasks_running, ==, 0);
     teardown(&f);
-    CHECK_NO_LEAKS();
+    AL_CHECK_NO_LEAKS();
 }
 
 AL_TEST(graceful_shutdown_finishes_the_request_in_flight) {
@@ -268,5 +256,5 @@ AL_TEST(graceful_shutdown_finishes_the_request_in_flight) {
     AL_CHECK_INT(st.open, ==, 0);
     AL_CHECK_INT(connect_to(f.port), ==, -1);   /* not accepting any more */
     teardown(&f);
-    CHECK_NO_LEAKS();
+    AL_CHECK_NO_LEAKS();
 }
