@@ -5,7 +5,8 @@
 #
 # The article's three coroutines on the real clock (1 s), then awaited one by
 # one (3 s), then a blocking sleep on the virtual clock (0.9 s of real
-# blocking), then a look at the trace of a virtual run. About 5 s in all.
+# blocking), then a look at the trace of a virtual run, then a nursery whose failing
+# child cancels its siblings. About 5 s in all.
 set -eu
 BUILD=${1:-build}
 PROG=$BUILD/lessons/05-coroutines/coroutines
@@ -32,4 +33,8 @@ step "coroutines --virtual --fiber, traced: the same timeline as stackful fibers
     instantly. The suspend/timer/exit events, microseconds on the loop's clock:"
 ASYNCLAB_TRACE=$TMP/trace.jsonl "$PROG" --virtual --fiber >/dev/null
 grep -E '"ev":"(spawn|suspend|timer|exit)"' "$TMP/trace.jsonl"
+step "nursery --virtual: structured concurrency. Three children in a nursery;
+    one fails at 1 s and the nursery cancels the two others at once."
+"$BUILD/lessons/05-coroutines/nursery" --virtual
+
 printf '\n(read lessons/05-coroutines/README.md, "What to look for on the timeline")\n'
