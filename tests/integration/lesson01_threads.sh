@@ -33,7 +33,7 @@ assert sw["tasks"][0] < 200, f"tasks: {sw['tasks'][0]} voluntary switches, expec
 assert mem["threads"] > mem["tasks"], f"address space: threads {mem['threads']} MiB, tasks {mem['tasks']} MiB"
 END
 
-timeout 60 "$PROG" --count 50 --model tasks >"$TMP/out" 2>&1 || fail "--model tasks exited $?"
+timeout 60 "$PROG" --count 200 --model tasks >"$TMP/out" 2>&1 || fail "--model tasks exited $?"
 [ "$(grep -c '^tasks ' "$TMP/out")" -eq 2 ] && ! grep -q '^threads' "$TMP/out" || fail "--model tasks"
 
 status=0
