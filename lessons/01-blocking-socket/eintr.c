@@ -56,9 +56,16 @@ static int main_thread_sleeps(void) {
     return paren && paren[1] == ' ' && paren[2] == 'S';
 }
 
+/* A millisecond between two looks; after 10 s of looking, something is
+ * wrong (the main thread never blocked): say so rather than hang. */
 static void pause_1ms(void) {
+    static int waited_ms;
     struct timespec ms = {0, 1000000};
     nanosleep(&ms, NULL);
+    if (++waited_ms > 10000) {
+        fprintf(stderr, "eintr: the main thread did not block or wake as expected\n");
+        _exit(1);
+    }
 }
 
 /* The helper: signal the blocked main thread, then feed the pipe once it

@@ -37,6 +37,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -157,11 +158,13 @@ static int measure(const char *model, int count) {
     al_loop *loop = NULL;
     pthread_t *tid = calloc((size_t)count, sizeof *tid);
     if (pid < 0 || !tid || (!threads && al_loop_new(&loop, NULL) < 0)) return perror("threads_vs_tasks"), 1;
+    struct timeval patience = {.tv_sec = 20};   /* a client that died must not leave accept() waiting forever */
+    setsockopt(lfd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
 
     struct snapshot before = snap();
     for (int i = 0; i < count; i++) {
         int fd = accept(lfd, NULL, NULL);
-        if (fd < 0) return perror("threads_vs_tasks: accept"), 1;
+        if (fd < 0) return perror("threads_vs_tasks: accept (the client stopped connecting)"), 1;
         int rc = threads ? pthread_create(&tid[i], NULL, thread_waiter, (void *)(intptr_t)fd)
                          : al_task_create_fiber(loop, NULL, "conn", task_waiter, (void *)(intptr_t)fd, 0);
         if (rc != 0) {

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -141,7 +142,9 @@ static int monitor(void *arg, intptr_t *result) {
     for (;;) {
         int rc = al_wait_readable(m->ctl);
         if (rc < 0) return rc;
-        while (read(m->ctl, &r, sizeof r) == (ssize_t)sizeof r) {}   /* the latest report counts */
+        ssize_t n;
+        while ((n = read(m->ctl, &r, sizeof r)) == (ssize_t)sizeof r) {}   /* the latest report counts */
+        if (n == 0) return -EPIPE;   /* end of file: the client is gone */
         if (r.kind == 'D' || echo_waits_writable) break;   /* 'B' while we still read: not stuck */
     }
     double mib = 1024.0 * 1024.0, grown = (rss_kib() - m->rss_before) / 1024.0;
@@ -202,6 +205,8 @@ static int serve(al_loop *loop, int lfd, int port) {
     pid_t pid = fork();
     if (pid < 0) return -errno;
     if (pid == 0) client(port, ctl[1], go[0]);
+    struct timeval patience = {.tv_sec = 20};   /* a client that died must not leave accept() waiting */
+    setsockopt(lfd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
     int fd = accept(lfd, NULL, NULL);
     if (fd < 0 || fcntl(fd, F_SETFL, O_NONBLOCK) < 0) return -errno;
     al_task *t, *mt;
