@@ -5,7 +5,8 @@
 #
 # Starts the blocking server, sends it one request with curl, then shows the
 # lesson's point: a slow client holds the server and a fast one has to wait
-# for it. Last, the SIGPIPE demo. The server's log appears as it is written.
+# for it. Then the SIGPIPE demo, and a signal interrupting a blocked call
+# (EINTR). The server's log appears as it is written.
 # Needs curl, and /usr/bin/python3 for the slow client.
 set -eu
 BUILD=${1:-build}
@@ -65,5 +66,8 @@ wait "$SLOW_PID"
 
 step "SIGPIPE: a client sends a request, then resets its connection before the answer"
 "$LESSON/lesson01_reset_client" --port "$PORT"
+
+step "EINTR: a signal arrives while a thread is blocked in read() and in poll()"
+"$LESSON/lesson01_eintr"
 
 step "done: stopping the server"

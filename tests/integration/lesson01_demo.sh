@@ -19,4 +19,6 @@ WAITED=$(sed -n 's/^fast client: answered after \([0-9.]*\) s (it waited for the
 awk -v t="$WAITED" 'BEGIN { exit !(t >= 1.5) }' || fail "the fast client waited only $WAITED s"
 grep -q '^the server is still serving$' "$TMP/out" || fail "the SIGPIPE demo did not end well"
 grep -q 'send to port [0-9]*: Broken pipe$' "$TMP/out" || fail "no EPIPE in the server's log"
+grep -q '^read() returned -1, errno EINTR (Interrupted system call): nothing is wrong, call it again$' "$TMP/out" ||
+  fail "no EINTR demo"
 echo "ok: lesson 1 demo (the fast client waited $WAITED s)"
