@@ -510,7 +510,8 @@ int al_view_run(const al_run_options *o) {
         r->v.notes = &r->notes;
         r->v.bottom = AL_PANEL_NOTES;
     }
-    if (o->untraced) r->v.bottom = AL_PANEL_OUTPUT;   /* nothing to draw: the output is the show */
+    if (o->untraced)   /* nothing to draw: the output is the show, and the keys act on it */
+        r->v.bottom = r->v.focus = AL_PANEL_OUTPUT;
     int status = 0;
     char err[512] = "";
     /* A trace file is read whole before the screen is touched: a broken
