@@ -187,6 +187,9 @@ uint32_t al_view_rule_glyph(int focused, int ascii);
 uint32_t al_view_separator_glyph(int focused, int ascii);
 /* "Timeline", "Tasks", "Events", "Output", "Notes". */
 const char *al_view_panel_name(int panel);
+/* The arrows scroll this panel's text (events, output, notes), rather than
+ * select a lane (timeline, tasks). */
+int al_view_is_text_panel(int panel);
 
 /* The lane a row shows, or NULL. */
 al_lane *al_view_row_lane(const al_view *v, size_t row);

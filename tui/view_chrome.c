@@ -190,7 +190,7 @@ void al_view_draw_legend(al_view *v, al_cells *c, al_rect r) {
     if (v->stepping) hints[n++] = (key_hint){"c", "c", "continue"};
     hints[n++] = (key_hint){"+/-", "+/-", "zoom"};
     hints[n++] = (key_hint){"\xE2\x86\x90\xE2\x86\x92", "<-/->", "pan"};
-    int text = v->focus == AL_PANEL_EVENTS || v->focus == AL_PANEL_OUTPUT || v->focus == AL_PANEL_NOTES;
+    int text = al_view_is_text_panel(v->focus);
     hints[n++] = (key_hint){"\xE2\x86\x91\xE2\x86\x93", "up/dn", text ? "scroll" : "lane"};
     if (!text) hints[n++] = (key_hint){"Enter", "Enter", "details"};
     hints[n++] = (key_hint){"Tab", "Tab", "focus"};

@@ -300,6 +300,10 @@ const char *al_view_panel_name(int panel) {
     return panel >= 0 && panel < AL_PANEL_COUNT ? names[panel] : "?";
 }
 
+int al_view_is_text_panel(int panel) {
+    return panel == AL_PANEL_EVENTS || panel == AL_PANEL_OUTPUT || panel == AL_PANEL_NOTES;
+}
+
 /* Is the separator column x, on row y, a side of the focused panel? */
 static int borders_focus(const al_view *v, int x, int y) {
     al_rect f = v->rects.panel[v->focus];
