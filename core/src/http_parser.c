@@ -62,7 +62,10 @@
  *   §7.1.1 total extension length "ought" to be    400 past 8 KiB   no limit
  *        limited, with a 4xx
  *   §7.1.2 trailer fields MAY be discarded         discarded (a     discarded
- *        (a trailer Content-Length changes nothing) 431 past 8 KiB)
+ *        (a trailer Content-Length changes nothing) 431 past 8 KiB) (20 KB taken)
+ * (nginx's column: 1.22.1 with a `return 200` location, probed with the
+ * same bytes as serve_framing.sh sends; a pipelined GET after a body gives
+ * two answers there as here, so it read the body as a body.)
  *   Responses: never Transfer-Encoding (so none to HTTP/1.0, §6.1), no
  *   Content-Length or body on 1xx/204/304 (http_response.c).
  * Known gaps, all llhttp 8.1.0's and all on the safe side (refused with 400
