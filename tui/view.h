@@ -12,9 +12,10 @@
  * the terminal with view_term.c.
  *
  * The screen, top to bottom:
- *   status bar   program, backend, clock, tasks alive, events/s, dropped,
- *                loop iterations, and the source's state (live / paused /
- *                replay speed / ended)
+ *   status bar   program, which panel has the focus (the keys act on it; it
+ *                is also framed in heavy lines), backend, clock, tasks
+ *                alive, events/s, dropped, loop iterations, and the source's
+ *                state (live / paused / replay speed / ended)
  *   timeline     one lane per task plus the loop's, time flowing right,
  *                a glyph and a colour per state, the "now" cursor
  *   panels       task table, event log, program output, lesson notes
@@ -180,6 +181,15 @@ void al_view_draw_too_small(al_view *v, al_cells *c);
 /* A panel's title row: "── Title ── right-side info ──", highlighted when focused. */
 void al_view_draw_title(al_view *v, al_cells *c, al_rect r, int panel, const char *title,
                         const char *info);
+
+/* The focus: heavy lines frame the focused panel, light ones the others. */
+uint32_t al_view_rule_glyph(int focused, int ascii);
+uint32_t al_view_separator_glyph(int focused, int ascii);
+/* "Timeline", "Tasks", "Events", "Output", "Notes". */
+const char *al_view_panel_name(int panel);
+/* The arrows scroll this panel's text (events, output, notes), rather than
+ * select a lane (timeline, tasks). */
+int al_view_is_text_panel(int panel);
 
 /* The lane a row shows, or NULL. */
 al_lane *al_view_row_lane(const al_view *v, size_t row);

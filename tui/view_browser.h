@@ -1,5 +1,6 @@
 /* view_browser.h — the lab's front door: the lessons, one line each, and
- * the chosen one's introduction; Enter runs its demo under the viewer.
+ * the chosen one's introduction (PgUp/PgDn scroll it); Enter or space runs
+ * its demo under the viewer; ? shows the keys.
  *
  * Drawn into a cell grid like the viewer (so it is tested the same way);
  * cmd_lab.c runs the loop around it.
@@ -19,6 +20,9 @@ typedef struct al_browser {
     size_t sel;
     al_lines intro;          /* the selected lesson's README, loaded on selection */
     size_t intro_for;        /* which lesson `intro` holds (n: none) */
+    size_t intro_scroll;     /* wrapped lines of the introduction scrolled past */
+    int intro_page;          /* rows the introduction had at the last render (PgUp/PgDn) */
+    int help;                /* the keys are shown over the screen (?) */
     const char *message;     /* e.g. how the last demo ended */
     int ascii;
 } al_browser;

@@ -17,6 +17,7 @@
 
 typedef struct status_piece {
     char text[160];
+    char alt[160];     /* a shorter way to say it, or "" */
     int keep;          /* lower is more important */
 } status_piece;
 
@@ -27,8 +28,11 @@ static void state_text(const al_view *v, char *buf, size_t size) {
     const char *pause = v->ascii ? "||" : "\xE2\x9D\x9A\xE2\x9D\x9A";      /* ❚❚ */
     const char *play = v->ascii ? ">" : "\xE2\x96\xB6";                    /* ▶ */
     if (v->mode == AL_VIEW_REPLAY) {
-        snprintf(buf, size, "%s REPLAY %zu/%zu%s %gx", v->playing && !v->paused ? play : pause,
-                 v->cursor, v->nevents, v->truncated ? "+" : "", v->speed);
+        /* Paused before the end: how to go on, so the first key is not a guess. */
+        int held = (v->paused || !v->playing) && v->cursor < v->nevents;
+        snprintf(buf, size, "%s REPLAY %zu/%zu%s %gx%s", v->playing && !v->paused ? play : pause,
+                 v->cursor, v->nevents, v->truncated ? "+" : "", v->speed,
+                 held ? "  n: next event, space: play" : "");
         return;
     }
     char step[32] = "", pending[32] = "";
@@ -41,14 +45,17 @@ static void state_text(const al_view *v, char *buf, size_t size) {
 void al_view_draw_status(al_view *v, al_cells *c, al_rect r) {
     const al_model *m = v->model;
     al_cells_fill(c, r, ' ', AL_ST_BAR, AL_CELL_REVERSE);
-    status_piece p[8];
+    status_piece p[10];
     int n = 0;
     char num[32];
+    for (size_t i = 0; i < sizeof p / sizeof p[0]; i++) p[i].alt[0] = '\0';
     snprintf(p[n].text, sizeof p[n].text, "%s", v->title ? v->title : "asynclab");
     p[n++].keep = 0;
     if (m) {
-        snprintf(p[n].text, sizeof p[n].text, "%s%s%s, %s", m->program[0] ? m->program : "?",
-                 m->backend[0] ? ", " : "", m->backend, clock_name(m->clock));
+        const char *prog = m->program[0] ? m->program : "?";
+        snprintf(p[n].text, sizeof p[n].text, "%s%s%s, %s", prog, m->backend[0] ? ", " : "", m->backend,
+                 clock_name(m->clock));
+        snprintf(p[n].alt, sizeof p[n].alt, "%s, %s", prog, clock_name(m->clock));   /* the backend goes first */
         p[n++].keep = 1;
         snprintf(p[n].text, sizeof p[n].text, "%zu alive of %zu", m->tasks_alive,
                  m->nlanes ? m->nlanes - 1 : 0);
@@ -61,6 +68,9 @@ void al_view_draw_status(al_view *v, al_cells *c, al_rect r) {
         snprintf(p[n].text, sizeof p[n].text, "%llu iterations", (unsigned long long)m->iterations);
         p[n++].keep = 5;
     }
+    /* Which panel the keys act on: said in words, next to the title. */
+    snprintf(p[n].text, sizeof p[n].text, "focus: %s", al_view_panel_name(v->focus));
+    p[n++].keep = 0;
     if (v->nsections > 1) {
         snprintf(p[n].text, sizeof p[n].text, "program %d/%d", v->section + 1, v->nsections);
         p[n++].keep = 1;
@@ -71,25 +81,34 @@ void al_view_draw_status(al_view *v, al_cells *c, al_rect r) {
     else state_text(v, right, sizeof right);
     const char *sep = c->ascii ? " | " : " \xE2\x94\x82 ";
     int rw = al_text_width(right, c->ascii);
-    if (rw > r.w / 2) rw = r.w / 2;
-    /* Fit the facts into the row: first drop the minor ones, then shorten
-     * the title, and only then drop what the picture is of. */
-    int used[8], width[8], title_w = 0;
+    if (rw > r.w * 3 / 5) rw = r.w * 3 / 5;
+    /* Fit the facts into the row: first drop the minor ones, then say the
+     * others shorter, then shorten the title, and only then drop what the
+     * picture is of. */
+    int used[10], width[10], title_w = 0;
     for (int i = 0; i < n; i++) {
         used[i] = 1;
         width[i] = al_text_width(p[i].text, c->ascii);
     }
     if (n > 1 && width[0] > TITLE_MAX) width[0] = TITLE_MAX;
-    for (int pass = 0; pass < 3; pass++) {
+    for (int pass = 0; pass < 4; pass++) {
         for (;;) {
-            int total = 1 + rw + 2, worst = -1;
+            int total = rw + 1, worst = -1;   /* margins, a gap of 2, separators: 3 per fact but the first */
             for (int i = 0; i < n; i++)
                 if (used[i]) {
                     total += width[i] + 3;
                     if (i > 0 && (worst < 0 || p[i].keep > p[worst].keep)) worst = i;
                 }
             if (total <= r.w) break;
-            if (pass == 1) {                       /* shorten the title, down to 12 columns */
+            if (pass == 1) {                       /* the shorter forms */
+                for (int i = 1; i < n; i++)
+                    if (p[i].alt[0]) {
+                        memcpy(p[i].text, p[i].alt, sizeof p[i].text);
+                        width[i] = al_text_width(p[i].text, c->ascii);
+                    }
+                break;
+            }
+            if (pass == 2) {                       /* shorten the title, down to 12 columns */
                 int cut = total - r.w;
                 width[0] = width[0] - cut < 12 ? 12 : width[0] - cut;
                 break;
@@ -97,6 +116,15 @@ void al_view_draw_status(al_view *v, al_cells *c, al_rect r) {
             if (worst < 0 || (pass == 0 && p[worst].keep < 2)) break;
             used[worst] = 0;
         }
+    }
+    /* A fact dropped in the last pass may have left room: give the title
+     * back what it lost in the third. */
+    int total = rw + 1, full = al_text_width(p[0].text, c->ascii);
+    for (int i = 0; i < n; i++)
+        if (used[i]) total += width[i] + 3;
+    if (total < r.w && n > 1) {
+        int want = full < TITLE_MAX ? full : TITLE_MAX;
+        width[0] = width[0] + (r.w - total) < want ? width[0] + (r.w - total) : want;
     }
     title_w = width[0];
     int x = r.x + 1;
@@ -113,14 +141,15 @@ void al_view_draw_status(al_view *v, al_cells *c, al_rect r) {
 }
 
 void al_view_draw_tabs(al_view *v, al_cells *c, al_rect r, const char *info) {
-    static const char *const names[AL_PANEL_COUNT] = {"Timeline", "Tasks", "Events", "Output", "Notes"};
-    al_cells_fill(c, r, c->ascii ? '-' : 0x2500, AL_ST_DIM, 0);
+    int focused_row = v->focus != AL_PANEL_TIMELINE;   /* the focus is on the panel under the tabs */
+    al_cells_fill(c, r, al_view_rule_glyph(focused_row, c->ascii), focused_row ? AL_ST_FOCUS : AL_ST_DIM,
+                  focused_row ? AL_CELL_BOLD : 0);
     int x = r.x + 1;
     for (int p = AL_PANEL_TASKS; p < AL_PANEL_COUNT; p++) {
         if (p == AL_PANEL_NOTES && !v->notes) continue;
         int shown = p == v->bottom, focused = p == v->focus;
         char label[32];
-        snprintf(label, sizeof label, " %s ", names[p]);
+        snprintf(label, sizeof label, " %s ", al_view_panel_name(p));
         x += al_cells_text(c, x, r.y, -1, label, focused ? AL_ST_FOCUS : shown ? AL_ST_TITLE : AL_ST_DIM,
                            focused ? AL_CELL_REVERSE | AL_CELL_BOLD : shown ? AL_CELL_BOLD | AL_CELL_UNDERLINE : 0, 0);
         x += 1;
@@ -161,9 +190,10 @@ void al_view_draw_legend(al_view *v, al_cells *c, al_rect r) {
     if (v->stepping) hints[n++] = (key_hint){"c", "c", "continue"};
     hints[n++] = (key_hint){"+/-", "+/-", "zoom"};
     hints[n++] = (key_hint){"\xE2\x86\x90\xE2\x86\x92", "<-/->", "pan"};
-    hints[n++] = (key_hint){"\xE2\x86\x91\xE2\x86\x93", "up/dn", "lane"};
-    hints[n++] = (key_hint){"Enter", "Enter", "details"};
-    hints[n++] = (key_hint){"Tab", "Tab", "panel"};
+    int text = al_view_is_text_panel(v->focus);
+    hints[n++] = (key_hint){"\xE2\x86\x91\xE2\x86\x93", "up/dn", text ? "scroll" : "lane"};
+    if (!text) hints[n++] = (key_hint){"Enter", "Enter", "details"};
+    hints[n++] = (key_hint){"Tab", "Tab", "focus"};
     hints[n++] = (key_hint){"/", "/", "filter"};
     hints[n++] = (key_hint){"f", "f", v->follow ? "following" : "follow"};
     if (v->mode == AL_VIEW_REPLAY) {

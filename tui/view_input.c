@@ -14,10 +14,6 @@
 static const double speeds[] = {0.1, 0.2, 0.5, 1, 2, 5, 10};
 #define NSPEEDS (sizeof speeds / sizeof speeds[0])
 
-static int text_panel(int panel) {
-    return panel == AL_PANEL_EVENTS || panel == AL_PANEL_OUTPUT || panel == AL_PANEL_NOTES;
-}
-
 static int panel_shown(const al_view *v, int panel) {
     return panel != AL_PANEL_NOTES || v->notes != NULL;
 }
@@ -150,7 +146,7 @@ static al_view_action overlay_key(al_view *v, int key) {
 al_view_action al_view_key(al_view *v, int key) {
     if (v->editing) return edit_key(v, key);
     if (v->overlay) return overlay_key(v, key);
-    int lanes = !text_panel(v->focus);
+    int lanes = !al_view_is_text_panel(v->focus);
     switch (key) {
     case 'q': case 'Q':
         return AL_ACT_QUIT;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render_reflow.h"
 #include "view_cells.h"
 
 #define TAB_WIDTH 8
@@ -180,6 +181,31 @@ int al_lines_load(al_lines *l, const char *path) {
     }
     free(line);
     fclose(fp);
+    return rc;
+}
+
+int al_lines_load_markdown(al_lines *l, const char *path) {
+    FILE *fp = fopen(path, "r");
+    if (!fp) return -errno;
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+    if (!mem) {
+        fclose(fp);
+        return -ENOMEM;
+    }
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0) fwrite(buf, 1, n, mem);
+    int rc = ferror(fp) ? -EIO : 0;
+    fclose(fp);
+    if (fclose(mem) != 0 && rc == 0) rc = -ENOMEM;
+    char *flowed = rc == 0 ? al_reflow_markdown(text, size, &n) : NULL;
+    if (rc == 0 && !flowed) rc = -ENOMEM;
+    if (rc == 0) rc = al_lines_feed(l, flowed, n);
+    if (rc == 0) rc = al_lines_flush(l);
+    free(text);
+    free(flowed);
     return rc;
 }
 

@@ -45,6 +45,9 @@ int al_lines_feed(al_lines *l, const char *bytes, size_t len);
 int al_lines_flush(al_lines *l);
 /* Read a text file, one al_lines line per line. -errno on failure. */
 int al_lines_load(al_lines *l, const char *path);
+/* Read a Markdown file with its paragraphs joined into lines
+ * (render_reflow.h), for a panel that wraps them to its own width. */
+int al_lines_load_markdown(al_lines *l, const char *path);
 
 /* Word-wrap `text` to `width` columns: calls emit(arg, start, len) for each
  * piece (UTF-8 aware; a word longer than the width is cut). Returns the

@@ -280,7 +280,36 @@ void al_view_reason(const al_model *m, const al_lane *lane, const al_span *s, ch
     }
 }
 
-/* ---- panel titles ---------------------------------------------------------- */
+/* ---- panel titles and the focus --------------------------------------------- */
+
+/* The focused panel is framed in heavy lines (its title row, and the
+ * separators beside it), the others in light ones: which panel the arrow
+ * keys move is visible from across the room, not only from a reversed title. */
+uint32_t al_view_rule_glyph(int focused, int ascii) {
+    if (ascii) return focused ? '=' : '-';
+    return focused ? 0x2501 : 0x2500;   /* ━ ─ */
+}
+
+uint32_t al_view_separator_glyph(int focused, int ascii) {
+    if (ascii) return focused ? '#' : '|';
+    return focused ? 0x2503 : 0x2502;   /* ┃ │ */
+}
+
+const char *al_view_panel_name(int panel) {
+    static const char *const names[AL_PANEL_COUNT] = {"Timeline", "Tasks", "Events", "Output", "Notes"};
+    return panel >= 0 && panel < AL_PANEL_COUNT ? names[panel] : "?";
+}
+
+int al_view_is_text_panel(int panel) {
+    return panel == AL_PANEL_EVENTS || panel == AL_PANEL_OUTPUT || panel == AL_PANEL_NOTES;
+}
+
+/* Is the separator column x, on row y, a side of the focused panel? */
+static int borders_focus(const al_view *v, int x, int y) {
+    al_rect f = v->rects.panel[v->focus];
+    if (f.w <= 0 || y < f.y || y >= f.y + f.h) return 0;
+    return x == f.x - 1 || x == f.x + f.w;
+}
 
 void al_view_draw_title(al_view *v, al_cells *c, al_rect r, int panel, const char *title,
                         const char *info) {
@@ -289,9 +318,9 @@ void al_view_draw_title(al_view *v, al_cells *c, al_rect r, int panel, const cha
         return;
     }
     int focused = v->focus == panel;
-    uint32_t rule = c->ascii ? '-' : 0x2500;
     int style = focused ? AL_ST_FOCUS : AL_ST_TITLE;
-    al_cells_fill(c, (al_rect){r.x, r.y, r.w, 1}, rule, AL_ST_DIM, 0);
+    al_cells_fill(c, (al_rect){r.x, r.y, r.w, 1}, al_view_rule_glyph(focused, c->ascii),
+                  focused ? AL_ST_FOCUS : AL_ST_DIM, focused ? AL_CELL_BOLD : 0);
     int x = r.x + 1;
     al_cells_put(c, x++, r.y, ' ', style, 0);
     x += al_cells_text(c, x, r.y, r.w - 4, title, style,
@@ -344,7 +373,11 @@ void al_view_render(al_view *v, al_cells *c) {
         al_rect r = v->rects.panel[p];
         if (r.w > 0 && r.x > 0)
             for (int y = r.y; y < r.y + r.h; y++)
-                al_cells_put(c, r.x - 1, y, c->ascii ? '|' : 0x2502, AL_ST_DIM, 0);
+            {
+                int f = borders_focus(v, r.x - 1, y);
+                al_cells_put(c, r.x - 1, y, al_view_separator_glyph(f, c->ascii), f ? AL_ST_FOCUS : AL_ST_DIM,
+                             f ? AL_CELL_BOLD : 0);
+            }
     }
     al_cells_clip(c, v->rects.status);
     al_view_draw_status(v, c, v->rects.status);

@@ -470,9 +470,12 @@ static int start_replay(run *r, char *err, size_t errsize) {
         return -1;
     }
     r->s.error[0] = '\0';
-    replay_seek(r, 0);
-    r->v.playing = 1;
-    r->play_t = (double)r->s.ev[0].ev.t;
+    /* Open at the first event, paused: the person starts it (space) or
+     * walks it (n). Opening it playing meant it was over before anyone
+     * had found the keys. */
+    replay_seek(r, r->s.nsec ? r->s.sec[0].first + 1 : 1);
+    r->v.paused = 1;
+    r->v.playing = 0;
     return 0;
 }
 
@@ -503,11 +506,12 @@ int al_view_run(const al_run_options *o) {
     al_cells_init(&r->cells);
     r->v.title = o->title;
     r->v.output = r->replay ? NULL : &r->output;
-    if (o->notes && al_lines_load(&r->notes, o->notes) == 0) {
+    if (o->notes && al_lines_load_markdown(&r->notes, o->notes) == 0) {
         r->v.notes = &r->notes;
         r->v.bottom = AL_PANEL_NOTES;
     }
-    if (o->untraced) r->v.bottom = AL_PANEL_OUTPUT;   /* nothing to draw: the output is the show */
+    if (o->untraced)   /* nothing to draw: the output is the show, and the keys act on it */
+        r->v.bottom = r->v.focus = AL_PANEL_OUTPUT;
     int status = 0;
     char err[512] = "";
     /* A trace file is read whole before the screen is touched: a broken

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "render_reflow.h"
 #include "view.h"
 
 /* ---- the filter's tasks ------------------------------------------------------ */
@@ -143,18 +144,28 @@ struct notes_ctx {
     al_rect r;
     size_t skip, line, visible;
     int style;
+    int hang, first;   /* a list item's rows after its first go on under its text */
 };
 
 static void notes_piece(void *arg, const char *start, size_t len) {
     struct notes_ctx *n = arg;
     size_t at = n->line++;
+    int x = n->first ? 0 : n->hang;
+    n->first = 0;
     if (at < n->skip || at - n->skip >= n->visible) return;
     char piece[1024];
     if (len >= sizeof piece) len = sizeof piece - 1;
     memcpy(piece, start, len);
     piece[len] = '\0';
-    al_cells_text(n->c, n->r.x + 1, n->r.y + 1 + (int)(at - n->skip), n->r.w - 2, piece, n->style,
+    al_cells_text(n->c, n->r.x + 1 + x, n->r.y + 1 + (int)(at - n->skip), n->r.w - 2 - x, piece, n->style,
                   n->style == AL_ST_TITLE ? AL_CELL_BOLD : 0, 0);
+}
+
+/* The notes' lines are paragraphs (al_lines_load_markdown); a list item
+ * wraps narrower, by its marker's width, to hang under its own text. */
+static int notes_hang(const char *text, int width) {
+    int hang = al_reflow_hang(text);
+    return hang < width / 2 ? hang : 0;
 }
 
 void al_view_draw_notes(al_view *v, al_cells *c, al_rect r) {
@@ -162,8 +173,10 @@ void al_view_draw_notes(al_view *v, al_cells *c, al_rect r) {
     int width = r.w - 2;
     /* Count the wrapped lines first, to keep the scroll inside the text. */
     size_t total = 0;
-    for (size_t i = 0; i < al_lines_count(v->notes); i++)
-        total += al_wrap(al_lines_get(v->notes, i), width, c->ascii, NULL, NULL);
+    for (size_t i = 0; i < al_lines_count(v->notes); i++) {
+        const char *text = al_lines_get(v->notes, i);
+        total += al_wrap(text, width - notes_hang(text, width), c->ascii, NULL, NULL);
+    }
     size_t visible = (size_t)(r.h - 1);
     size_t *scroll = &v->scroll[AL_PANEL_NOTES];
     if (*scroll + visible > total) *scroll = total > visible ? total - visible : 0;
@@ -171,7 +184,7 @@ void al_view_draw_notes(al_view *v, al_cells *c, al_rect r) {
     snprintf(info, sizeof info, "%zu%% (PgUp/PgDn)",
              total <= visible ? (size_t)100 : (*scroll + visible) * 100 / total);
     al_view_draw_title(v, c, r, AL_PANEL_NOTES, "Lesson notes", info);
-    struct notes_ctx n = {c, r, *scroll, 0, visible, AL_ST_NORMAL};
+    struct notes_ctx n = {c, r, *scroll, 0, visible, AL_ST_NORMAL, 0, 1};
     int code = 0;
     for (size_t i = 0; i < al_lines_count(v->notes) && n.line < n.skip + visible; i++) {
         const char *text = al_lines_get(v->notes, i);
@@ -179,6 +192,8 @@ void al_view_draw_notes(al_view *v, al_cells *c, al_rect r) {
         n.style = code || strncmp(text, "```", 3) == 0 ? AL_ST_DIM
                   : text[0] == '#'                     ? AL_ST_TITLE
                                                        : AL_ST_NORMAL;
-        al_wrap(text, width, c->ascii, notes_piece, &n);
+        n.hang = notes_hang(text, width);
+        n.first = 1;
+        al_wrap(text, width - n.hang, c->ascii, notes_piece, &n);
     }
 }

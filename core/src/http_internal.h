@@ -36,6 +36,7 @@ typedef struct http_parser {
     size_t nhdrs, hdr_cap;
     int in_value;                /* the last span was a header value */
     size_t header_bytes;
+    size_t ext_bytes;              /* chunk extensions of this request, all chunks */
     uint32_t keep_end;           /* bytes of the head to keep while the body streams */
     int hosts, content_lengths, transfer_encodings, expect_continue;
     char *body;                  /* malloc'd, NUL-terminated */

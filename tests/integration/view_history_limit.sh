@@ -38,6 +38,8 @@ shell_is_usable
 # A replay of a 40-event file, limited to 5.
 FIXTURE="$HERE/../fixtures/frames/lesson05-virtual.jsonl"
 type_line "clear; $A view --max-events 5 $FIXTURE 2>$ERR"
+wait_for "REPLAY 1/5+"   # a replay opens at its start, paused
+keys G
 wait_for "REPLAY 5/5+"
 keys q
 shell_is_usable

@@ -1,7 +1,8 @@
 #!/bin/sh
 # view_replay.sh — `asynclab view FILE` in a real terminal: a recorded trace
-# of lesson 5 plays to its end, and n/p step one event, g/G jump to the
-# start and the end, [ and ] change the speed, Enter shows a task's details.
+# of lesson 5 opens at its first event, paused, saying which keys go on;
+# space plays it to its end, n/p step one event, g/G jump to the start and
+# the end, [ and ] change the speed, Enter shows a task's details.
 # Then a live session recorded with --record replays the same program.
 set -u
 BUILD=$(cd "$1" && pwd)
@@ -14,8 +15,14 @@ trap 'vt_cleanup; rm -rf "$TMP"' EXIT
 
 tmux_start 120 40
 type_line "$A view $FIXTURE"
-# The whole trace plays in about one second (virtual time, 1x), then stops.
+# It opens at the start, paused, and says how to go on.
+wait_for "REPLAY 1/40 1x  n: next event, space: play"
+keys n
+wait_for "REPLAY 2/40"
+# space: the whole trace plays in about one second (virtual time, 1x), then stops.
+keys Space
 wait_for "REPLAY 40/40"
+screen | grep -q "n: next event" && fail "the hint stays once the replay is over"
 wait_for "Coroutine 3"
 wait_for "Main finished"
 keys g
@@ -48,6 +55,8 @@ wait_for "vt>"
 shell_is_usable
 [ "$(grep -c '"ev":"exit"' "$TMP/rec.jsonl")" -eq 4 ] || fail "the recording lacks the four exits"
 type_line "clear; $A view $TMP/rec.jsonl"
+wait_for "REPLAY 1/40"
+keys G
 wait_for "REPLAY 40/40"
 wait_for "Coroutine 3"
 keys q

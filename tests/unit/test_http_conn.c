@@ -251,6 +251,64 @@ AL_TEST(hostile_framing_is_refused_with_400_and_close) {
     expect_error("GET /%00 HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 400", "detail");
 }
 
+#define POST_TE(te) "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " te "\r\n\r\n"
+
+/* RFC 9112 §6.3 rule 4: without chunked as the final coding a request's
+ * body has no end: 400 and close; chunked twice is the same doubt. */
+AL_TEST(a_transfer_encoding_not_ending_in_chunked_gets_400_and_close) {
+    expect_error(POST_TE("") "3\r\nabc\r\n0\r\n\r\n", "HTTP/1.1 400", "must end with chunked");
+    expect_error(POST_TE(" , ") "0\r\n\r\n", "HTTP/1.1 400", "must end with chunked");
+    expect_error(POST_TE("gzip") "abc", "HTTP/1.1 400", "Transfer-Encoding");
+    expect_error(POST_TE("chunked, gzip") "0\r\n\r\n", "HTTP/1.1 400", "Transfer-Encoding");
+    expect_error(POST_TE("chunked\r\nTransfer-Encoding: chunked") "0\r\n\r\n", "HTTP/1.1 400",
+                 "Transfer-Encoding");
+}
+
+/* RFC 9112 §6.1: a coding the server does not implement: 501 (and close:
+ * the body that follows cannot be read). */
+AL_TEST(a_transfer_coding_other_than_chunked_gets_501_and_close) {
+    expect_error(POST_TE("gzip, chunked") "3\r\nabc\r\n0\r\n\r\n", "HTTP/1.1 501 Not Implemented",
+                 "Transfer coding not implemented");
+    expect_error(POST_TE("deflate\r\nTransfer-Encoding: chunked") "0\r\n\r\n", "HTTP/1.1 501",
+                 "not implemented");
+}
+
+/* RFC 9112 §7: coding names are case-insensitive; empty list elements are
+ * ignored (RFC 9110 §5.6.1; llhttp 8.1 takes a leading one, and refuses a
+ * trailing one with 400 and close); the body is decoded. */
+AL_TEST(chunked_in_any_case_and_with_empty_list_elements_is_decoded) {
+    fake *f = fake_new(NULL);
+    feed(f, POST_TE("ChUnKeD") "3\r\nabc\r\n0\r\n\r\n");
+    AL_CHECK_STR(f->body_seen, "abc");
+    feed(f, POST_TE(" , chunked") "2\r\nde\r\n0\r\n\r\n");
+    AL_CHECK_STR(f->body_seen, "de");
+    AL_CHECK_INT(count(out_str(f), "200 OK"), ==, 2);
+    AL_CHECK_INT(al_http_conn_wants(f->c), ==, AL_HTTP_WANT_READ);
+    fake_free(f);
+}
+
+/* RFC 9112 §7.1.1: extensions are ignored, but all of a request's together
+ * are limited like a head (8 KiB by default); §7.1.2: trailers are dropped. */
+AL_TEST(chunk_extensions_and_trailers_are_ignored_and_limited) {
+    fake *f = fake_new(NULL);
+    feed(f, POST_TE("chunked") "3;a=b\r\nabc\r\n2;flag;q=\"x y\"\r\nde\r\n0\r\nContent-Length: 9\r\n\r\n"
+            GET("/after"));
+    AL_CHECK_STR(f->body_seen, "abcde");
+    AL_CHECK_STR(f->last_path, "/after");
+    AL_CHECK_INT(count(out_str(f), "200 OK"), ==, 2);
+    fake_free(f);
+    static char big[20000];
+    size_t n = (size_t)snprintf(big, sizeof big, POST_TE("chunked"));
+    for (int i = 0; i < 9; i++) {   /* 9 chunks, each with 1 KiB of extension */
+        n += (size_t)snprintf(big + n, sizeof big - n, "1;e=");
+        memset(big + n, 'x', 1024);
+        n += 1024;
+        n += (size_t)snprintf(big + n, sizeof big - n, "\r\nz\r\n");
+    }
+    snprintf(big + n, sizeof big - n, "0\r\n\r\n");
+    expect_error(big, "HTTP/1.1 400", "Chunk extensions too long");
+}
+
 AL_TEST(oversized_parts_get_414_431_413) {
     static char big[40000];
     int n = snprintf(big, sizeof big, "GET /");

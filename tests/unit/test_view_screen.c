@@ -176,7 +176,7 @@ AL_TEST(frame_lesson5_120x40) {
     char *text = draw(&s, 120, 40);
     golden("lesson05-120x40.txt", text);
     /* Everything at once: timeline, task table, event log, output. */
-    AL_CHECK(find_row(text, "Timeline") == 1);
+    AL_CHECK(find_row(text, "\xE2\x94\x81 Timeline \xE2\x94\x81") == 1);   /* ━ Timeline ━: it has the focus */
     AL_CHECK(find_row(text, "resumes") > 10);
     AL_CHECK(find_row(text, "Events") > 20);
     AL_CHECK(strstr(text, "Main finished") != NULL);
@@ -389,6 +389,110 @@ AL_TEST(frame_tabs_cycle_panels) {
     free(text);
     al_view_key(&s.view, AL_KEY_TAB);                    /* no notes in a replay: back to the timeline */
     AL_CHECK_INT(s.view.focus, ==, AL_PANEL_TIMELINE);
+    close_screen(&s);
+}
+
+/* The lesson notes of tests/fixtures/frames/notes.md, as the viewer loads them. */
+static al_lines *load_notes(void) {
+    static al_lines notes;
+    al_lines_free(&notes);
+    al_lines_init(&notes, 1000);
+    AL_REQUIRE(al_lines_load_markdown(&notes, AL_FIXTURES_DIR "/frames/notes.md") == 0);
+    return &notes;
+}
+
+/* The text of row y between columns x0 and x1, trailing blanks cut. */
+static const char *cols_of(const char *dump, int y, int x0, int x1) {
+    static char out[1024];
+    const char *r = row_of(dump, y);
+    size_t o = 0;
+    int x = 0;
+    for (const char *p = r; *p && x < x1; x++) {
+        const char *q = p;
+        al_utf8_next(&q, p + strlen(p));
+        if (x >= x0 && o + (size_t)(q - p) < sizeof out) memcpy(out + o, p, (size_t)(q - p)), o += (size_t)(q - p);
+        p = q;
+    }
+    while (o > 0 && out[o - 1] == ' ') o--;
+    out[o] = '\0';
+    return out;
+}
+
+AL_TEST(frame_focus_is_framed_and_named) {
+    screen s;
+    open_replay(&s, "lesson05-virtual.jsonl");
+    s.view.notes = load_notes();
+    char *text = draw(&s, 120, 40);
+    AL_CHECK(strstr(row_of(text, 0), "focus: Timeline") != NULL);
+    AL_CHECK(strstr(row_of(text, 1), "\xE2\x94\x81 Timeline \xE2\x94\x81") != NULL);   /* ━ Timeline ━ */
+    AL_CHECK(strstr(row_of(text, 39), "\xE2\x86\x91\xE2\x86\x93 lane") != NULL);       /* ↑↓ lane */
+    free(text);
+    /* Tab to the notes: its title row turns heavy, the separator beside it
+     * too, the timeline's turns light, and the status bar says so. */
+    while (s.view.focus != AL_PANEL_NOTES) al_view_key(&s.view, AL_KEY_TAB);
+    text = draw(&s, 120, 40);
+    golden("notes-120x40.txt", text);
+    al_rect n = s.view.rects.panel[AL_PANEL_NOTES];
+    AL_CHECK(strstr(row_of(text, 0), "focus: Notes") != NULL);
+    AL_CHECK(strstr(row_of(text, 1), "\xE2\x94\x80 Timeline \xE2\x94\x80") != NULL);   /* ─ Timeline ─ */
+    AL_CHECK(strstr(cols_of(text, n.y, n.x, n.x + n.w), "\xE2\x94\x81 Lesson notes \xE2\x94\x81") != NULL);
+    AL_CHECK_STR(cols_of(text, n.y + 2, n.x - 1, n.x), "\xE2\x94\x83");                   /* ┃ beside it */
+    int ey = s.view.rects.panel[AL_PANEL_OUTPUT].y + 2;
+    AL_CHECK_STR(cols_of(text, ey, n.x - 1, n.x), "\xE2\x94\x82");                         /* │ beside the output */
+    AL_CHECK(strstr(row_of(text, 39), "\xE2\x86\x91\xE2\x86\x93 scroll") != NULL);
+    free(text);
+    /* The arrows and PgDn now move the notes, not the lanes. */
+    size_t sel = s.view.sel;
+    al_view_key(&s.view, AL_KEY_DOWN);
+    AL_CHECK_INT((long)s.view.scroll[AL_PANEL_NOTES], ==, 1);
+    al_view_key(&s.view, AL_KEY_PGDN);
+    AL_CHECK((long)s.view.scroll[AL_PANEL_NOTES] > 1);
+    AL_CHECK_INT((long)s.view.sel, ==, (long)sel);
+    /* At 80x24 the row of tabs is the focused panel's title: heavy. */
+    text = draw(&s, 80, 24);
+    AL_CHECK(strstr(row_of(text, 12), "\xE2\x94\x81 Tasks") != NULL);
+    AL_CHECK(strstr(row_of(text, 1), "\xE2\x94\x80 Timeline \xE2\x94\x80") != NULL);
+    free(text);
+    s.view.ascii = 1;
+    text = draw(&s, 80, 24);
+    AL_CHECK(strstr(row_of(text, 12), "= Tasks") != NULL);
+    AL_CHECK(strstr(row_of(text, 0), "focus: Notes") != NULL);
+    free(text);
+    close_screen(&s);
+}
+
+/* The README's hard line breaks are gone: a paragraph fills the panel's
+ * width on every row but its last (short of the next word at most). */
+AL_TEST(frame_notes_paragraphs_fill_the_panel) {
+    screen s;
+    open_replay(&s, "lesson05-virtual.jsonl");
+    s.view.notes = load_notes();
+    char *text = draw(&s, 120, 40);
+    al_rect n = s.view.rects.panel[AL_PANEL_NOTES];
+    int y = n.y + 1;
+    while (y < n.y + n.h && !strstr(row_of(text, y), "A coroutine's await")) y++;
+    AL_REQUIRE_MSG(y < n.y + n.h, "the paragraph is in the notes panel");
+    int rows = 0, width = n.w - 2;
+    for (; y < n.y + n.h && cols_of(text, y, n.x + 1, n.x + n.w)[0]; y++, rows++) {
+        const char *line = cols_of(text, y, n.x + 1, n.x + n.w);
+        if (strstr(line, "one second.")) break;   /* the paragraph's last row */
+        AL_CHECK_MSG((int)strlen(line) >= width - 12, "row %d is ragged (%zu of %d columns): %s", y,
+                     strlen(line), width, line);
+    }
+    AL_CHECK_MSG(rows >= 3 && rows <= 6, "the 4-line paragraph takes %d rows at %d columns", rows + 1, width);
+    free(text);
+    /* Further down, a list item is joined with its continuation line (the
+     * row of the joint is filled), and wraps under its own text. */
+    while (s.view.focus != AL_PANEL_NOTES) al_view_key(&s.view, AL_KEY_TAB);
+    al_view_key(&s.view, AL_KEY_END);
+    text = draw(&s, 120, 40);
+    y = find_row(text, "- a list item that is long enough to be hard-wrapped");
+    AL_REQUIRE(y > 0);
+    AL_CHECK_MSG(strncmp(cols_of(text, y + 1, n.x + 1, n.x + n.w), "  ", 2) == 0 &&
+                 strstr(cols_of(text, y + 1, n.x + 1, n.x + n.w), "its second line indented"),
+                 "the item goes on under its text: %s", cols_of(text, y + 1, n.x + 1, n.x + n.w));
+    AL_CHECK(find_row(text, "The end.") > 0);
+    free(text);
     close_screen(&s);
 }
 
