@@ -339,9 +339,9 @@ static void print_table(const server *list, int n, double delay) {
             printf("  %-24s did not run: %s\n", s->name, s->why);
             continue;
         }
-        printf("  %-24s %7.3f s %8.1f %10d %7llu\n", s->name, s->total_s,
-               s->total_s > 0 ? (double)s->res.ok / s->total_s : 0.0, s->in_flight,
-               (unsigned long long)al_load_errors(&s->res));
+        double rate = al_load_rate(&s->res, s->total_s);
+        printf("  %-24s %7.3f s %8.1f %10d %7llu\n", s->name, s->total_s, rate > 0 ? rate : 0.0,
+               s->in_flight, (unsigned long long)al_load_errors(&s->res));
     }
     printf("\n  total: from the first request sent to the last answer. in flight: the most\n"
            "  requests the server was handling at one instant, seen from the client: each\n"

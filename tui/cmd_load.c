@@ -66,10 +66,12 @@ static void json_string(const char *s) {
 static void print_json(const char *url, const al_load_config *cfg, const al_load_result *r) {
     printf("{\"url\":");
     json_string(url);
-    printf(",\"connections\":%d,\"requests\":%llu,\"ok\":%llu,\"elapsed_s\":%.6f,"
-           "\"req_per_s\":%.1f,\"errors\":{",
+    printf(",\"connections\":%d,\"requests\":%llu,\"ok\":%llu,\"elapsed_s\":%.6f,",
            cfg->connections, (unsigned long long)r->requests, (unsigned long long)r->ok,
-           r->elapsed_s, r->elapsed_s > 0 ? (double)r->requests / r->elapsed_s : 0.0);
+           r->elapsed_s);
+    double rate = al_load_rate(r, r->elapsed_s);
+    if (rate < 0) printf("\"req_per_s\":null,\"errors\":{");   /* no answer: no rate */
+    else printf("\"req_per_s\":%.1f,\"errors\":{", rate);
     for (int k = 0; k < AL_LOAD_ERR_COUNT; k++)
         printf("%s\"%s\":%llu", k ? "," : "", al_load_err_name(k), (unsigned long long)r->errors[k]);
     printf("},\"errors_total\":%llu,\"latency_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,"
@@ -97,8 +99,13 @@ static void print_text(const char *url, const al_load_config *cfg, const al_load
            cfg->connections == 1 ? "" : "s");
     if (cfg->requests) printf("%ld requests\n", cfg->requests);
     else printf("%g s\n", (double)cfg->duration_us / 1e6);
-    printf("  requests     %llu in %.2f s, %.0f req/s\n", (unsigned long long)r->requests,
-           r->elapsed_s, r->elapsed_s > 0 ? (double)r->requests / r->elapsed_s : 0.0);
+    /* What went wrong first: a rate of failures would read as a fast server. */
+    if (r->refused)
+        printf("  nothing is listening at %s (connection refused): stopped\n", url);
+    double rate = al_load_rate(r, r->elapsed_s);
+    printf("  requests     %llu in %.2f s, ", (unsigned long long)r->requests, r->elapsed_s);
+    if (rate < 0) printf("no successful answer: no rate\n");
+    else printf("%.0f req/s (of %llu successful answers)\n", rate, (unsigned long long)r->ok);
     printf("  errors       %llu  (", (unsigned long long)al_load_errors(r));
     for (int k = 0; k < AL_LOAD_ERR_COUNT; k++)
         printf("%s%s %llu", k ? ", " : "", al_load_err_name(k), (unsigned long long)r->errors[k]);
@@ -113,9 +120,7 @@ static void print_text(const char *url, const al_load_config *cfg, const al_load
     }
     printf("  connections  %llu made\n", (unsigned long long)r->connects);
     if (cfg->trace_path) printf("  trace        %s\n", cfg->trace_path);
-    if (r->refused)
-        printf("  nothing is listening at %s (connection refused): stopped\n", url);
-    else if (r->first_error[0])
+    if (!r->refused && r->first_error[0])
         printf("  first error  %s\n", r->first_error);
 }
 
