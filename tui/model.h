@@ -151,6 +151,7 @@ typedef struct al_model {
     size_t tasks_alive;
     int ended;                 /* the stream reached its end */
     char error[256];
+    size_t error_line;         /* the stream's line the error is about (al_model_read), or 0 */
     /* extensions */
     int keep_log;              /* 1 (al_model_init's default): fill log[]; 0 saves the
                                   time and memory when nobody reads it (exports) */
@@ -187,9 +188,13 @@ int al_model_read(al_model *m, FILE *fp);
 
 /* What a command does with a FILE argument: al_model_load, or al_model_read
  * of stdin for "-". On failure m->error names the file, compiler-style:
- * "trace.jsonl:line 3: not JSON", "trace.jsonl: No such file or directory"
+ * "trace.jsonl:3: not JSON", "trace.jsonl: No such file or directory"
  * ("<stdin>" for "-"). */
 int al_model_open(al_model *m, const char *path);
+
+/* Rewrite m->error ("line N: why", or "why") as FILE:N: why, or FILE: why:
+ * the one form every command prints a trace's problem in. */
+void al_model_name_error(al_model *m, const char *file);
 
 /* The end of a span for drawing: its end, or the model's last_t while open. */
 int64_t al_span_end(const al_model *m, const al_span *span);

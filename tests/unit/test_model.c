@@ -578,7 +578,7 @@ AL_TEST(open_names_the_file_like_a_compiler) {
     al_model_init(&m);
     AL_CHECK_INT(al_model_open(&m, path), ==, -EPROTO);
     char expected[128];
-    snprintf(expected, sizeof expected, "%s:line 2: not JSON", path);
+    snprintf(expected, sizeof expected, "%s:2: not JSON", path);
     AL_CHECK_STR(m.error, expected);
     al_model_free(&m);
     remove(path);
