@@ -228,7 +228,7 @@ int json_server_main(int argc, char **argv, const char *prog) {
         backend = env && *env ? env : "uv";
     }
 
-    app_config cfg = {.upstream_timeout_us = (int64_t)(upstream_timeout * 1e6),
+    app_config cfg = {.prog = prog, .upstream_timeout_us = (int64_t)(upstream_timeout * 1e6),
                       .demo_delay_us = (int64_t)(delay * 1e6), .demo_status = (int)status};
     if (!demo) {
         int rc = al_http_url_parse(&cfg.upstream, upstream);
