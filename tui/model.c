@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "asynclab/error.h"
+#include "asynclab/task.h"   /* al_task_kind */
 
 /* Times beyond this are refused, so sums and differences never overflow. */
 #define TIME_LIMIT (INT64_C(1) << 60)
@@ -316,6 +317,14 @@ const al_span *al_model_span_at(const al_lane *lane, int64_t t) {
 int64_t al_span_end(const al_model *m, const al_span *span) {
     if (span->end != AL_MODEL_OPEN) return span->end;
     return m->last_t > span->start ? m->last_t : span->start;
+}
+
+const char *al_lane_kind_text(int kind) {
+    switch (kind) {
+    case AL_TASK_FIBER: return "fiber (own stack)";
+    case AL_TASK_PLAIN: return "plain code, no coroutine (blocking calls)";
+    default: return "stackless (a generator)";
+    }
 }
 
 const char *al_lane_label(const al_lane *lane, char *buf, size_t size) {

@@ -203,6 +203,10 @@ int64_t al_span_end(const al_model *m, const al_span *span);
  * lane 0. Returns buf. */
 const char *al_lane_label(const al_lane *lane, char *buf, size_t size);
 
+/* A lane's kind (al_task_kind) for a reader: "fiber (own stack)",
+ * "stackless (a generator)", "plain code, no coroutine (blocking calls)". */
+const char *al_lane_kind_text(int kind);
+
 /* A span in words, as the log and the exports say it: "running",
  * "ready (timer)", "sleep until 1.000000 s", "read fd 5", "join task 3",
  * "poll (timeout 1000 ms)", "failed: ECONNRESET"... Returns buf. */

@@ -172,7 +172,7 @@ void al_view_draw_details(al_view *v, al_cells *c) {
         snprintf(buf, sizeof buf, "%u", l->slow_warnings);
         y = row(c, box, y, "slow steps", buf, l->slow_warnings ? AL_ST_SLOW : AL_ST_NORMAL);
     } else {
-        snprintf(buf, sizeof buf, "%s", l->kind ? "fiber (own stack)" : "stackless (a generator)");
+        snprintf(buf, sizeof buf, "%s", al_lane_kind_text(l->kind));
         y = row(c, box, y, "kind", buf, AL_ST_NORMAL);
         const al_lane *parent = l->parent ? al_model_lane(v->model, l->parent) : NULL;
         if (l->parent)

@@ -52,7 +52,11 @@
 #include "future.h"
 #include "loop.h"
 
-typedef enum al_task_kind { AL_TASK_STACKLESS = 0, AL_TASK_FIBER = 1 } al_task_kind;
+/* AL_TASK_PLAIN is never a task of the scheduler: it names, in a trace, a
+ * unit of work a program runs with plain code, not a coroutine (lesson 1's
+ * connections, served one after the other by blocking calls on the main
+ * thread's stack). al_task_create* never make one. */
+typedef enum al_task_kind { AL_TASK_STACKLESS = 0, AL_TASK_FIBER = 1, AL_TASK_PLAIN = 2 } al_task_kind;
 
 typedef enum al_task_state {
     AL_TASK_READY = 0,      /* created or woken, waiting for its turn */
