@@ -190,8 +190,7 @@ int app_add_routes(al_http_router *r) {
     int rc = 0;
     if (rc == 0) rc = al_http_route(r, "GET", "/", read_root, AL_HTTP_INLINE);
     if (rc == 0) rc = al_http_route(r, "GET", "/items/{item_id:int}", read_item, AL_HTTP_INLINE);
-    if (rc == 0) rc = al_http_route_named(r, "GET", "/external-api", call_external_api, AL_HTTP_TASK,
-                                          "GET /external");
+    if (rc == 0) rc = al_http_route(r, "GET", "/external-api", call_external_api, AL_HTTP_TASK);
     if (rc == 0) rc = al_http_route(r, "GET", "/sleep", sleep_then_answer, AL_HTTP_TASK);
     if (rc == 0) rc = al_http_route(r, "GET", "/blocking", blocking, AL_HTTP_TASK);
     if (rc == 0) rc = al_http_route(r, "GET", "/offload", offload, AL_HTTP_TASK);
