@@ -265,6 +265,11 @@ static int read_model(al_model *m, const char *path, int64_t span_us) {
     }
     if (m->last_t < m->first_t + span_us) m->last_t = m->first_t + span_us;
     al_model_end(m);
+    /* The trace is the client's (asynclab load's loop), not the server's:
+     * its backend says how the client waited, and under a title such as
+     * "blocking (lesson 1)" would read as the server's. Say whose it is. */
+    snprintf(m->program, sizeof m->program, "the client's view (asynclab load)");
+    m->backend[0] = '\0';
     return 0;
 }
 
