@@ -147,7 +147,8 @@ typedef struct al_model {
     int64_t first_t, last_t;   /* time range seen */
     uint64_t events;
     uint64_t dropped;          /* events the model could not use */
-    uint64_t iterations;       /* poll_begin events seen */
+    uint64_t iterations;       /* poll_begin events seen: the loop's polls (shown as such),
+                                  fewer than its iterations */
     size_t tasks_alive;
     int ended;                 /* the stream reached its end */
     char error[256];
