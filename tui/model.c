@@ -873,7 +873,7 @@ int al_model_open(al_model *m, const char *path) {
 void al_model_name_error(al_model *m, const char *file) {
     char why[sizeof m->error];
     const char *text = m->error;
-    char at[32] = "";
+    char at[24] = "";
     if (m->error_line) {
         /* the reader and the model say "line N: why"; a compiler says FILE:N: why */
         char prefix[40];
@@ -882,5 +882,5 @@ void al_model_name_error(al_model *m, const char *file) {
         snprintf(at, sizeof at, "%zu:", m->error_line);
     }
     snprintf(why, sizeof why, "%s", text);
-    snprintf(m->error, sizeof m->error, "%.100s:%s %.140s", file, at, why);
+    snprintf(m->error, sizeof m->error, "%.100s:%s %.120s", file, at, why);
 }
