@@ -283,6 +283,13 @@ def main(argv):
         print("FAIL: needs unshare (util-linux) and ip (iproute2): a network namespace "
               "per block keeps the READMEs' fixed ports private")
         return 1
+    probe = subprocess.run(netns_prefix() + ["sh", "-c", "ip link set lo up"],
+                           capture_output=True, text=True)
+    if probe.returncode != 0:
+        print("FAIL: cannot make a network namespace with its own loopback "
+              f"({' '.join(netns_prefix())}: {probe.stderr.strip()}); the READMEs' fixed "
+              "ports would otherwise be shared with every other program on this machine")
+        return 1
     failed = ran = 0
     for readme in readmes(src, build):
         if only and os.path.realpath(readme) not in only:
