@@ -272,7 +272,7 @@ int cmd_bench(int argc, char **argv) {
         return argc < 2 ? 2 : 0;
     }
     if (strcmp(argv[1], "core") != 0) {
-        fprintf(stderr, "asynclab bench: unknown benchmark '%s' (known: core)\n", argv[1]);
+        al_cli_error("unknown benchmark '%s' (known: core)\n", argv[1]);
         return 2;
     }
     for (int i = 2; i < argc; i++) {
@@ -280,7 +280,7 @@ int cmd_bench(int argc, char **argv) {
         else if (strcmp(argv[i], "--quick") == 0) quick = 1;
         else if (al_cli_is_help(argv[i])) { usage(stdout); return 0; }
         else {
-            fprintf(stderr, "asynclab bench core: unknown option '%s'\n", argv[i]);
+            al_cli_error("unknown option '%s' for bench core\n", argv[i]);
             usage(stderr);
             return 2;
         }

@@ -81,17 +81,6 @@ static void usage(FILE *out) {
             DEFAULT_CLIENTS, DEFAULT_SLEEP, DEFAULT_TIMEOUT);
 }
 
-__attribute__((format(printf, 1, 2)))
-static int bad_usage(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "asynclab check: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n(try asynclab check --help)\n");
-    va_end(ap);
-    return 2;
-}
-
 /* ---- reporting -------------------------------------------------------------------- */
 
 __attribute__((format(printf, 4, 5)))
@@ -510,7 +499,7 @@ int cmd_check(int argc, char **argv) {
             usage(stdout);
             return 0;
         } else if (strcmp(a, "--suite") == 0) {
-            if (!v) return bad_usage("--suite needs a name");
+            if (!v) return al_cli_usage_error("--suite needs a name");
             suite = v;
             i++;
         } else if (strcmp(a, "--clients") == 0) {
@@ -520,7 +509,7 @@ int cmd_check(int argc, char **argv) {
             if (al_cli_parse_seconds(a, v, 0.01, 60, &sleep_s) < 0) return 2;
             i++;
         } else if (strcmp(a, "--sleep-path") == 0) {
-            if (!v) return bad_usage("--sleep-path needs a path");
+            if (!v) return al_cli_usage_error("--sleep-path needs a path");
             sleep_path = v;
             i++;
         } else if (strcmp(a, "--timeout") == 0) {
@@ -529,27 +518,27 @@ int cmd_check(int argc, char **argv) {
         } else if (strcmp(a, "--allow-remote") == 0) {
             allow_remote = 1;
         } else if (a[0] == '-') {
-            return bad_usage("unknown option '%s'", a);
+            return al_cli_usage_error("unknown option '%s'", a);
         } else if (url_text) {
-            return bad_usage("one URL only ('%s' is a second one)", a);
+            return al_cli_usage_error("one URL only ('%s' is a second one)", a);
         } else {
             url_text = a;
         }
     }
-    if (!url_text) return bad_usage("which URL? (asynclab check http://127.0.0.1:8000/)");
+    if (!url_text) return al_cli_usage_error("which URL? (asynclab check http://127.0.0.1:8000/)");
     int all = strcmp(suite, "all") == 0;
     int want_seed = all || strcmp(suite, "seed") == 0, want_http = all || strcmp(suite, "http") == 0;
     int want_conc = all || strcmp(suite, "concurrency") == 0;
     int want_rob = all || strcmp(suite, "robustness") == 0;
     if (!want_seed && !want_http && !want_conc && !want_rob)
-        return bad_usage("unknown suite '%s' (seed, http, concurrency, robustness or all)", suite);
+        return al_cli_usage_error("unknown suite '%s' (seed, http, concurrency, robustness or all)", suite);
 
     checker *k = calloc(1, sizeof *k);
     if (!k) return 1;
     char err[300];
     if (al_url_parse(&k->url, url_text, allow_remote, err, sizeof err) < 0) {
         free(k);
-        return bad_usage("%s", err);
+        return al_cli_usage_error("%s", err);
     }
     snprintf(k->base, sizeof k->base, "%s", k->url.path);
     size_t blen = strcspn(k->base, "?");
@@ -561,7 +550,7 @@ int cmd_check(int argc, char **argv) {
                      sleep_s) < 0 ||
         !al_url_path_ok(k->sleep_path)) {
         free(k);
-        return bad_usage("--sleep-path '%s' is not a path (/..., printable, no spaces)",
+        return al_cli_usage_error("--sleep-path '%s' is not a path (/..., printable, no spaces)",
                          sleep_path ? sleep_path : default_sleep);
     }
     k->timeout_ms = (int)(timeout * 1000);

@@ -92,17 +92,6 @@ static void usage(FILE *out) {
             DEFAULT_CLIENTS, DEFAULT_DELAY);
 }
 
-__attribute__((format(printf, 1, 2)))
-static int bad_usage(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "asynclab compare: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n(try asynclab compare --help)\n");
-    va_end(ap);
-    return 2;
-}
-
 /* Replace every `key` in `in` by `value`. -ENOSPC if it does not fit. */
 static int substitute(char *out, size_t size, const char *in, const char *key, const char *value) {
     size_t klen = strlen(key), vlen = strlen(value), o = 0;
@@ -253,8 +242,10 @@ static int read_model(al_model *m, const char *path, int64_t span_us) {
     al_model_init(m);
     FILE *fp = fopen(path, "rb");
     if (!fp) {
-        snprintf(m->error, sizeof m->error, "%s", strerror(errno));
-        return -errno;
+        int err = errno;
+        snprintf(m->error, sizeof m->error, "%s", strerror(err));
+        al_model_name_error(m, path);
+        return -err;
     }
     al_trace_reader *r;
     int rc = al_trace_reader_open(&r, fp);
@@ -264,12 +255,21 @@ static int read_model(al_model *m, const char *path, int64_t span_us) {
             if ((rc = al_model_apply(m, &ev)) < 0) break;
         if (rc < 0 && !m->error[0])
             snprintf(m->error, sizeof m->error, "%s", al_trace_reader_error(r));
+        if (rc < 0) m->error_line = al_trace_reader_line(r);
         al_trace_reader_close(r);
     }
     fclose(fp);
-    if (rc < 0) return rc;
+    if (rc < 0) {
+        al_model_name_error(m, path);
+        return rc;
+    }
     if (m->last_t < m->first_t + span_us) m->last_t = m->first_t + span_us;
     al_model_end(m);
+    /* The trace is the client's (asynclab load's loop), not the server's:
+     * its backend says how the client waited, and under a title such as
+     * "blocking (lesson 1)" would read as the server's. Say whose it is. */
+    snprintf(m->program, sizeof m->program, "the client's view (asynclab load)");
+    m->backend[0] = '\0';
     return 0;
 }
 
@@ -339,9 +339,9 @@ static void print_table(const server *list, int n, double delay) {
             printf("  %-24s did not run: %s\n", s->name, s->why);
             continue;
         }
-        printf("  %-24s %7.3f s %8.1f %10d %7llu\n", s->name, s->total_s,
-               s->total_s > 0 ? (double)s->res.ok / s->total_s : 0.0, s->in_flight,
-               (unsigned long long)al_load_errors(&s->res));
+        double rate = al_load_rate(&s->res, s->total_s);
+        printf("  %-24s %7.3f s %8.1f %10d %7llu\n", s->name, s->total_s, rate > 0 ? rate : 0.0,
+               s->in_flight, (unsigned long long)al_load_errors(&s->res));
     }
     printf("\n  total: from the first request sent to the last answer. in flight: the most\n"
            "  requests the server was handling at one instant, seen from the client: each\n"
@@ -374,36 +374,36 @@ int cmd_compare(int argc, char **argv) {
             if (al_cli_parse_seconds(a, v, 0.001, 3600, &timeout) < 0) return 2;
             i++;
         } else if (strcmp(a, "--svg") == 0) {
-            if (!v || !*v) return bad_usage("--svg needs a file name");
+            if (!v || !*v) return al_cli_usage_error("--svg needs a file name");
             svg = v;
             i++;
         } else if (strcmp(a, "--ascii") == 0) {
             ascii = 1;
         } else if (strcmp(a, "--path") == 0) {
-            if (!v) return bad_usage("--path needs a path");
+            if (!v) return al_cli_usage_error("--path needs a path");
             path_arg = v;
             i++;
         } else if (strcmp(a, "--with") == 0) {
-            if (!v) return bad_usage("--with needs NAME=CMD");
+            if (!v) return al_cli_usage_error("--with needs NAME=CMD");
             const char *eq = strchr(v, '=');
             if (!eq || eq == v || eq - v >= 40 || !eq[1])
-                return bad_usage("--with expects NAME=CMD (a name of 1 to 39 characters), not '%s'", v);
+                return al_cli_usage_error("--with expects NAME=CMD (a name of 1 to 39 characters), not '%s'", v);
             if (!strstr(eq + 1, "{port}"))
-                return bad_usage("--with '%s': the command must contain {port}, where the server "
+                return al_cli_usage_error("--with '%s': the command must contain {port}, where the server "
                                  "is told its port", v);
-            if (strlen(eq + 1) >= sizeof ((server *)0)->cmd) return bad_usage("--with: the command is too long");
-            if (nwith == MAX_WITH) return bad_usage("at most %d --with servers", MAX_WITH);
+            if (strlen(eq + 1) >= sizeof ((server *)0)->cmd) return al_cli_usage_error("--with: the command is too long");
+            if (nwith == MAX_WITH) return al_cli_usage_error("at most %d --with servers", MAX_WITH);
             with[nwith++] = v;
             i++;
         } else {
-            return bad_usage("unknown option '%s'", a);
+            return al_cli_usage_error("unknown option '%s'", a);
         }
     }
     char delay_s[32], request_path[AL_URL_PATH_MAX];
     snprintf(delay_s, sizeof delay_s, "%g", delay);
     if (substitute(request_path, sizeof request_path, path_arg, "{s}", delay_s) < 0 ||
         !al_url_path_ok(request_path))
-        return bad_usage("--path '%s' is not a path (/..., printable, no spaces)", path_arg);
+        return al_cli_usage_error("--path '%s' is not a path (/..., printable, no spaces)", path_arg);
     if (timeout == 0) timeout = 2.0 * (double)clients * delay + 5.0;
 
     server *list = calloc(MAX_SERVERS, sizeof *list);
@@ -461,7 +461,7 @@ int cmd_compare(int argc, char **argv) {
         if (!list[i].ran) continue;
         al_model m;
         if (read_model(&m, list[i].trace, (int64_t)(scale * 1e6)) < 0) {
-            fprintf(stderr, "asynclab compare: the trace of %s: %s\n", list[i].name, m.error);
+            al_cli_error("%s (the trace of %s)", m.error, list[i].name);
             failed = 1;
         } else {
             printf("\n%s: one lane per client, each sending one request\n", list[i].name);
@@ -476,7 +476,7 @@ int cmd_compare(int argc, char **argv) {
                  clients, delay);
         int rc = write_svg(svg, list, n, (int64_t)(scale * 1e6), title);
         if (rc < 0) {
-            fprintf(stderr, "asynclab compare: cannot write %s: %s\n", svg, strerror(-rc));
+            al_cli_error("cannot write %s: %s\n", svg, strerror(-rc));
             failed = 1;
         } else {
             printf("\ntimelines drawn side by side in %s\n", svg);

@@ -42,13 +42,13 @@ static int write_to(const char *path, writer fn, const al_model *m, const void *
     int to_stdout = strcmp(path, "-") == 0;
     FILE *out = to_stdout ? stdout : fopen(path, "w");
     if (!out) {
-        fprintf(stderr, "asynclab export: cannot create %s: %s\n", path, strerror(errno));
+        al_cli_error("cannot create %s: %s\n", path, strerror(errno));
         return 1;
     }
     int rc = fn(m, opt, out);
     int closed = to_stdout ? fflush(out) : fclose(out);
     if (rc < 0 || closed != 0) {
-        fprintf(stderr, "asynclab export: cannot write %s: %s\n", path,
+        al_cli_error("cannot write %s: %s\n", path,
                 rc == -ENOMEM ? "out of memory" : strerror(errno ? errno : EIO));
         if (!to_stdout) remove(path);
         return 1;
@@ -66,7 +66,7 @@ int cmd_export(int argc, char **argv) {
             return 0;
         } else if (strcmp(a, "--perfetto") == 0 || strcmp(a, "--svg") == 0) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "asynclab export: %s needs a file name\n", a);
+                al_cli_error("%s needs a file name\n", a);
                 return 2;
             }
             if (a[2] == 'p') perfetto = argv[++i]; else svg = argv[++i];
@@ -75,23 +75,23 @@ int cmd_export(int argc, char **argv) {
             if (w < 0) return 2;
             svg_opt.width = (int)w;
         } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "asynclab export: unknown option '%s'\n", a);
+            al_cli_error("unknown option '%s'\n", a);
             usage(stderr);
             return 2;
         } else if (!path) {
             path = a;
         } else {
-            fprintf(stderr, "asynclab export: one trace at a time ('%s' is one too many)\n", a);
+            al_cli_error("one trace at a time ('%s' is one too many)\n", a);
             return 2;
         }
     }
     if (!path || (!perfetto && !svg)) {
-        if (path) fprintf(stderr, "asynclab export: say what to write: --perfetto OUT.json and/or --svg OUT.svg\n");
+        if (path) al_cli_error("say what to write: --perfetto OUT.json and/or --svg OUT.svg\n");
         usage(stderr);
         return 2;
     }
     if (perfetto && svg && strcmp(perfetto, svg) == 0) {
-        fprintf(stderr, "asynclab export: --perfetto and --svg name the same file\n");
+        al_cli_error("--perfetto and --svg name the same file\n");
         return 2;
     }
 
@@ -100,7 +100,7 @@ int cmd_export(int argc, char **argv) {
     m.keep_log = 0;
     int status = 0;
     if (al_model_open(&m, path) < 0) {
-        fprintf(stderr, "%s\n", m.error);
+        al_cli_error("%s", m.error);
         status = 1;
     }
     if (status == 0 && perfetto) status = write_to(perfetto, write_perfetto, &m, NULL);

@@ -90,13 +90,13 @@ int cmd_grade(int argc, char **argv) {
         } else if (a[0] != '-' && !which) {
             which = a;
         } else {
-            fprintf(stderr, "asynclab grade: unknown or incomplete option '%s'\n", a);
+            al_cli_error("unknown or incomplete option '%s'\n", a);
             usage(stderr);
             return 2;
         }
     }
     if (o.solution && o.src) {
-        fprintf(stderr, "asynclab grade: --solution and --src exclude each other\n");
+        al_cli_error("--solution and --src exclude each other\n");
         return 2;
     }
 
@@ -104,7 +104,7 @@ int cmd_grade(int argc, char **argv) {
     size_t count;
     char err[PATH_MAX + 256];
     if (al_exercises_load(&all, &count, err, sizeof err) < 0) {
-        fprintf(stderr, "asynclab grade: %s\n", err);
+        al_cli_error("%s\n", err);
         return 3;
     }
     if (list) {
@@ -113,7 +113,7 @@ int cmd_grade(int argc, char **argv) {
         return 0;
     }
     if (!which) {
-        fprintf(stderr, "asynclab grade: which exercise? (a number, a name, or all)\n");
+        al_cli_error("which exercise? (a number, a name, or all)\n");
         usage(stderr);
         al_exercises_free(all, count);
         return 2;
@@ -125,7 +125,7 @@ int cmd_grade(int argc, char **argv) {
     } else {
         al_exercise *ex = al_exercise_find(all, count, which);
         if (!ex) {
-            fprintf(stderr, "asynclab grade: no exercise '%s'; there are:\n", which);
+            al_cli_error("no exercise '%s'; there are:\n", which);
             list_exercises(all, count);
             al_exercises_free(all, count);
             return 2;
@@ -134,14 +134,14 @@ int cmd_grade(int argc, char **argv) {
     }
     for (size_t i = 0; i < nchosen && tests_dir; i++) {
         if (al_exercise_add_hidden(chosen[i], tests_dir, err, sizeof err) < 0) {
-            fprintf(stderr, "asynclab grade: %s\n", err);
+            al_cli_error("%s\n", err);
             al_exercises_free(all, count);
             return 2;
         }
     }
 
     if (!o.sanitize && al_grader_core_sanitized())
-        fprintf(stderr, "asynclab grade: this asynclab was built with AL_SANITIZE: its core library "
+        al_cli_error("this asynclab was built with AL_SANITIZE: its core library "
                         "needs the sanitizers, so submissions are compiled with them anyway\n");
     al_sandbox_catch_signals();
     o.progress = isatty(STDERR_FILENO);
@@ -164,7 +164,7 @@ int cmd_grade(int argc, char **argv) {
         int rc = al_grade_exercise(chosen[i], &one, &results[i], err, sizeof err);
         done++;
         if (rc < 0 && !results[i].interrupted) {
-            fprintf(stderr, "asynclab grade: %s: %s\n", chosen[i]->id, err);
+            al_cli_error("%s: %s\n", chosen[i]->id, err);
             status = 3;
             break;
         }
@@ -177,7 +177,7 @@ int cmd_grade(int argc, char **argv) {
     }
     double seconds = now_s() - start;
     if (status == 130) {
-        fprintf(stderr, "asynclab grade: interrupted; every process of the run was stopped\n");
+        al_cli_error("interrupted; every process of the run was stopped\n");
     } else if (status == 0) {
         if (table) al_report_totals(stdout, results, done);
         size_t passed, failed;
@@ -186,20 +186,20 @@ int cmd_grade(int argc, char **argv) {
         if (json && al_export_json(json, results, done, seconds, err, sizeof err) < 0) status = 3;
         else if (junit && al_export_junit(junit, results, done, err, sizeof err) < 0) status = 3;
         else if (csv && al_export_csv(csv, results, done, err, sizeof err) < 0) status = 3;
-        if (status == 3) fprintf(stderr, "asynclab grade: %s\n", err);
+        if (status == 3) al_cli_error("%s\n", err);
         /* A student's own work (not someone else's folder, not the
          * reference, not with extra tests) counts towards their progress. */
         if (!o.src && !o.solution && !tests_dir && !o.visible_only) {
             al_progress p;
             char warn[PATH_MAX + 200];
             al_progress_load(&p, warn, sizeof warn);
-            if (warn[0]) fprintf(stderr, "asynclab: %s\n", warn);
+            if (warn[0]) al_cli_error("%s\n", warn);
             for (size_t i = 0; i < done; i++) {
                 al_progress_open_lesson(&p, results[i].ex->lesson);
                 al_progress_record_score(&p, results[i].ex->id, results[i].score, results[i].max_score);
             }
             if (al_progress_save(&p, warn, sizeof warn) < 0)
-                fprintf(stderr, "asynclab: cannot save progress: %s\n", warn);
+                al_cli_error("cannot save progress: %s\n", warn);
             al_progress_free(&p);
         }
     }

@@ -54,13 +54,13 @@ int cmd_hint(int argc, char **argv) {
         } else if (argv[i][0] != '-' && !which) {
             which = argv[i];
         } else {
-            fprintf(stderr, "asynclab hint: unknown option '%s'\n", argv[i]);
+            al_cli_error("unknown option '%s'\n", argv[i]);
             usage(stderr);
             return 2;
         }
     }
     if (!which) {
-        fprintf(stderr, "asynclab hint: which exercise?\n");
+        al_cli_error("which exercise?\n");
         usage(stderr);
         return 2;
     }
@@ -68,18 +68,18 @@ int cmd_hint(int argc, char **argv) {
     size_t count;
     char err[PATH_MAX + 256];
     if (al_exercises_load(&exs, &count, err, sizeof err) < 0) {
-        fprintf(stderr, "asynclab hint: %s\n", err);
+        al_cli_error("%s\n", err);
         return 1;
     }
     al_exercise *ex = al_exercise_find(exs, count, which);
     if (!ex) {
-        fprintf(stderr, "asynclab hint: no exercise '%s' (asynclab grade --list shows them)\n", which);
+        al_cli_error("no exercise '%s' (asynclab grade --list shows them)\n", which);
         al_exercises_free(exs, count);
         return 2;
     }
     al_progress p;
     al_progress_load(&p, err, sizeof err);
-    if (err[0]) fprintf(stderr, "asynclab: %s\n", err);
+    if (err[0]) al_cli_error("%s\n", err);
     al_progress_entry *e = al_progress_entry_get(&p, ex->id);
     int status = 0;
     if (!e) {
@@ -112,7 +112,7 @@ int cmd_hint(int argc, char **argv) {
         al_progress_open_lesson(&p, ex->lesson);
     }
     if (status == 0 && al_progress_save(&p, err, sizeof err) < 0)
-        fprintf(stderr, "asynclab: cannot save progress: %s\n", err);
+        al_cli_error("cannot save progress: %s\n", err);
     al_progress_free(&p);
     al_exercises_free(exs, count);
     return status;

@@ -55,7 +55,8 @@ static int browse(const al_lesson *all, size_t n) {
     int ascii = 0;
     char err[256];
     if (al_term_open(&to, &ascii, err, sizeof err) < 0) {
-        fprintf(stderr, "asynclab: %s; the lessons as text instead:\n\n", err);
+        al_cli_error("%s; the lessons as text instead:", err);
+        fputc('\n', stderr);
         return text_lab(all, n);
     }
     al_browser b;

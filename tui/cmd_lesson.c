@@ -49,7 +49,7 @@ int al_lesson_run_demo(const al_lesson *l) {
     int status;
     while (waitpid(pid, &status, 0) < 0) {}
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
-    fprintf(stderr, "asynclab: lesson %d's demo failed (%s %d)\n", l->number,
+    al_cli_error("lesson %d's demo failed (%s %d)\n", l->number,
             WIFEXITED(status) ? "exit status" : "signal",
             WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
     return 1;
@@ -89,7 +89,7 @@ int cmd_lesson(int argc, char **argv) {
             if (v < 0) return 2;
             number = (int)v;
         } else {
-            fprintf(stderr, "asynclab lesson: unexpected argument '%s'\n", argv[i]);
+            al_cli_error("unexpected argument '%s'\n", argv[i]);
             usage(stderr);
             return 2;
         }
@@ -100,7 +100,7 @@ int cmd_lesson(int argc, char **argv) {
     }
     const al_lesson *l = al_lesson_get(all, n, number);
     if (!l) {
-        fprintf(stderr, "asynclab lesson: there is no lesson %d; the lessons are:\n", number);
+        al_cli_error("there is no lesson %d; the lessons are:\n", number);
         al_lessons_print(all, n);
         return 2;
     }

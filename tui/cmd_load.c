@@ -41,17 +41,6 @@ static void usage(FILE *out) {
             DEFAULT_CONNECTIONS, DEFAULT_SECONDS, DEFAULT_TIMEOUT);
 }
 
-__attribute__((format(printf, 1, 2)))
-static int bad_usage(const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "asynclab load: ");
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\n(try asynclab load --help)\n");
-    va_end(ap);
-    return 2;
-}
-
 static void json_string(const char *s) {
     putchar('"');
     for (; *s; s++) {
@@ -66,10 +55,12 @@ static void json_string(const char *s) {
 static void print_json(const char *url, const al_load_config *cfg, const al_load_result *r) {
     printf("{\"url\":");
     json_string(url);
-    printf(",\"connections\":%d,\"requests\":%llu,\"ok\":%llu,\"elapsed_s\":%.6f,"
-           "\"req_per_s\":%.1f,\"errors\":{",
+    printf(",\"connections\":%d,\"requests\":%llu,\"ok\":%llu,\"elapsed_s\":%.6f,",
            cfg->connections, (unsigned long long)r->requests, (unsigned long long)r->ok,
-           r->elapsed_s, r->elapsed_s > 0 ? (double)r->requests / r->elapsed_s : 0.0);
+           r->elapsed_s);
+    double rate = al_load_rate(r, r->elapsed_s);
+    if (rate < 0) printf("\"req_per_s\":null,\"errors\":{");   /* no answer: no rate */
+    else printf("\"req_per_s\":%.1f,\"errors\":{", rate);
     for (int k = 0; k < AL_LOAD_ERR_COUNT; k++)
         printf("%s\"%s\":%llu", k ? "," : "", al_load_err_name(k), (unsigned long long)r->errors[k]);
     printf("},\"errors_total\":%llu,\"latency_us\":{\"p50\":%llu,\"p90\":%llu,\"p99\":%llu,"
@@ -97,8 +88,13 @@ static void print_text(const char *url, const al_load_config *cfg, const al_load
            cfg->connections == 1 ? "" : "s");
     if (cfg->requests) printf("%ld requests\n", cfg->requests);
     else printf("%g s\n", (double)cfg->duration_us / 1e6);
-    printf("  requests     %llu in %.2f s, %.0f req/s\n", (unsigned long long)r->requests,
-           r->elapsed_s, r->elapsed_s > 0 ? (double)r->requests / r->elapsed_s : 0.0);
+    /* What went wrong first: a rate of failures would read as a fast server. */
+    if (r->refused)
+        printf("  nothing is listening at %s (connection refused): stopped\n", url);
+    double rate = al_load_rate(r, r->elapsed_s);
+    printf("  requests     %llu in %.2f s, ", (unsigned long long)r->requests, r->elapsed_s);
+    if (rate < 0) printf("no successful answer: no rate\n");
+    else printf("%.0f req/s (of %llu successful answers)\n", rate, (unsigned long long)r->ok);
     printf("  errors       %llu  (", (unsigned long long)al_load_errors(r));
     for (int k = 0; k < AL_LOAD_ERR_COUNT; k++)
         printf("%s%s %llu", k ? ", " : "", al_load_err_name(k), (unsigned long long)r->errors[k]);
@@ -113,9 +109,7 @@ static void print_text(const char *url, const al_load_config *cfg, const al_load
     }
     printf("  connections  %llu made\n", (unsigned long long)r->connects);
     if (cfg->trace_path) printf("  trace        %s\n", cfg->trace_path);
-    if (r->refused)
-        printf("  nothing is listening at %s (connection refused): stopped\n", url);
-    else if (r->first_error[0])
+    if (!r->refused && r->first_error[0])
         printf("  first error  %s\n", r->first_error);
 }
 
@@ -146,7 +140,7 @@ int cmd_load(int argc, char **argv) {
             if (al_cli_parse_seconds(a, v, 0.001, 3600, &timeout) < 0) return 2;
             i++;
         } else if (strcmp(a, "--trace") == 0) {
-            if (!v || !*v) return bad_usage("%s needs a file name", a);
+            if (!v || !*v) return al_cli_usage_error("%s needs a file name", a);
             trace = v;
             i++;
         } else if (strcmp(a, "--json") == 0) {
@@ -154,24 +148,24 @@ int cmd_load(int argc, char **argv) {
         } else if (strcmp(a, "--allow-remote") == 0) {
             allow_remote = 1;
         } else if (a[0] == '-') {
-            return bad_usage("unknown option '%s'", a);
+            return al_cli_usage_error("unknown option '%s'", a);
         } else if (url_text) {
-            return bad_usage("one URL only ('%s' is a second one)", a);
+            return al_cli_usage_error("one URL only ('%s' is a second one)", a);
         } else {
             url_text = a;
         }
     }
-    if (!url_text) return bad_usage("%s", "which URL? (asynclab load http://127.0.0.1:8000/)");
-    if (have_n && have_d) return bad_usage("%s", "-n and -d exclude each other: a count or a duration");
+    if (!url_text) return al_cli_usage_error("%s", "which URL? (asynclab load http://127.0.0.1:8000/)");
+    if (have_n && have_d) return al_cli_usage_error("%s", "-n and -d exclude each other: a count or a duration");
 
     al_url url;
     char err[300];
     if (al_url_parse(&url, url_text, allow_remote, err, sizeof err) < 0)
-        return bad_usage("%s", err);
+        return al_cli_usage_error("%s", err);
 
     char request[AL_URL_PATH_MAX + 400], label[64];
     int len = al_load_format_get(request, sizeof request, url.path, url.hostport);
-    if (len < 0) return bad_usage("%s", "the request does not fit");
+    if (len < 0) return al_cli_usage_error("%s", "the request does not fit");
     snprintf(label, sizeof label, "GET %.58s", url.path);
 
     al_load_config cfg = {
@@ -189,7 +183,7 @@ int cmd_load(int argc, char **argv) {
     al_load_result res;
     int rc = al_load_run(&cfg, &res);
     if (rc < 0) {
-        fprintf(stderr, "asynclab load: %s\n", res.first_error);
+        al_cli_error("%s\n", res.first_error);
         al_load_result_free(&res);
         return 1;
     }

@@ -25,7 +25,7 @@ int cmd_progress(int argc, char **argv) {
         } else if (strcmp(argv[i], "--reset") == 0) {
             reset = 1;
         } else {
-            fprintf(stderr, "asynclab progress: unknown option '%s'\n", argv[i]);
+            al_cli_error("unknown option '%s'\n", argv[i]);
             usage(stderr);
             return 2;
         }
@@ -33,7 +33,7 @@ int cmd_progress(int argc, char **argv) {
     char msg[PATH_MAX + 256];
     al_progress p;
     al_progress_load(&p, msg, sizeof msg);
-    if (msg[0]) fprintf(stderr, "asynclab: %s\n", msg);
+    if (msg[0]) al_cli_error("%s\n", msg);
     if (reset) {
         if (p.path[0] && unlink(p.path) == 0) printf("progress reset (%s removed)\n", p.path);
         else printf("no progress to reset\n");
@@ -42,7 +42,7 @@ int cmd_progress(int argc, char **argv) {
     }
     al_exercise *exs = NULL;
     size_t nex = 0;
-    if (al_exercises_load(&exs, &nex, msg, sizeof msg) < 0) fprintf(stderr, "asynclab: %s\n", msg);
+    if (al_exercises_load(&exs, &nex, msg, sizeof msg) < 0) al_cli_error("%s\n", msg);
     al_lesson lessons[AL_MAX_LESSONS];
     size_t nlessons = al_lessons_find(lessons, AL_MAX_LESSONS);
 

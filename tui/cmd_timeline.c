@@ -54,13 +54,13 @@ int cmd_timeline(int argc, char **argv) {
         } else if (strcmp(a, "--color") == 0 || strcmp(a, "--colour") == 0) {
             color = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
-            fprintf(stderr, "asynclab timeline: unknown option '%s'\n", a);
+            al_cli_error("unknown option '%s'\n", a);
             usage(stderr);
             return 2;
         } else if (!path) {
             path = a;
         } else {
-            fprintf(stderr, "asynclab timeline: one trace at a time ('%s' is one too many)\n", a);
+            al_cli_error("one trace at a time ('%s' is one too many)\n", a);
             return 2;
         }
     }
@@ -76,11 +76,11 @@ int cmd_timeline(int argc, char **argv) {
     al_model_init(&m);
     m.keep_log = 0;
     int rc = al_model_open(&m, path);
-    if (rc < 0) fprintf(stderr, "%s\n", m.error);
+    if (rc < 0) al_cli_error("%s", m.error);
     if (rc == 0) {
         rc = al_render_text(&m, &opt, stdout);
         if (fflush(stdout) != 0 || rc < 0) {
-            fprintf(stderr, "asynclab timeline: cannot write the timeline: %s\n", strerror(errno ? errno : EIO));
+            al_cli_error("cannot write the timeline: %s\n", strerror(errno ? errno : EIO));
             rc = -EIO;
         }
     }

@@ -49,7 +49,7 @@ int cmd_view(int argc, char **argv) {
             break;
         } else if (strcmp(argv[i], "--record") == 0) {
             if (i + 1 >= argc) {
-                fprintf(stderr, "asynclab view: --record needs a file name\n");
+                al_cli_error("--record needs a file name\n");
                 return 2;
             }
             o.record = argv[++i];
@@ -65,30 +65,30 @@ int cmd_view(int argc, char **argv) {
         } else if (strcmp(argv[i], "--no-color") == 0) {
             o.no_color = 1;
         } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "asynclab view: unknown option '%s'\n", argv[i]);
+            al_cli_error("unknown option '%s'\n", argv[i]);
             usage(stderr);
             return 2;
         } else if (!file) {
             file = argv[i];
         } else {
-            fprintf(stderr, "asynclab view: one trace at a time ('%s' and '%s'); to run a program, put it after --\n",
+            al_cli_error("one trace at a time ('%s' and '%s'); to run a program, put it after --\n",
                     file, argv[i]);
             return 2;
         }
     }
     int have_cmd = i < argc;
     if (have_cmd == (file != NULL)) {
-        fprintf(stderr, have_cmd ? "asynclab view: a trace file or a command after --, not both\n"
-                                 : "asynclab view: what to show? a trace file, or a command after --\n");
+        al_cli_error("%s", have_cmd ? "a trace file or a command after --, not both"
+                                    : "what to show? a trace file, or a command after --");
         usage(stderr);
         return 2;
     }
     if (file && (o.record || o.step)) {
-        fprintf(stderr, "asynclab view: --record and --step are for a live program (after --)\n");
+        al_cli_error("--record and --step are for a live program (after --)\n");
         return 2;
     }
     if (file && strcmp(file, "-") == 0) {
-        fprintf(stderr, "asynclab view: the keys come from the terminal, so the trace cannot come from stdin; "
+        al_cli_error("the keys come from the terminal, so the trace cannot come from stdin; "
                         "save it to a file first\n");
         return 2;
     }
@@ -100,7 +100,7 @@ int cmd_view(int argc, char **argv) {
             n += (size_t)snprintf(title + n, sizeof title - n, " %s", argv[k]);
     } else {
         if (access(file, R_OK) != 0) {
-            fprintf(stderr, "asynclab view: %s: %s\n", file, strerror(errno));
+            al_cli_error("%s: %s\n", file, strerror(errno));
             return 1;
         }
         o.replay = file;

@@ -102,7 +102,7 @@ static void grade_once(const al_exercise *ex, const al_grader_opts *o, int recor
     fflush(stdout);
     int rc = al_grade_exercise(ex, o, &r, err, sizeof err);
     if (rc < 0 && !r.interrupted) {
-        fprintf(stderr, "asynclab watch: %s\n", err);
+        al_cli_error("%s\n", err);
     } else if (!r.interrupted) {
         al_report_exercise(stdout, &r, 0);
         al_report_totals(stdout, &r, 1);
@@ -142,13 +142,13 @@ int cmd_watch(int argc, char **argv) {
         } else if (a[0] != '-' && !which) {
             which = a;
         } else {
-            fprintf(stderr, "asynclab watch: unknown or incomplete option '%s'\n", a);
+            al_cli_error("unknown or incomplete option '%s'\n", a);
             usage(stderr);
             return 2;
         }
     }
     if (!which) {
-        fprintf(stderr, "asynclab watch: which exercise?\n");
+        al_cli_error("which exercise?\n");
         usage(stderr);
         return 2;
     }
@@ -156,12 +156,12 @@ int cmd_watch(int argc, char **argv) {
     size_t count;
     char err[PATH_MAX + 256];
     if (al_exercises_load(&exs, &count, err, sizeof err) < 0) {
-        fprintf(stderr, "asynclab watch: %s\n", err);
+        al_cli_error("%s\n", err);
         return 1;
     }
     al_exercise *ex = al_exercise_find(exs, count, which);
     if (!ex) {
-        fprintf(stderr, "asynclab watch: no exercise '%s' (asynclab grade --list shows them)\n", which);
+        al_cli_error("no exercise '%s' (asynclab grade --list shows them)\n", which);
         al_exercises_free(exs, count);
         return 2;
     }
@@ -171,7 +171,7 @@ int cmd_watch(int argc, char **argv) {
     o.src = dir;
     struct stat st;
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "asynclab watch: %s is not a folder\n", dir);
+        al_cli_error("%s is not a folder\n", dir);
         al_exercises_free(exs, count);
         return 2;
     }
@@ -185,7 +185,7 @@ int cmd_watch(int argc, char **argv) {
             close(ino);
             ino = -1;
         }
-        if (ino < 0) fprintf(stderr, "asynclab watch: inotify unavailable (%s); polling instead\n",
+        if (ino < 0) al_cli_error("inotify unavailable (%s); polling instead\n",
                              strerror(errno));
     }
     printf("asynclab watch: exercise %d (%s), files %s", ex->number, ex->id, ex->submission[0]);

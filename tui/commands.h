@@ -22,6 +22,17 @@ int cmd_hint(int argc, char **argv);
 int cmd_progress(int argc, char **argv);
 
 /* Shared helpers (util.c). */
+
+/* Every error of every command goes through these two, so all read alike:
+ * "asynclab CMD: what is wrong" (a file's problem: "asynclab CMD: FILE:LINE:
+ * what is wrong"). main() sets the command's name before running it. A
+ * trailing newline in fmt is dropped (one is always written).
+ * al_cli_usage_error adds "(try asynclab CMD --help)" and returns 2, the
+ * exit status of bad usage. */
+extern const char *al_cli_command;
+__attribute__((format(printf, 1, 2))) void al_cli_error(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) int al_cli_usage_error(const char *fmt, ...);
+
 int al_cli_is_help(const char *arg);
 /* Parse a non-negative integer flag value; prints an error naming the flag
  * and returns -1 when it is not one. */

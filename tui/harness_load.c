@@ -126,6 +126,11 @@ static void watchdog_cb(al_timer *timer) {
     }
 }
 
+double al_load_rate(const al_load_result *res, double seconds) {
+    if (!res || res->ok == 0 || !(seconds > 0)) return -1;
+    return (double)res->ok / seconds;
+}
+
 static void progress_cb(al_timer *timer) {
     load_run *run = timer->data;
     al_load_result *res = run->res;
@@ -133,8 +138,9 @@ static void progress_cb(al_timer *timer) {
     char goal[48];
     if (run->cfg->requests) snprintf(goal, sizeof goal, "of %ld", run->cfg->requests);
     else snprintf(goal, sizeof goal, "in %.1f/%.0f s", t, (double)run->cfg->duration_us / 1e6);
+    double rate = al_load_rate(res, t);
     fprintf(stderr, "\r\033[K  %llu requests %s   %.0f req/s   %llu errors",
-            (unsigned long long)res->requests, goal, t > 0 ? (double)res->requests / t : 0.0,
+            (unsigned long long)res->requests, goal, rate > 0 ? rate : 0.0,
             (unsigned long long)al_load_errors(res));
 }
 

@@ -87,6 +87,11 @@ typedef struct al_load_result {
 int al_load_run(const al_load_config *cfg, al_load_result *res);
 void al_load_result_free(al_load_result *res);
 uint64_t al_load_errors(const al_load_result *res);
+/* The rate: successful (2xx) answers per second over `seconds`, or -1 when
+ * there is none to give (no answer yet, no time). Failures are not a rate:
+ * refused connections come back faster than any server answers. Every
+ * printed req/s is this one. */
+double al_load_rate(const al_load_result *res, double seconds);
 /* "connect", "write", "read", "parse", "status", "timeout" */
 const char *al_load_err_name(int kind);
 

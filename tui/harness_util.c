@@ -1,4 +1,5 @@
 /* harness_util.c — seconds, paths, ports and server processes (see harness_util.h). */
+#include "commands.h"
 #include "harness_util.h"
 
 #include <arpa/inet.h>
@@ -22,7 +23,7 @@
 
 int al_cli_parse_seconds(const char *flag, const char *value, double min, double max, double *out) {
     if (!value) {
-        fprintf(stderr, "asynclab: %s needs a value (seconds)\n", flag);
+        al_cli_error("%s needs a value (seconds)\n", flag);
         return -1;
     }
     char *end;
@@ -30,7 +31,7 @@ int al_cli_parse_seconds(const char *flag, const char *value, double min, double
     double v = strtod(value, &end);
     if (end != value && *end == 's') end++;
     if (errno || end == value || *end || !isfinite(v) || v < min || v > max) {
-        fprintf(stderr, "asynclab: %s expects seconds from %g to %g, not '%s'\n", flag, min, max,
+        al_cli_error("%s expects seconds from %g to %g, not '%s'\n", flag, min, max,
                 value);
         return -1;
     }
@@ -100,7 +101,7 @@ pid_t al_proc_start(char *const argv[], const char *log_path) {
         dup2(out, 1);
         dup2(out, 2);
         execv(argv[0], argv);
-        fprintf(stderr, "asynclab: cannot run %s: %s\n", argv[0], strerror(errno));
+        al_cli_error("cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
     setpgid(pid, pid);   /* also here: whichever runs first, the group exists */

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "asynclab/error.h"
+#include "asynclab/task.h"   /* al_task_kind */
 
 /* Times beyond this are refused, so sums and differences never overflow. */
 #define TIME_LIMIT (INT64_C(1) << 60)
@@ -316,6 +317,14 @@ const al_span *al_model_span_at(const al_lane *lane, int64_t t) {
 int64_t al_span_end(const al_model *m, const al_span *span) {
     if (span->end != AL_MODEL_OPEN) return span->end;
     return m->last_t > span->start ? m->last_t : span->start;
+}
+
+const char *al_lane_kind_text(int kind) {
+    switch (kind) {
+    case AL_TASK_FIBER: return "fiber (own stack)";
+    case AL_TASK_PLAIN: return "plain code, no coroutine (blocking calls)";
+    default: return "stackless (a generator)";
+    }
 }
 
 const char *al_lane_label(const al_lane *lane, char *buf, size_t size) {
@@ -824,11 +833,15 @@ int al_model_read(al_model *m, FILE *fp) {
             char why[sizeof m->error];
             snprintf(why, sizeof why, "%s", rc == -ENOMEM ? "out of memory" : m->error);
             snprintf(m->error, sizeof m->error, "line %zu: %.200s", al_trace_reader_line(r), why);
+            m->error_line = al_trace_reader_line(r);
             al_trace_reader_close(r);
             return rc;
         }
     }
-    if (rc < 0) snprintf(m->error, sizeof m->error, "%s", al_trace_reader_error(r));
+    if (rc < 0) {
+        snprintf(m->error, sizeof m->error, "%s", al_trace_reader_error(r));
+        m->error_line = al_trace_reader_line(r);
+    }
     al_trace_reader_close(r);
     if (rc == 0) al_model_end(m);
     return rc;
@@ -851,10 +864,23 @@ int al_model_open(al_model *m, const char *path) {
     const char *shown = stdin_ ? "<stdin>" : path;
     int rc = stdin_ ? al_model_read(m, stdin) : al_model_load(m, path);
     if (rc < 0) {
-        char why[sizeof m->error];
-        snprintf(why, sizeof why, "%s", rc == -ENOMEM ? "out of memory" : m->error);
-        /* "line N: ..." reads best glued to the name, like a compiler's */
-        snprintf(m->error, sizeof m->error, "%.100s:%s%.140s", shown, strncmp(why, "line ", 5) ? " " : "", why);
+        if (rc == -ENOMEM) snprintf(m->error, sizeof m->error, "out of memory");
+        al_model_name_error(m, shown);
     }
     return rc;
+}
+
+void al_model_name_error(al_model *m, const char *file) {
+    char why[sizeof m->error];
+    const char *text = m->error;
+    char at[24] = "";
+    if (m->error_line) {
+        /* the reader and the model say "line N: why"; a compiler says FILE:N: why */
+        char prefix[40];
+        int n = snprintf(prefix, sizeof prefix, "line %zu: ", m->error_line);
+        if (n > 0 && strncmp(text, prefix, (size_t)n) == 0) text += n;
+        snprintf(at, sizeof at, "%zu:", m->error_line);
+    }
+    snprintf(why, sizeof why, "%s", text);
+    snprintf(m->error, sizeof m->error, "%.100s:%s %.120s", file, at, why);
 }

@@ -147,10 +147,12 @@ typedef struct al_model {
     int64_t first_t, last_t;   /* time range seen */
     uint64_t events;
     uint64_t dropped;          /* events the model could not use */
-    uint64_t iterations;       /* poll_begin events seen */
+    uint64_t iterations;       /* poll_begin events seen: the loop's polls (shown as such),
+                                  fewer than its iterations */
     size_t tasks_alive;
     int ended;                 /* the stream reached its end */
     char error[256];
+    size_t error_line;         /* the stream's line the error is about (al_model_read), or 0 */
     /* extensions */
     int keep_log;              /* 1 (al_model_init's default): fill log[]; 0 saves the
                                   time and memory when nobody reads it (exports) */
@@ -187,9 +189,13 @@ int al_model_read(al_model *m, FILE *fp);
 
 /* What a command does with a FILE argument: al_model_load, or al_model_read
  * of stdin for "-". On failure m->error names the file, compiler-style:
- * "trace.jsonl:line 3: not JSON", "trace.jsonl: No such file or directory"
+ * "trace.jsonl:3: not JSON", "trace.jsonl: No such file or directory"
  * ("<stdin>" for "-"). */
 int al_model_open(al_model *m, const char *path);
+
+/* Rewrite m->error ("line N: why", or "why") as FILE:N: why, or FILE: why:
+ * the one form every command prints a trace's problem in. */
+void al_model_name_error(al_model *m, const char *file);
 
 /* The end of a span for drawing: its end, or the model's last_t while open. */
 int64_t al_span_end(const al_model *m, const al_span *span);
@@ -197,6 +203,10 @@ int64_t al_span_end(const al_model *m, const al_span *span);
 /* A lane's label: its name, or "task N" when the name is empty; "loop" for
  * lane 0. Returns buf. */
 const char *al_lane_label(const al_lane *lane, char *buf, size_t size);
+
+/* A lane's kind (al_task_kind) for a reader: "fiber (own stack)",
+ * "stackless (a generator)", "plain code, no coroutine (blocking calls)". */
+const char *al_lane_kind_text(int kind);
 
 /* A span in words, as the log and the exports say it: "running",
  * "ready (timer)", "sleep until 1.000000 s", "read fd 5", "join task 3",

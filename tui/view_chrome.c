@@ -3,7 +3,7 @@
  *
  * The status bar answers "what am I looking at?": the program, its backend
  * and clock, how many tasks are alive, how fast events come, how many were
- * lost, how many loop iterations ran, and whether the picture is live,
+ * lost, how many times the loop polled, and whether the picture is live,
  * paused, replaying or over. When the row is too narrow, the least useful
  * facts go first. The legend shows the keys that work now, most useful
  * first, so the first thing dropped on a narrow screen is the rarest key.
@@ -65,7 +65,10 @@ void al_view_draw_status(al_view *v, al_cells *c, al_rect r) {
         uint64_t dropped = m->dropped + v->dropped;
         snprintf(p[n].text, sizeof p[n].text, "dropped %llu", (unsigned long long)dropped);
         p[n++].keep = dropped ? 1 : 3;   /* lost events matter more than any other fact */
-        snprintf(p[n].text, sizeof p[n].text, "%llu iterations", (unsigned long long)m->iterations);
+        /* The trace shows the loop's polls, not its iterations (an iteration
+         * with nothing to wait for does not poll): name what is counted. */
+        snprintf(p[n].text, sizeof p[n].text, "%llu poll%s", (unsigned long long)m->iterations,
+                 m->iterations == 1 ? "" : "s");
         p[n++].keep = 5;
     }
     /* Which panel the keys act on: said in words, next to the title. */

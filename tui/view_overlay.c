@@ -166,13 +166,13 @@ void al_view_draw_details(al_view *v, al_cells *c) {
     const al_span *s = al_view_lane_span(l);
     int st = s ? s->state : l->state;
     if (l->task == 0) {
-        snprintf(buf, sizeof buf, "%llu (each one: run what is ready, poll, fire timers)",
-                 (unsigned long long)m->iterations);
-        y = row(c, box, y, "iterations", buf, AL_ST_NORMAL);
+        snprintf(buf, sizeof buf, "%llu (the iterations that asked the OS what is ready; "
+                 "one with work queued and no fd to watch does not)", (unsigned long long)m->iterations);
+        y = row(c, box, y, "polls", buf, AL_ST_NORMAL);
         snprintf(buf, sizeof buf, "%u", l->slow_warnings);
         y = row(c, box, y, "slow steps", buf, l->slow_warnings ? AL_ST_SLOW : AL_ST_NORMAL);
     } else {
-        snprintf(buf, sizeof buf, "%s", l->kind ? "fiber (own stack)" : "stackless (a generator)");
+        snprintf(buf, sizeof buf, "%s", al_lane_kind_text(l->kind));
         y = row(c, box, y, "kind", buf, AL_ST_NORMAL);
         const al_lane *parent = l->parent ? al_model_lane(v->model, l->parent) : NULL;
         if (l->parent)

@@ -38,7 +38,7 @@ typedef struct route {
     size_t nsegs;
     al_http_handler handler;
     int flags;
-    char task_name[AL_TASK_NAME_MAX];
+    char task_name[AL_FIBER_TASK_NAME_MAX];   /* route tasks are fibers */
     char *allow;                 /* methods of every route with this pattern */
 } route;
 
@@ -180,15 +180,12 @@ int al_http_route_named(al_http_router *r, const char *method, const char *patte
     strcpy(rt.method, method);
     rt.handler = handler;
     rt.flags = flags;
-    /* The lane name on the timeline; tasks keep AL_TASK_NAME_MAX - 1 bytes. */
-    char name[AL_TASK_NAME_MAX + 32] = "";
-    size_t n = 0;
-    const char *parts[3] = {task_name ? task_name : method, task_name ? "" : " ",
-                            task_name ? "" : pattern};
-    for (int k = 0; k < 3; k++)
-        for (const char *c = parts[k]; *c && n < AL_TASK_NAME_MAX - 1; c++) name[n++] = *c;
-    memcpy(rt.task_name, name, n);
-    rt.task_name[n] = 0;
+    /* The lane name on the timeline ("GET /items/{item_id:int}"), cut the
+     * way every task name is. */
+    char name[1024];
+    if (task_name) snprintf(name, sizeof name, "%s", task_name);
+    else snprintf(name, sizeof name, "%s %s", method, pattern);
+    al_task_name_fit(rt.task_name, sizeof rt.task_name, name);
     if (r->count == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 8;
         route *routes = realloc(r->routes, cap * sizeof *routes);

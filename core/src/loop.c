@@ -64,12 +64,17 @@ static int open_trace(al_loop *loop, const al_loop_options *opts) {
 }
 
 static void emit_hello(al_loop *loop) {
-    char program[64] = "?";
-    FILE *f = fopen("/proc/self/comm", "r");
+    /* argv[0]'s last part: the kernel's "comm" is cut at 15 bytes
+     * ("lesson03_callba"), and the viewer's title deserves the whole name. */
+    char cmdline[256] = "?";
+    FILE *f = fopen("/proc/self/cmdline", "r");
     if (f) {
-        if (fgets(program, sizeof program, f)) program[strcspn(program, "\n")] = 0;
+        size_t n = fread(cmdline, 1, sizeof cmdline - 1, f);
+        cmdline[n] = 0;                    /* argv[0] ends at its own NUL */
         fclose(f);
     }
+    const char *program = strrchr(cmdline, '/') ? strrchr(cmdline, '/') + 1 : cmdline;
+    if (!*program) program = "?";
     al_trace_event ev = {.type = AL_EV_HELLO, .reason = (uint16_t)loop->clock, .fd = -1,
                          .other = (uint64_t)getpid(), .text = program,
                          .text_len = strlen(program), .text2 = loop->backend->name};

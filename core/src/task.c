@@ -27,6 +27,7 @@ enum { WAIT_GATHER = 100, WAIT_FOR = 101 };
 enum { FLAG_STARTED = 1, FLAG_MUST_CANCEL = 2, FLAG_TIMED_OUT = 4, FLAG_SHIELD_WAIT = 8 };
 
 typedef struct fiber_part {
+    char name[AL_FIBER_TASK_NAME_MAX];   /* the whole name: a fiber's stack dwarfs it */
     al_fiber *fiber;
     al_fiber_fn fn;
     void *arg;
@@ -248,9 +249,7 @@ static al_task *task_alloc(al_loop *loop, const char *name, size_t extra) {
     t->id = ++loop->next_task_id;
     t->wait_fd = -1;
     al_timer_init(loop, &t->timer);
-    if (name) {
-        strncpy(t->name, name, sizeof t->name - 1);
-    }
+    al_task_name_fit(t->name, sizeof t->name, name);
     return t;
 }
 
@@ -264,8 +263,8 @@ static int task_start(al_loop *loop, al_task *t, al_task **out) {
     if (loop->trace) {
         al_task *parent = current && task_loop(current) == loop ? current : NULL;
         al_trace_event ev = {.type = AL_EV_SPAWN, .reason = t->kind, .fd = -1, .task = t->id,
-                             .other = parent ? parent->id : 0, .text = t->name,
-                             .text_len = strlen(t->name)};
+                             .other = parent ? parent->id : 0, .text = al_task_name(t),
+                             .text_len = strlen(al_task_name(t))};
         al__trace(loop, &ev);
         trace_task(t, AL_EV_READY, AL_WAKE_SPAWN, -1, 0, 0);
     }
@@ -334,7 +333,8 @@ int al_task_create_fiber(al_loop *loop, al_task **out, const char *name, al_fibe
     fiber_part *fp = task_fiber(t);
     fp->fn = fn;
     fp->arg = arg;
-    int rc = al_fiber_create(&fp->fiber, pool, fiber_entry, t, t->name);
+    al_task_name_fit(fp->name, sizeof fp->name, name);
+    int rc = al_fiber_create(&fp->fiber, pool, fiber_entry, t, fp->name);
     if (rc == 0) rc = task_start(loop, t, out);
     if (rc < 0) {
         if (fp->fiber) al_fiber_destroy(fp->fiber);
@@ -604,7 +604,29 @@ void *al_task_frame(al_task *task) {
     return task && task->kind == AL_TASK_STACKLESS ? (void *)task_gen(task) : NULL;
 }
 al_task_state al_task_state_of(const al_task *task) { return (al_task_state)task->state; }
-const char *al_task_name(const al_task *task) { return task->name; }
+const char *al_task_name(const al_task *task) {
+    const fiber_part *fp = task_fiber((al_task *)task);
+    return fp ? fp->name : task->name;
+}
+
+char *al_task_name_fit(char *dst, size_t size, const char *name) {
+    static const char ellipsis[] = "\xe2\x80\xa6";   /* U+2026, 3 bytes */
+    if (!dst || size == 0) return dst;
+    size_t len = name ? strlen(name) : 0;
+    if (len < size) {
+        memcpy(dst, name ? name : "", len + 1);
+        return dst;
+    }
+    if (size < sizeof ellipsis) {
+        dst[0] = '\0';
+        return dst;
+    }
+    size_t keep = size - sizeof ellipsis;            /* room for "…" and the NUL */
+    while (keep > 0 && ((unsigned char)name[keep] & 0xC0) == 0x80) keep--;   /* not mid-character */
+    memcpy(dst, name, keep);
+    memcpy(dst + keep, ellipsis, sizeof ellipsis);
+    return dst;
+}
 uint64_t al_task_id(const al_task *task) { return task->id; }
 al_loop *al_task_loop(const al_task *task) { return task ? task_loop(task) : NULL; }
 int al_task_is_done(const al_task *task) {

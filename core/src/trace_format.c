@@ -39,7 +39,7 @@ static const char *const clock_names[] = {
     [AL_CLOCK_REAL] = "real", [AL_CLOCK_VIRTUAL] = "virtual",
 };
 static const char *const kind_names[] = {
-    [AL_TASK_STACKLESS] = "stackless", [AL_TASK_FIBER] = "fiber",
+    [AL_TASK_STACKLESS] = "stackless", [AL_TASK_FIBER] = "fiber", [AL_TASK_PLAIN] = "plain",
 };
 static const char *const wake_names[] = {
     [AL_WAKE_SPAWN] = "spawn",   [AL_WAKE_TIMER] = "timer", [AL_WAKE_FD] = "fd",
@@ -60,7 +60,7 @@ static const char *const status_names[] = {
 _Static_assert(AL_WAKE_YIELD + 1 == sizeof wake_names / sizeof wake_names[0], "wake words");
 _Static_assert(AL_WAIT_FUTURE + 1 == sizeof wait_names / sizeof wait_names[0], "wait words");
 _Static_assert(AL_EXIT_CANCELLED + 1 == sizeof status_names / sizeof status_names[0], "exit words");
-_Static_assert(AL_TASK_FIBER + 1 == sizeof kind_names / sizeof kind_names[0], "kind words");
+_Static_assert(AL_TASK_PLAIN + 1 == sizeof kind_names / sizeof kind_names[0], "kind words");
 _Static_assert(AL_CLOCK_VIRTUAL + 1 == sizeof clock_names / sizeof clock_names[0], "clock words");
 
 struct word_table { const char *const *names; int count; };

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "asynclab/error.h"   /* al_listen_error: the one message for a port in use */
 #include "lesson_trace.h"
 #include "timestamp.h"
 
@@ -184,7 +185,9 @@ static int open_server_socket(int port)
     addr.sin_port = htons((uint16_t)port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* 127.0.0.1 only */
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
-        fprintf(stderr, "%s: cannot bind 127.0.0.1:%d: %s\n", program, port, strerror(errno));
+        char msg[300];
+        al_listen_error(msg, sizeof msg, "127.0.0.1", port, -errno, 0);
+        fprintf(stderr, "%s: %s\n", program, msg);
         exit(1);
     }
 

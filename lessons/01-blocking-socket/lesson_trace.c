@@ -63,8 +63,9 @@ void trace_start(const char *program)
     };
     al_trace_emit(trace, &hello);
 
-    /* The accept loop runs on main's own stack, like a fiber would. */
-    emit(AL_EV_SPAWN, TRACE_SERVER, AL_TASK_FIBER, -1, 0, 0, "server", 6);
+    /* No coroutines here: the accept loop and each connection are plain
+     * code on main's stack, one blocking call after another. */
+    emit(AL_EV_SPAWN, TRACE_SERVER, AL_TASK_PLAIN, -1, 0, 0, "server", 6);
     emit(AL_EV_READY, TRACE_SERVER, AL_WAKE_SPAWN, -1, 0, 0, NULL, 0);
     emit(AL_EV_RESUME, TRACE_SERVER, 0, -1, 0, 0, NULL, 0);
 }
@@ -116,7 +117,7 @@ uint64_t trace_connection_begins(int port)
         return id;
     char name[AL_TASK_NAME_MAX];
     int n = snprintf(name, sizeof name, "conn %d", port);
-    emit(AL_EV_SPAWN, id, AL_TASK_FIBER, -1, TRACE_SERVER, 0, name, (size_t)n);
+    emit(AL_EV_SPAWN, id, AL_TASK_PLAIN, -1, TRACE_SERVER, 0, name, (size_t)n);
     emit(AL_EV_SUSPEND, TRACE_SERVER, AL_WAIT_JOIN, -1, id, 0, NULL, 0);
     emit(AL_EV_READY, id, AL_WAKE_SPAWN, -1, 0, 0, NULL, 0);
     emit(AL_EV_RESUME, id, 0, -1, 0, 0, NULL, 0);

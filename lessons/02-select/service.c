@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "asynclab/error.h"   /* al_listen_error: the one message for a port in use */
 #include "lesson_trace.h"
 #include "timestamp.h"
 
@@ -208,7 +209,9 @@ int open_listener(const struct options *opt)
     addr.sin_port = htons((uint16_t)opt->port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
-        fprintf(stderr, "%s: cannot bind 127.0.0.1:%d: %s\n", program, opt->port, strerror(errno));
+        char msg[300];
+        al_listen_error(msg, sizeof msg, "127.0.0.1", opt->port, -errno, 0);
+        fprintf(stderr, "%s: %s\n", program, msg);
         exit(1);
     }
     /* A long queue: we accept quickly, but a burst of clients arriving

@@ -276,8 +276,9 @@ int main(int argc, char **argv) {
     }
     int listen_fd = listen_on((int)port);
     if (listen_fd < 0) {
-        fprintf(stderr, "lesson03_callback_server: cannot listen on 127.0.0.1:%ld: %s\n", port,
-                strerror(errno));
+        char msg[300];
+        al_listen_error(msg, sizeof msg, "127.0.0.1", (int)port, -errno, 1);
+        fprintf(stderr, "lesson03_callback_server: %s\n", msg);
         al_loop_free(server.loop);
         return 1;
     }

@@ -16,21 +16,34 @@ trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
 step() { printf '\n--- %s\n' "$*"; }
 
+# Under `asynclab lesson 5 --step` (ASYNCLAB_STEP set) the viewer holds a
+# program before each loop iteration, but only one on the virtual clock: a
+# real-clock loop held by a key press would see its timers fall due while
+# it waits. So when stepping, every program of the demo runs on the virtual
+# clock, and each waits for the key. The seconds are the loop's, not yours.
+CLOCK=
+if [ -n "${ASYNCLAB_STEP:-}" ]; then
+    CLOCK=--virtual
+    echo "stepping (asynclab lesson 5 --step): every program below runs on the virtual clock,"
+    echo "so each loop iteration waits for your key (s: one iteration, c: run on)."
+fi
+
 step "coroutines: three tasks, each awaits a one-second sleep. They all start
     within microseconds and all finish one second later: about 1 s in total."
-"$PROG"
+"$PROG" $CLOCK
 
 step "coroutines --sequential: the same coroutines awaited one by one, without
     tasks. Each sleep starts when the previous one is over: about 3 s."
-"$PROG" --sequential
+"$PROG" --sequential $CLOCK
 
 step "coroutines --blocking --seconds 0.3 --virtual: a blocking sleep inside each
     coroutine. Nobody else can run meanwhile, and the loop warns (stderr) about
     each step that held it longer than 100 ms."
 "$PROG" --blocking --seconds 0.3 --virtual 2>&1
 
-step "coroutines --virtual --fiber, traced: the same timeline as stackful fibers,
-    instantly. The suspend/timer/exit events, microseconds on the loop's clock:"
+step "coroutines --virtual --fiber, traced to a file: the same timeline as stackful
+    fibers, instantly (a trace to a file is not the viewer's: this one is not
+    stepped). The suspend/timer/exit events, microseconds on the loop's clock:"
 ASYNCLAB_TRACE=$TMP/trace.jsonl "$PROG" --virtual --fiber >/dev/null
 grep -E '"ev":"(spawn|suspend|timer|exit)"' "$TMP/trace.jsonl"
 step "nursery --virtual: structured concurrency. Three children in a nursery;

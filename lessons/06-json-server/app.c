@@ -15,12 +15,15 @@
  *   GET /offload?s=1       the same blocking call on a thread pool: no stall
  */
 #include <cjson/cJSON.h>
+#include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "app.h"
+#include "asynclab/error.h"
 #include "asynclab/task.h"
 
 /* ---- Example 1 --------------------------------------------------------------
@@ -119,6 +122,10 @@ static int offload(al_http_request *req, al_http_response *res) {
     return answer_seconds(res, "offloaded", s);
 }
 
+/* The hint about --upstream-demo is printed once per process: a server
+ * under load would otherwise print it for every request. */
+static int upstream_hint_given;
+
 /* ---- Example 2 -------------------------------------------------------------------
  *   @app.get("/external-api")
  *   async def call_external_api():
@@ -130,15 +137,36 @@ static int offload(al_http_request *req, al_http_response *res) {
  *           return response.json()
  * httpx would raise on a timeout or a refused connection (FastAPI: 500); we
  * answer as a gateway does: 504 for the timeout, 502 for the rest. */
+/* A failed upstream call, answered as a gateway does, naming the URL tried:
+ * whoever reads the 502 should not have to guess where we went. Nothing
+ * listening is what a newcomer meets first (no upstream started): the
+ * server's log says, once, how to start the lesson's own. */
+static int upstream_failed(al_http_response *res, const app_config *cfg, int rc) {
+    char detail[1400];
+    const char *what = rc == -ETIMEDOUT ? "Upstream timed out"
+                     : rc == -EPROTO || rc == -EMSGSIZE ? "Upstream sent an invalid answer"
+                     : "Upstream unreachable";
+    char why[64] = "";
+    if (rc == -ETIMEDOUT) snprintf(why, sizeof why, " (after %g s)", (double)cfg->upstream_timeout_us / 1e6);
+    else if (rc != -EPROTO && rc != -EMSGSIZE) snprintf(why, sizeof why, " (%s)", al_strerror(rc));
+    snprintf(detail, sizeof detail, "%s: GET http://%s%s%s", what, cfg->upstream.host,
+             cfg->upstream.path, why);
+    if (rc == -ECONNREFUSED && !upstream_hint_given) {
+        upstream_hint_given = 1;
+        fprintf(stderr, "%s: /external-api: nothing listens at http://%s%s; start the lesson's "
+                "upstream in another terminal: asynclab serve --upstream-demo --port %u\n",
+                cfg->prog ? cfg->prog : "json_server", cfg->upstream.host, cfg->upstream.path,
+                (unsigned)ntohs(cfg->upstream.addr.sin_port));
+    }
+    return al_http_respond_error(res, rc == -ETIMEDOUT ? 504 : 502, detail);
+}
+
 static int call_external_api(al_http_request *req, al_http_response *res) {
     const app_config *cfg = req->app;
     al_http_client_response up;
     int rc = al_http_get(&cfg->upstream, cfg->upstream_timeout_us, &up);
     if (rc == -ECANCELED) return rc;
-    if (rc == -ETIMEDOUT) return al_http_respond_error(res, 504, "Upstream timed out");
-    if (rc == -EPROTO || rc == -EMSGSIZE)
-        return al_http_respond_error(res, 502, "Upstream sent an invalid answer");
-    if (rc < 0) return al_http_respond_error(res, 502, "Upstream unreachable");
+    if (rc < 0) return upstream_failed(res, cfg, rc);   /* 504 timed out, else 502 */
     if (up.status != 200) {
         /* Its status, as FastAPI's HTTPException would; one that is not
          * HTTP's (600 and up) says the upstream is broken: 502. */
@@ -162,8 +190,7 @@ int app_add_routes(al_http_router *r) {
     int rc = 0;
     if (rc == 0) rc = al_http_route(r, "GET", "/", read_root, AL_HTTP_INLINE);
     if (rc == 0) rc = al_http_route(r, "GET", "/items/{item_id:int}", read_item, AL_HTTP_INLINE);
-    if (rc == 0) rc = al_http_route_named(r, "GET", "/external-api", call_external_api, AL_HTTP_TASK,
-                                          "GET /external");
+    if (rc == 0) rc = al_http_route(r, "GET", "/external-api", call_external_api, AL_HTTP_TASK);
     if (rc == 0) rc = al_http_route(r, "GET", "/sleep", sleep_then_answer, AL_HTTP_TASK);
     if (rc == 0) rc = al_http_route(r, "GET", "/blocking", blocking, AL_HTTP_TASK);
     if (rc == 0) rc = al_http_route(r, "GET", "/offload", offload, AL_HTTP_TASK);

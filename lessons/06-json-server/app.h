@@ -17,6 +17,7 @@
 /* What the endpoints need to know, set from the command line. */
 typedef struct app_config {
     al_http_url upstream;        /* /external-api fetches this */
+    const char *prog;            /* the program's name, for its log ("asynclab serve") */
     int64_t upstream_timeout_us;
     /* --upstream-demo: the stand-in for the article's remote API */
     int64_t demo_delay_us;

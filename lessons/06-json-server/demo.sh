@@ -22,6 +22,9 @@ now() { date +%s.%N | cut -c1-14; }
 since() { awk -v a="$(now)" -v b="$1" -v c="${2:-0}" 'BEGIN { printf "%.2f", a - b - c }'; }
 ask() { printf '$ curl %s\n' "$1"; curl -s --max-time 10 "http://127.0.0.1:$PORT$1"; echo; }
 
+# The log exists before the server starts: the shell opens it in the
+# background child, which may run after the first grep below.
+: >"$TMP/log"
 "$SERVER" --port 0 --access-log >"$TMP/log" 2>&1 &
 PID=$!
 tries=0

@@ -228,7 +228,7 @@ int json_server_main(int argc, char **argv, const char *prog) {
         backend = env && *env ? env : "uv";
     }
 
-    app_config cfg = {.upstream_timeout_us = (int64_t)(upstream_timeout * 1e6),
+    app_config cfg = {.prog = prog, .upstream_timeout_us = (int64_t)(upstream_timeout * 1e6),
                       .demo_delay_us = (int64_t)(delay * 1e6), .demo_status = (int)status};
     if (!demo) {
         int rc = al_http_url_parse(&cfg.upstream, upstream);
@@ -256,7 +256,11 @@ int json_server_main(int argc, char **argv, const char *prog) {
     if (rc == 0) {
         rc = al_http_server_new(&st.server, st.loop, router, &so);
         if (rc < 0)
-            fprintf(stderr, "%s: cannot listen on %s:%ld: %s\n", prog, host, port, al_strerror(rc));
+        {
+            char msg[300];
+            al_listen_error(msg, sizeof msg, host, (int)port, rc, 1);
+            fprintf(stderr, "%s: %s\n", prog, msg);
+        }
     }
     if (rc == 0) {
         al_timer_init(st.loop, &st.drain);

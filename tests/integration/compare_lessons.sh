@@ -38,6 +38,8 @@ fi
 
 for name in "blocking (lesson 1)" "select (lesson 2)" "epoll (lesson 3)"; do
     check "a timeline for $name" has "$name: one lane per client, each sending one request"
+    check "... headed as the client's view, not with the client's backend as if the server's" \
+        sh -c "grep -A1 -F '$name: one lane per client' '$TMP/out' | tail -1 | grep -q '^the client.s view (asynclab load) . real clock'"
 done
 lanes=$(grep -c '^conn [1-4] ' "$TMP/out")
 check "4 client lanes per timeline ($lanes for $SERVERS servers)" [ "$lanes" -eq $((4 * SERVERS)) ]

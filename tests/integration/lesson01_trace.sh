@@ -38,6 +38,8 @@ hello = events[0]
 check(hello["ev"] == "hello" and hello["backend"] == "blocking", "first event is not hello/blocking: %r" % hello)
 tasks = {e["name"]: e["task"] for e in events if e["ev"] == "spawn"}
 check(tasks.get("server") == 1, "no task 1 'server': %r" % tasks)
+kinds = {e.get("kind", "stackless") for e in events if e["ev"] == "spawn"}
+check(kinds == {"plain"}, "lesson 1 has no coroutines, yet its tasks say kind %r" % kinds)
 a, b = tasks.get("conn %d" % a_port), tasks.get("conn %d" % b_port)
 check(a and b, "no tasks for conn %d and conn %d: %r" % (a_port, b_port, tasks))
 def index(ev, task):

@@ -51,4 +51,10 @@ check "refused: counted as connect errors" grep -qE "errors       [1-3]  \(conne
 check "refused: stops at once, not after 30 s" grep -qE "requests     [0-9]+ in 0\.[0-9]+ s" "$TMP/out"
 run_status "$A" load "http://localhost:$PORT/" -n 5 --json
 check "refused (localhost), --json: refused is true" [ "$(json_field refused)" = True ]
+check "... and no rate made of failures (req_per_s null)" [ "$(json_field req_per_s)" = None ]
+run_status "$A" load "http://127.0.0.1:$PORT/" -n 10
+check "refused, -n 10: 'nothing is listening' comes first" \
+    sh -c "sed -n 2p '$TMP/out' | grep -q 'nothing is listening'"
+check "... and no req/s computed from failures" grep -qE "10 in [0-9.]+ s, no successful answer: no rate" "$TMP/out"
+check "... no 'req/s' at all" sh -c "! grep -q 'req/s' '$TMP/out'"
 exit "$FAILED"

@@ -28,13 +28,15 @@ check "... that suspends to sleep" grep -q '"ev":"suspend".*"why":"sleep"\|"ev":
 check "GET /blocking is a task" grep -q '"name":"GET /blocking"' "$T"
 check "... and a slow step of at least 150 ms" \
     $PY -c 'import json,sys; sys.exit(0 if any(e.get("ev")=="slow" and e.get("us",0)>=150000 for e in map(json.loads, open(sys.argv[1]))) else 1)' "$T"
+check "/external-api's task, named in full (a fiber's name is not cut at 15 bytes)" \
+    grep -q '"name":"GET /external-api","kind":"fiber"' "$T"
 check "/external-api's task and its upstream child" grep -q '"name":"upstream GET"' "$T"
 check "... the child's parent is the handler" $PY - "$T" <<'PY'
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 names = {e["task"]: e["name"] for e in ev if e.get("ev") == "spawn"}
 child = [e for e in ev if e.get("ev") == "spawn" and e["name"] == "upstream GET"]
-sys.exit(0 if child and names.get(child[0]["parent"]) == "GET /external" else 1)
+sys.exit(0 if child and names.get(child[0]["parent"]) == "GET /external-api" else 1)
 PY
 check "GET / (inline) spawns no task" [ "$(grep -c '"ev":"spawn"' "$T")" -eq 4 ]
 if "$A" timeline "$T" >"$TMP/timeline" 2>&1; then

@@ -39,16 +39,20 @@ stop "$PID"
 
 serve slow --upstream "http://127.0.0.1:$UP/data?delay=2" --upstream-timeout 0.3
 check "slower than --upstream-timeout: 504" [ "$(code "http://127.0.0.1:$PORT/external-api")" = 504 ]
-check "... {\"detail\":\"Upstream timed out\"}" [ "$(body "http://127.0.0.1:$PORT/external-api")" = \
-    '{"detail":"Upstream timed out"}' ]
+check "... naming the URL tried and how long we waited" [ "$(body "http://127.0.0.1:$PORT/external-api")" = \
+    "{\"detail\":\"Upstream timed out: GET http://127.0.0.1:$UP/data?delay=2 (after 0.3 s)\"}" ]
 stop "$PID"
 check "... exit 0 (and, under ASan, no leak)" [ "$STATUS" -eq 0 ]
 
 DEAD=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 serve dead --upstream "http://127.0.0.1:$DEAD/"
 check "nobody listening upstream: 502" [ "$(code "http://127.0.0.1:$PORT/external-api")" = 502 ]
-check "... {\"detail\":\"Upstream unreachable\"}" [ "$(body "http://127.0.0.1:$PORT/external-api")" = \
-    '{"detail":"Upstream unreachable"}' ]
+check "... naming the URL tried and why" [ "$(body "http://127.0.0.1:$PORT/external-api")" = \
+    "{\"detail\":\"Upstream unreachable: GET http://127.0.0.1:$DEAD/ (connection refused)\"}" ]
+check "... the server's log says how to start one (--upstream-demo)" grep -q \
+    "^asynclab serve: /external-api: nothing listens at http://127.0.0.1:$DEAD/; start the lesson's upstream in another terminal: asynclab serve --upstream-demo --port $DEAD\$" \
+    "$TMP/dead.log"
+check "... once, not per request" [ "$(grep -c 'upstream-demo' "$TMP/dead.log")" = 1 ]
 stop "$PID"
 
 # A client that resets while /external-api waits for a 3 s upstream.

@@ -4,7 +4,7 @@
 #   interim 1xx first (100 Continue, 103 Early Hints), then 200 -> the 200's
 #     JSON: interim answers are read past, never passed on as ours
 #   an unasked 101 Switching Protocols, a banner that is not HTTP, a body cut
-#     short -> 502 {"detail":"Upstream sent an invalid answer"}
+#     short -> 502 {"detail":"Upstream sent an invalid answer: GET URL"}
 #   a status beyond HTTP's (999) -> 502 {"detail":"Failed to fetch data"}
 #   204 -> 204 with no body (FastAPI: no body for a status that allows none)
 # and after all of it the server still answers GET / and exits 0 (under ASan:
@@ -66,9 +66,9 @@ check "... exit 0" [ "$STATUS" -eq 0 ]
 
 for what in switch banner cut; do
     serve "$what" --upstream "$UP/$what"
-    check "$what: 502 {\"detail\":\"Upstream sent an invalid answer\"}" \
+    check "$what: 502 {\"detail\":\"Upstream sent an invalid answer: GET $UP/$what\"}" \
         [ "$(code "http://127.0.0.1:$PORT/external-api")/$(body "http://127.0.0.1:$PORT/external-api")" = \
-          '502/{"detail":"Upstream sent an invalid answer"}' ]
+          "502/{\"detail\":\"Upstream sent an invalid answer: GET $UP/$what\"}" ]
     check "... and GET / still answers" [ "$(body "http://127.0.0.1:$PORT/")" = '{"Hello": "World"}' ]
     stop "$PID"
     check "... exit 0" [ "$STATUS" -eq 0 ]

@@ -211,6 +211,9 @@ AL_TEST(lesson1_connections_are_serialised) {
     AL_CHECK(strncmp(a->name, "conn ", 5) == 0 && strncmp(b->name, "conn ", 5) == 0);
     AL_CHECK_INT(a->parent, ==, 1);
     AL_CHECK_INT(b->parent, ==, 1);
+    /* no coroutine anywhere: the viewer must not call them fibers */
+    AL_CHECK_STR(al_lane_kind_text(a->kind), "plain code, no coroutine (blocking calls)");
+    AL_CHECK_STR(al_lane_kind_text(server->kind), "plain code, no coroutine (blocking calls)");
     AL_CHECK_INT(a->state, ==, AL_LANE_DONE);
     AL_CHECK_INT(b->state, ==, AL_LANE_DONE);
     /* B runs for the first time only after A has exited */
@@ -578,7 +581,7 @@ AL_TEST(open_names_the_file_like_a_compiler) {
     al_model_init(&m);
     AL_CHECK_INT(al_model_open(&m, path), ==, -EPROTO);
     char expected[128];
-    snprintf(expected, sizeof expected, "%s:line 2: not JSON", path);
+    snprintf(expected, sizeof expected, "%s:2: not JSON", path);
     AL_CHECK_STR(m.error, expected);
     al_model_free(&m);
     remove(path);

@@ -720,3 +720,40 @@ AL_TEST(run_until_complete_does_not_block_after_its_task_is_done) {
     close(p[1]);
     al_loop_free(loop);
 }
+
+/* ---- names ------------------------------------------------------------------ */
+
+static int nothing_gen(al_gen *g) {
+    AL_GEN_BEGIN(g);
+    AL_GEN_END(g);
+}
+static int nothing_fiber(void *arg, intptr_t *result) {
+    (void)arg;
+    (void)result;
+    return 0;
+}
+
+AL_TEST(task_names_are_kept_whole_or_cut_with_an_ellipsis) {
+    al_loop *loop = new_loop(AL_CLOCK_VIRTUAL, NULL);
+    al_task *short_, *cut, *fiber;
+    AL_REQUIRE_INT(al_task_create(loop, &short_, "Coroutine 1", nothing_gen, NULL, sizeof(al_gen)), ==, 0);
+    AL_REQUIRE_INT(al_task_create(loop, &cut, "GET /external-api", nothing_gen, NULL, sizeof(al_gen)), ==, 0);
+    AL_REQUIRE_INT(al_task_create_fiber(loop, &fiber, "GET /external-api", nothing_fiber, NULL, 0), ==, 0);
+    AL_CHECK_STR(al_task_name(short_), "Coroutine 1");
+    /* a stackless task has 15 bytes: 12 of the name, then "…" (3 bytes) */
+    AL_CHECK_STR(al_task_name(cut), "GET /externa\xe2\x80\xa6");
+    /* a fiber task keeps the whole name: it costs nothing next to its stack */
+    AL_CHECK_STR(al_task_name(fiber), "GET /external-api");
+    AL_CHECK_INT(al_loop_run(loop), ==, 0);
+    al_task_release(short_);
+    al_task_release(cut);
+    al_task_release(fiber);
+    al_loop_free(loop);
+
+    char buf[AL_TASK_NAME_MAX];
+    /* never cut inside a character: "é" is two bytes */
+    AL_CHECK_STR(al_task_name_fit(buf, sizeof buf, "caf\xc3\xa9 caf\xc3\xa9 caf\xc3\xa9"),
+                 "caf\xc3\xa9 caf\xc3\xa9 \xe2\x80\xa6");
+    AL_CHECK_STR(al_task_name_fit(buf, sizeof buf, "exactly 15 byte"), "exactly 15 byte");
+    AL_CHECK_STR(al_task_name_fit(buf, sizeof buf, NULL), "");
+}

@@ -551,3 +551,15 @@ AL_TEST(frame_thousand_tasks_scrolls) {
     al_view_free(&v);
     al_model_free(&m);
 }
+
+/* The header counts what the trace records, polls, and says so: lesson 5's
+ * README walks through four iterations of which one polls. */
+AL_TEST(frame_header_counts_polls_by_name) {
+    screen s;
+    open_replay(&s, "../traces/lesson05-real.jsonl");
+    char *text = draw(&s, 200, 40);
+    AL_CHECK_MSG(strstr(row_of(text, 0), " 1 poll") != NULL, "header: %s", row_of(text, 0));
+    AL_CHECK_MSG(strstr(text, "iterations") == NULL, "no count named iterations: %s", row_of(text, 0));
+    free(text);
+    close_screen(&s);
+}

@@ -52,7 +52,11 @@
 #include "future.h"
 #include "loop.h"
 
-typedef enum al_task_kind { AL_TASK_STACKLESS = 0, AL_TASK_FIBER = 1 } al_task_kind;
+/* AL_TASK_PLAIN is never a task of the scheduler: it names, in a trace, a
+ * unit of work a program runs with plain code, not a coroutine (lesson 1's
+ * connections, served one after the other by blocking calls on the main
+ * thread's stack). al_task_create* never make one. */
+typedef enum al_task_kind { AL_TASK_STACKLESS = 0, AL_TASK_FIBER = 1, AL_TASK_PLAIN = 2 } al_task_kind;
 
 typedef enum al_task_state {
     AL_TASK_READY = 0,      /* created or woken, waiting for its turn */
@@ -86,9 +90,14 @@ typedef int (*al_fiber_fn)(void *arg, intptr_t *result);
 /* Create a stackless task running fn on a frame of frame_size bytes (at
  * least sizeof(al_gen)), allocated with the task and initialised from
  * frame_init (copied; its al_gen part is reset). frame_init may be NULL
- * (zeroed). The name is copied (up to AL_TASK_NAME_MAX - 1 bytes). The task
- * starts in the next READY pass. */
+ * (zeroed). The name is copied: up to AL_TASK_NAME_MAX - 1 bytes for a
+ * stackless task (its whole budget is 256 B, tests/bench/README.md), up to
+ * AL_FIBER_TASK_NAME_MAX - 1 for a fiber task (which has a 64 KiB stack
+ * already: 48 bytes more do not count); a longer name is cut with an ellipsis ("…")
+ * at a character boundary, never silently. The task starts in the next
+ * READY pass. */
 #define AL_TASK_NAME_MAX 16
+#define AL_FIBER_TASK_NAME_MAX 64
 int al_task_create(al_loop *loop, al_task **out, const char *name,
                    al_gen_fn fn, const void *frame_init, size_t frame_size);
 
@@ -110,6 +119,10 @@ al_future *al_task_future(al_task *task);
 void *al_task_frame(al_task *task);           /* stackless: the frame */
 al_task_state al_task_state_of(const al_task *task);
 const char *al_task_name(const al_task *task);
+
+/* Copy name into dst (size bytes), cut with "…" at a UTF-8 character
+ * boundary when it does not fit. Returns dst. How every task name is kept. */
+char *al_task_name_fit(char *dst, size_t size, const char *name);
 uint64_t al_task_id(const al_task *task);
 al_loop *al_task_loop(const al_task *task);
 int al_task_is_done(const al_task *task);
