@@ -41,7 +41,9 @@ static void usage(FILE *out) {
     fprintf(out, "\nenvironment:\n"
                  "  ASYNCLAB_BACKEND=select|poll|epoll|uv   the loop's I/O backend (default epoll)\n"
                  "  ASYNCLAB_TRACE=PATH|fd:N                 write a trace of tasks and the loop\n"
-                 "  ASYNCLAB_STEP=fd:N                       a viewer's step-by-step control pipe\n");
+                 "  ASYNCLAB_STEP=fd:N                       a viewer's step-by-step control pipe\n"
+                 "  ASYNCLAB_STEPPING=1                      set by the viewer under --step: a demo\n"
+                 "                                           runs its programs on the virtual clock\n");
 }
 
 int main(int argc, char **argv) {

@@ -69,6 +69,14 @@ static void child_side(const al_child_options *o, int trace_w, int out_w, int st
     } else {
         unsetenv("ASYNCLAB_STEP");
     }
+    /* The step pipe is always there (s starts stepping at any time); this
+     * says the class asked for slow motion from the start (--step), so a
+     * demo can put every program on the virtual clock, the only one a key
+     * press can hold. */
+    if (step_r >= 0 && o->step_paused)
+        setenv("ASYNCLAB_STEPPING", "1", 1);
+    else
+        unsetenv("ASYNCLAB_STEPPING");
     for (const char *const *e = o->env; e && *e; e++) putenv((char *)*e);
     if (o->cwd && chdir(o->cwd) < 0) {
         fprintf(stderr, "asynclab: cannot enter %s: %s\n", o->cwd, strerror(errno));

@@ -16,13 +16,13 @@ trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
 step() { printf '\n--- %s\n' "$*"; }
 
-# Under `asynclab lesson 5 --step` (ASYNCLAB_STEP set) the viewer holds a
+# Under `asynclab lesson 5 --step` (ASYNCLAB_STEPPING set) the viewer holds a
 # program before each loop iteration, but only one on the virtual clock: a
 # real-clock loop held by a key press would see its timers fall due while
 # it waits. So when stepping, every program of the demo runs on the virtual
 # clock, and each waits for the key. The seconds are the loop's, not yours.
 CLOCK=
-if [ -n "${ASYNCLAB_STEP:-}" ]; then
+if [ -n "${ASYNCLAB_STEPPING:-}" ]; then
     CLOCK=--virtual
     echo "stepping (asynclab lesson 5 --step): every program below runs on the virtual clock,"
     echo "so each loop iteration waits for your key (s: one iteration, c: run on)."

@@ -26,7 +26,7 @@ grep -q '^fetch users: cancelled after 1.0 s$' "$TMP/out" && grep -q '^main: the
 # program the viewer watches must run on the virtual clock, not just one.
 # (The control descriptor is /dev/null here: at its end a program runs on,
 # so the test does not need the keys; the clocks are what it checks.)
-ASYNCLAB_TRACE=fd:8 ASYNCLAB_STEP=fd:9 sh "$HERE/../../lessons/05-coroutines/demo.sh" "$BUILD" \
+ASYNCLAB_TRACE=fd:8 ASYNCLAB_STEP=fd:9 ASYNCLAB_STEPPING=1 sh "$HERE/../../lessons/05-coroutines/demo.sh" "$BUILD" \
   >"$TMP/out" 2>&1 8>"$TMP/live.jsonl" 9</dev/null || fail "demo.sh --step exited $?"
 grep -q '^stepping (asynclab lesson 5 --step): every program below runs on the virtual clock' "$TMP/out" ||
   fail "stepping: the demo does not say what steps"

@@ -104,6 +104,19 @@ AL_TEST(child_starts_held_in_slow_motion) {
     al_child_stop(&c, 5000);
 }
 
+AL_TEST(child_is_told_when_the_class_steps) {
+    /* --step: ASYNCLAB_STEPPING=1, so a demo puts every program on the
+     * virtual clock; a plain live view leaves it unset (real time). */
+    al_child c;
+    run_sh(&c, "echo \"[${ASYNCLAB_STEPPING:-unset}]\"", 1);
+    AL_CHECK_STR(all_output(&c), "[1]\n");
+    al_child_stop(&c, 5000);
+    setenv("ASYNCLAB_STEPPING", "1", 1);                /* not inherited from the viewer */
+    run_sh(&c, "echo \"[${ASYNCLAB_STEPPING:-unset}]\"", 0);
+    AL_CHECK_STR(all_output(&c), "[unset]\n");
+    al_child_stop(&c, 5000);
+}
+
 AL_TEST(child_stop_takes_the_whole_group) {
     al_child c;
     run_sh(&c, "sleep 100 & echo $!; wait", 0);
