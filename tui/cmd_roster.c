@@ -9,6 +9,11 @@
  * share nothing but the CPU, and a submission that breaks its worker costs
  * that one row.
  *
+ * Workers share the CPU, though: a fork storm's 64 spinning processes can
+ * starve the run next to it past a wall-clock timeout. So a member that lost
+ * a test to TIMEOUT while others ran at once is graded again alone, and that
+ * grade is the one kept (a real hang times out alone too).
+ *
  * After every finished submission the cache, class.csv, totals.csv and
  * summary.txt are rewritten (atomically), so Ctrl-C (or SIGTERM) loses only
  * the submissions being graded at that moment: the workers are told to stop,
@@ -131,6 +136,7 @@ static void progress(const roster_run *run, const worker *ws, size_t nw) {
 static void collect(roster_run *run, size_t index, int status) {
     al_roster_member *m = &run->roster.members[index];
     char path[PATH_MAX + 64], err[PATH_MAX + 256];
+    m->solo_pending = 0;   /* this grade replaces the one made next to others */
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
         answer_path(run, index, "tsv", path, sizeof path);
         if (al_roster_result_read(path, m, err, sizeof err) < 0) al_roster_member_error(m, run->ex, err);
@@ -216,6 +222,30 @@ static int schedule(roster_run *run, size_t *todo, size_t ntodo, int jobs) {
     return interrupted || al_sandbox_interrupted;
 }
 
+static int timed_out(const al_roster_member *m) {
+    for (size_t k = 0; k < m->nrows; k++)
+        if (strcmp(m->rows[k].status, "TIMEOUT") == 0) return 1;
+    return 0;
+}
+
+/* The parallel pass, then the members that timed out, one at a time. */
+static int grade_all(roster_run *run, size_t *todo, size_t ntodo, int jobs) {
+    int interrupted = schedule(run, todo, ntodo, jobs);
+    if (interrupted || jobs == 1) return interrupted;
+    size_t nsolo = 0;
+    for (size_t i = 0; i < ntodo; i++) {
+        al_roster_member *m = &run->roster.members[todo[i]];
+        if (m->graded && timed_out(m)) {
+            m->solo_pending = 1;
+            todo[nsolo++] = todo[i];
+        }
+    }
+    if (!nsolo) return 0;
+    fprintf(stderr, "asynclab grade: %zu timed out next to others: grading them again, alone\n", nsolo);
+    run->total += nsolo;
+    return schedule(run, todo, nsolo, 1);
+}
+
 static int prepare(roster_run *run, const char *dir, char *err, size_t errlen) {
     int rc = al_roster_load(&run->roster, dir, run->ex, err, errlen);
     if (rc < 0) return rc;
@@ -258,7 +288,7 @@ int cmd_grade_roster(const al_exercise *ex, const al_grader_opts *opts, const ch
             ex->id, run.roster.n, al_roster_layout_name(run.roster.layout), run.roster.dir, ntodo,
             cached, jobs);
     al_proctree_become_subreaper();   /* a worker's orphans come back here */
-    int interrupted = schedule(&run, todo, ntodo, jobs);
+    int interrupted = grade_all(&run, todo, ntodo, jobs);
     al_proctree_kill_all(3000);
     rmdir(run.work);
     free(todo);

@@ -52,6 +52,7 @@ typedef struct al_roster_member {
     al_roster_row *rows;
     size_t nrows;
     double score, max_score;
+    int solo_pending;         /* to be graded again alone: not cached yet */
 } al_roster_member;
 
 typedef struct al_roster {

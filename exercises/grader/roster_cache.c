@@ -259,7 +259,7 @@ int al_roster_cache_save(const al_roster *r, const char *out_dir, char *err, siz
     for (size_t i = 0; i < r->n; i++) {
         const al_roster_member *m = &r->members[i];
         /* An error is the grader's, or a roster's problem: try again next time. */
-        if (!m->graded || m->problem[0]) continue;
+        if (!m->graded || m->problem[0] || m->solo_pending) continue;
         fprintf(f, "M\t%016" PRIx64 "\t%.17g\t%.17g\t%s\n", m->hash, m->score, m->max_score, m->name);
         for (size_t k = 0; k < m->nrows; k++)
             fprintf(f, "T\t%s\t%.17g\t%.17g\t%s\n", m->rows[k].status, m->rows[k].score,

@@ -56,6 +56,7 @@ typedef struct al_sandbox {
     int drop;                   /* switch to uid/gid (needs root) */
     uid_t uid;
     gid_t gid;
+    int uid_private;            /* no one else has uid: at the end, kill all it owns */
     size_t keep_head, keep_tail;
     size_t output_limit;        /* 0: unlimited */
     int want_results;           /* a pipe on fd 3, read into result.results */
