@@ -9,7 +9,7 @@
 # it says nothing of the sort. Bad usage is refused with a clear message.
 set -eu
 BUILD=$1
-AL=$BUILD/tui/asynclab
+AL=$(cd "$BUILD" && pwd)/tui/asynclab
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(cd "$HERE/../.." && pwd)
 EX=$SRC/exercises/04-generators
@@ -96,4 +96,12 @@ for args in "--roster $T/nothing-here" "--roster $C --src $C" "--roster $C -j 0"
     [ "$status" -eq 2 ] || { cat "$T/out"; fail "'grade $args' exited $status, expected 2"; }
     grep -qi "roster\|-j\|folder" "$T/out" || { cat "$T/out"; fail "'grade $args' says nothing useful"; }
 done
+# The command as exercises/README.md shows it, on exercise 3.
+mkdir -p "$T/readme/submissions/ann" "$T/readme/hidden/03-epoll-server"
+cp "$SRC/exercises/03-epoll-server/solution/server.c" "$T/readme/submissions/ann/"
+printf '#include "al_test.h"\nAL_TEST(hidden_ok) { AL_CHECK_INT(2, ==, 2); }\n' >"$T/readme/hidden/03-epoll-server/test_h.c"
+(cd "$T/readme" && "$AL" grade 3 --roster submissions/ -j 2 -o grades/ >out.txt 2>&1) || { cat "$T/readme/out.txt"; fail "the README's roster command failed"; }
+(cd "$T/readme" && "$AL" grade 3 --roster submissions/ -j 2 -o grades/ --tests hidden/ >out.txt 2>&1) || { cat "$T/readme/out.txt"; fail "the README's roster command with --tests failed"; }
+grep -q '^ann,hidden_ok,PASS,1,1$' "$T/readme/grades/class.csv" || { cat "$T/readme/grades/class.csv"; fail "the README's command: no hidden row"; }
+grep -q "1 to grade, 0 unchanged" "$T/readme/out.txt" || fail "adding hidden tests must regrade"
 echo "ok: Gradescope export and GitHub Classroom layouts, hidden tests, progress only on a terminal"
