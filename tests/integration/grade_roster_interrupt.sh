@@ -47,7 +47,7 @@ until grep -q '^a-first,' "$T/out/class.csv" 2>/dev/null; do
     fi
     sleep 0.1
 done
-kill -INT "$pid"
+kill -INT "$pid" || { echo "FAIL: the roster grade finished before its first grade was kept (no class.csv until the end?)" >&2; exit 1; }
 status=0
 wait "$pid" || status=$?
 [ "$status" -eq 130 ] || { cat "$T/stdout" "$T/err"; echo "FAIL: interrupted roster exited $status, expected 130" >&2; exit 1; }
