@@ -247,7 +247,7 @@ static int grade_all(roster_run *run, size_t *todo, size_t ntodo, int jobs) {
 }
 
 static int prepare(roster_run *run, const char *dir, char *err, size_t errlen) {
-    int rc = al_roster_load(&run->roster, dir, run->ex, err, errlen);
+    int rc = al_roster_load(&run->roster, dir, run->ex, run->out, err, errlen);
     if (rc < 0) return rc;
     char reports[PATH_MAX + 16];
     snprintf(reports, sizeof reports, "%s/reports", run->out);

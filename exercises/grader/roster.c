@@ -47,7 +47,9 @@ static int by_name(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The real subfolders of dir (no symlinks, no hidden ones), sorted. */
+static char skip_real[PATH_MAX];   /* al_roster_load's `skip`, resolved */
+
+/* The real subfolders of dir (no symlinks, no hidden ones, not `skip`), sorted. */
 static char **subfolders(const char *dir, size_t *n) {
     *n = 0;
     DIR *d = opendir(dir);
@@ -60,6 +62,8 @@ static char **subfolders(const char *dir, size_t *n) {
         char path[PATH_MAX * 2];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         if (!is_dir(path)) continue;
+        char real[PATH_MAX];
+        if (skip_real[0] && realpath(path, real) && strcmp(real, skip_real) == 0) continue;
         if (*n == cap) {
             cap = cap ? cap * 2 : 32;
             char **grown = realloc(v, cap * sizeof *v);
@@ -236,7 +240,8 @@ static void unique_names(al_roster_member *ms, size_t n) {
         for (size_t k = i + 1; k < n; k++)
             if (strcmp(ms[i].name, ms[k].name) == 0) {
                 char with[sizeof ms[k].name];
-                snprintf(with, sizeof with, "%s (%s)", ms[k].name, strrchr(ms[k].folder, '/') + 1);
+                if (snprintf(with, sizeof with, "%s (%s)", ms[k].name, strrchr(ms[k].folder, '/') + 1) < 0)
+                    continue;   /* a long name is cut: it still differs by its start */
                 memcpy(ms[k].name, with, sizeof with);
             }
 }
@@ -245,8 +250,10 @@ static int by_member_name(const void *a, const void *b) {
     return strcmp(((const al_roster_member *)a)->name, ((const al_roster_member *)b)->name);
 }
 
-int al_roster_load(al_roster *r, const char *dir, const al_exercise *ex, char *err, size_t errlen) {
+int al_roster_load(al_roster *r, const char *dir, const al_exercise *ex, const char *skip, char *err,
+                   size_t errlen) {
     memset(r, 0, sizeof *r);
+    if (!skip || !realpath(skip, skip_real)) skip_real[0] = 0;
     if (!is_dir(dir)) {
         snprintf(err, errlen, "--roster %s: not a folder", dir);
         return -ENOTDIR;

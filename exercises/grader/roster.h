@@ -64,8 +64,11 @@ typedef struct al_roster {
 
 const char *al_roster_layout_name(al_roster_layout l);
 
-/* Find the members of `dir` for exercise `ex` (sorted by name). */
-int al_roster_load(al_roster *r, const char *dir, const al_exercise *ex, char *err, size_t errlen);
+/* Find the members of `dir` for exercise `ex` (sorted by name). `skip`, if
+ * not NULL, is a folder that is not a member even inside `dir` (the output
+ * folder, when a teacher puts it there). */
+int al_roster_load(al_roster *r, const char *dir, const al_exercise *ex, const char *skip, char *err,
+                   size_t errlen);
 void al_roster_free(al_roster *r);
 void al_roster_member_clear(al_roster_member *m);   /* forget the grade */
 

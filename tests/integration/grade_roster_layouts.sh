@@ -80,6 +80,14 @@ grep -q '^alice,hidden_fib_again,PASS,5,5$' "$T/cout/class.csv" || { cat "$T/cou
 grep -q '^bob-smith,hidden_fib_again,CRASH,0,5$' "$T/cout/class.csv" || { cat "$T/cout/class.csv"; fail "bob-smith's hidden test should CRASH (a segfault in fib)"; }
 grep -q '^alice,20,20,$' "$T/cout/totals.csv" || { cat "$T/cout/totals.csv"; fail "alice should have 20 of 20 with the hidden test"; }
 
+# The output folder inside the roster is not a student, on the next run either.
+for i in 1 2; do
+    "$AL" grade 4 --roster "$C" -o "$C/grades" >"$T/stdout" 2>"$T/err" || { cat "$T/err"; fail "grading with -o inside the roster"; }
+done
+grep -q "GitHub Classroom" "$T/err" && grep -q "2 submissions" "$T/err" \
+    || { cat "$T/err"; fail "the output folder inside the roster was taken for a student"; }
+rm -rf "$C/grades"
+
 # Progress: on a terminal "[n of m] grading NAME"; off one, no progress line.
 grep -q 'of 2\]' "$T/err" && fail "progress was printed off a terminal"
 rm -rf "$T/cout"
