@@ -66,4 +66,6 @@ for args in "gradescope 3" "gradescope -o $T/x.zip" "gradescope 99 -o $T/x.zip" 
     [ "$status" -eq 2 ] || { cat "$T/out"; fail "'classroom $args' exited $status, expected 2"; }
     [ -e "$T/x.zip" ] && fail "'classroom $args' wrote a zip"
 done
+"$AL" --help | grep -q '^  classroom ' || fail "asynclab --help does not list classroom"
+"$AL" classroom --help | grep -q 'usage: asynclab classroom gradescope' || fail "classroom --help"
 echo "ok: the Gradescope autograder zip"
