@@ -34,9 +34,14 @@ static void usage(FILE *out) {
             "  --user USER     run submissions as USER (root only; default: a private uid)\n"
             "  --keep          keep the temporary build directory\n"
             "  -v, --verbose   show all of a failing test's output\n"
-            "  --list          list the exercises\n\n"
+            "  --list          list the exercises\n"
+            "  --roster DIR    grade a class: one folder per student in DIR (or a Gradescope\n"
+            "                  export, or a GitHub Classroom clone); writes OUT/class.csv,\n"
+            "                  totals.csv, summary.txt and reports/; unchanged ones are skipped\n"
+            "  -j N            with --roster: grade N submissions at once (default 1)\n"
+            "  -o OUT          with --roster: the output folder (default grades)\n\n"
             "exit status: 0 every test passed, 1 some failed, 2 bad usage, 3 could not grade,\n"
-            "             130 interrupted\n");
+            "             130 interrupted; with --roster 0 means every submission was graded\n");
 }
 
 static void list_exercises(const al_exercise *all, size_t n) {
@@ -54,7 +59,9 @@ static double now_s(void) {
 int cmd_grade(int argc, char **argv) {
     al_grader_opts o = {.sanitize = 1};
     const char *which = NULL, *tests_dir = NULL, *json = NULL, *junit = NULL, *csv = NULL;
+    const char *roster = NULL, *out = "grades";
     int verbose = 0, list = 0;
+    long jobs = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -87,6 +94,13 @@ int cmd_grade(int argc, char **argv) {
             verbose = 1;
         } else if (strcmp(a, "--list") == 0) {
             list = 1;
+        } else if (strcmp(a, "--roster") == 0 && next) {
+            roster = argv[++i];
+        } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) && next) {
+            out = argv[++i];
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+            if ((jobs = al_cli_parse_count(a, next, 1, 64)) < 0) return 2;
+            i++;
         } else if (a[0] != '-' && !which) {
             which = a;
         } else {
@@ -97,6 +111,11 @@ int cmd_grade(int argc, char **argv) {
     }
     if (o.solution && o.src) {
         al_cli_error("--solution and --src exclude each other\n");
+        return 2;
+    }
+    if (roster && (o.src || o.solution || json || junit || csv || (which && strcmp(which, "all") == 0))) {
+        fprintf(stderr, "asynclab grade: --roster grades one exercise into its own folder (-o); it "
+                        "takes no --src, --solution, --json, --junit, --csv or all\n");
         return 2;
     }
 
@@ -144,6 +163,11 @@ int cmd_grade(int argc, char **argv) {
         al_cli_error("this asynclab was built with AL_SANITIZE: its core library "
                         "needs the sanitizers, so submissions are compiled with them anyway\n");
     al_sandbox_catch_signals();
+    if (roster) {
+        int rc = cmd_grade_roster(chosen[0], &o, roster, out, (int)jobs);
+        al_exercises_free(all, count);
+        return rc;
+    }
     o.progress = isatty(STDERR_FILENO);
     al_exercise_result *results = calloc(nchosen, sizeof *results);
     if (!results) {

@@ -20,6 +20,12 @@ int cmd_grade(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_hint(int argc, char **argv);
 int cmd_progress(int argc, char **argv);
+int cmd_classroom(int argc, char **argv);
+/* `asynclab grade EX --roster DIR` (cmd_roster.c); opts as cmd_grade parsed them. */
+struct al_exercise;
+struct al_grader_opts;
+int cmd_grade_roster(const struct al_exercise *ex, const struct al_grader_opts *opts, const char *dir,
+                     const char *out, int jobs);
 
 /* Shared helpers (util.c). */
 

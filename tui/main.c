@@ -25,6 +25,7 @@ static const command commands[] = {
     {"compare", "the lesson servers under the same slow requests: asynclab compare [--clients N]", cmd_compare},
     {"check", "check a server against the article's contract: asynclab check URL [--suite S]", cmd_check},
     {"grade", "grade an exercise: asynclab grade EX|all [--src DIR] [--json FILE]", cmd_grade},
+    {"classroom", "a Gradescope autograder: asynclab classroom gradescope EX -o autograder.zip", cmd_classroom},
     {"watch", "re-grade an exercise on every save: asynclab watch EX", cmd_watch},
     {"hint", "the next hint for an exercise: asynclab hint EX", cmd_hint},
     {"progress", "lessons opened and best scores: asynclab progress", cmd_progress},

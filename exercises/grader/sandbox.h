@@ -11,7 +11,8 @@
  *
  * Contract
  *   Never hangs: the wall-clock timeout ends the run (SIGKILL to the group,
- *   then to every descendant found in /proc, see proctree.h); the output is
+ *   with uid_private to every process of that uid in one kill(-1) sweep made
+ *   as that uid, then to every descendant found in /proc, see proctree.h); the output is
  *   drained without blocking. Never trusts the child: output past
  *   output_limit, resident memory of the whole process tree past
  *   memory_bytes, and CPU time past cpu_s all end the run and say so.
@@ -56,6 +57,7 @@ typedef struct al_sandbox {
     int drop;                   /* switch to uid/gid (needs root) */
     uid_t uid;
     gid_t gid;
+    int uid_private;            /* no one else has uid: at the end, kill all it owns */
     size_t keep_head, keep_tail;
     size_t output_limit;        /* 0: unlimited */
     int want_results;           /* a pipe on fd 3, read into result.results */
