@@ -121,15 +121,15 @@ static int run_zipper(const char *out, const char *stage, const char *source, co
     pid_t pid;
     int rc = posix_spawn(&pid, PYTHON, NULL, NULL, argv, environ);
     if (rc != 0) {
-        fprintf(stderr, "asynclab classroom: cannot run %s: %s (install python3: "
-                        "scripts/install-deps)\n", PYTHON, strerror(rc));
+        al_cli_error("cannot run %s: %s (install python3: "
+                        "scripts/install-deps)", PYTHON, strerror(rc));
         return -rc;
     }
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) return -errno;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        fprintf(stderr, "asynclab classroom: %s could not write %s (its message is above)\n", PYTHON, out);
+        al_cli_error("%s could not write %s (its message is above)", PYTHON, out);
         return -EIO;
     }
     return 0;
@@ -143,8 +143,8 @@ static int check_source(const char *source) {
         char path[PATH_MAX + 64];
         snprintf(path, sizeof path, "%s/%s", source, needed[i]);
         if (access(path, R_OK) != 0) {
-            fprintf(stderr, "asynclab classroom: %s is not a source checkout (no %s): the autograder "
-                            "is built from the project's source; run it from a checkout\n",
+            al_cli_error("%s is not a source checkout (no %s): the autograder "
+                            "is built from the project's source; run it from a checkout",
                     source, needed[i]);
             return -ENOENT;
         }
@@ -157,14 +157,14 @@ static int build_zip(const al_exercise *ex, const char *out, const char *hidden)
     if (check_source(source) < 0) return 3;
     char stage[] = "/tmp/asynclab-gradescope-XXXXXX";
     if (!mkdtemp(stage)) {
-        fprintf(stderr, "asynclab classroom: cannot create a temporary folder: %s\n", strerror(errno));
+        al_cli_error("cannot create a temporary folder: %s", strerror(errno));
         return 3;
     }
     char *run = NULL;
     int rc = asprintf(&run, RUN, ex->id) < 0 ? -ENOMEM : 0;
     if (rc == 0) rc = write_script(stage, "setup.sh", SETUP);
     if (rc == 0) rc = write_script(stage, "run_autograder", run);
-    if (rc < 0) fprintf(stderr, "asynclab classroom: %s: %s\n", stage, strerror(-rc));
+    if (rc < 0) al_cli_error("%s: %s", stage, strerror(-rc));
     else rc = run_zipper(out, stage, source, hidden);
     free(run);
     char path[PATH_MAX + 32];
@@ -199,13 +199,13 @@ int cmd_classroom(int argc, char **argv) {
         } else if (a[0] != '-' && gradescope && !which) {
             which = a;
         } else {
-            fprintf(stderr, "asynclab classroom: unknown or incomplete argument '%s'\n", a);
+            al_cli_error("unknown or incomplete argument '%s'", a);
             usage(stderr);
             return 2;
         }
     }
     if (!gradescope || !which || !out) {
-        fprintf(stderr, "asynclab classroom: %s\n", !gradescope ? "which platform? (gradescope)"
+        al_cli_error("%s", !gradescope ? "which platform? (gradescope)"
                                                     : !which    ? "which exercise?"
                                                                 : "where to? (-o autograder.zip)");
         usage(stderr);
@@ -215,16 +215,16 @@ int cmd_classroom(int argc, char **argv) {
     size_t count;
     char err[PATH_MAX + 256];
     if (al_exercises_load(&all, &count, err, sizeof err) < 0) {
-        fprintf(stderr, "asynclab classroom: %s\n", err);
+        al_cli_error("%s", err);
         return 3;
     }
     al_exercise *ex = al_exercise_find(all, count, which);
     int status = 2;
     if (!ex) {
-        fprintf(stderr, "asynclab classroom: no exercise '%s' (asynclab grade --list)\n", which);
+        al_cli_error("no exercise '%s' (asynclab grade --list)", which);
     } else if (tests && al_exercise_add_hidden(ex, tests, err, sizeof err) < 0) {
         /* The same check `grade --tests` makes, before anything is zipped. */
-        fprintf(stderr, "asynclab classroom: %s\n", err);
+        al_cli_error("%s", err);
     } else {
         status = build_zip(ex, out, tests);
     }

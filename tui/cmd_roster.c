@@ -184,7 +184,7 @@ static int schedule(roster_run *run, size_t *todo, size_t ntodo, int jobs) {
             fflush(NULL);
             pid_t pid = fork();
             if (pid < 0) {
-                fprintf(stderr, "asynclab grade: fork: %s\n", strerror(errno));
+                al_cli_error("fork: %s", strerror(errno));
                 al_sandbox_interrupted = 1;
                 break;
             }
@@ -241,7 +241,7 @@ static int grade_all(roster_run *run, size_t *todo, size_t ntodo, int jobs) {
         }
     }
     if (!nsolo) return 0;
-    fprintf(stderr, "asynclab grade: %zu timed out next to others: grading them again, alone\n", nsolo);
+    al_cli_error("%zu timed out next to others: grading them again, alone", nsolo);
     run->total += nsolo;
     return schedule(run, todo, nsolo, 1);
 }
@@ -261,7 +261,7 @@ static int prepare(roster_run *run, const char *dir, char *err, size_t errlen) {
         run->roster.members[i].hash = al_roster_member_hash(&run->roster.members[i], run->ex, version);
     char warn[PATH_MAX + 128];
     al_roster_cache_load(&run->roster, run->out, warn, sizeof warn);
-    if (warn[0]) fprintf(stderr, "asynclab grade: %s\n", warn);
+    if (warn[0]) al_cli_error("%s", warn);
     return 0;
 }
 
@@ -270,7 +270,7 @@ int cmd_grade_roster(const al_exercise *ex, const al_grader_opts *opts, const ch
     roster_run run = {.ex = ex, .opts = opts, .out = out, .tty = isatty(STDERR_FILENO)};
     char err[PATH_MAX + 256];
     if (prepare(&run, dir, err, sizeof err) < 0) {
-        fprintf(stderr, "asynclab grade: %s\n", err);
+        al_cli_error("%s", err);
         al_roster_free(&run.roster);
         return 2;
     }
@@ -283,8 +283,8 @@ int cmd_grade_roster(const al_exercise *ex, const al_grader_opts *opts, const ch
         else todo[ntodo++] = i;
     }
     run.total = ntodo;
-    fprintf(stderr, "asynclab grade: %s: %zu submissions (%s) in %s; %zu to grade, %zu unchanged since "
-                    "the last run, %d at once\n",
+    al_cli_error("%s: %zu submissions (%s) in %s; %zu to grade, %zu unchanged since "
+                    "the last run, %d at once",
             ex->id, run.roster.n, al_roster_layout_name(run.roster.layout), run.roster.dir, ntodo,
             cached, jobs);
     al_proctree_become_subreaper();   /* a worker's orphans come back here */
@@ -295,8 +295,8 @@ int cmd_grade_roster(const al_exercise *ex, const al_grader_opts *opts, const ch
     save(&run);
     int status = 0;
     if (interrupted) {
-        fprintf(stderr, "asynclab grade: interrupted; %zu of %zu graded and kept in %s (run it again "
-                        "to grade the rest)\n", run.done, run.total, out);
+        al_cli_error("interrupted; %zu of %zu graded and kept in %s (run it again "
+                        "to grade the rest)", run.done, run.total, out);
         status = EXIT_INTERRUPTED;
     } else {
         al_roster_write_reports(&run.roster, ex, out, stdout, err, sizeof err);
