@@ -54,19 +54,25 @@ void al_kit_bytes_free(al_kit_bytes *b);
 #define AL_KIT_SNDBUF (32 * 1024)
 int al_kit_listen(uint16_t *port);
 
-/* Fork; in the child run fn(listen_fd, arg) and _exit with its result
- * (0 when it returned 0, 1 otherwise). The parent closes its copy of
- * listen_fd: from then on the socket lives as long as the server does, so a
- * server that dies makes clients fail at once (connection refused or reset)
- * instead of waiting for a timeout. Returns the child's pid or -errno. */
-typedef int (*al_kit_server_fn)(int listen_fd, void *arg);
-pid_t al_kit_server_start(al_kit_server_fn fn, int listen_fd, void *arg);
+/* Start the subject's entry `entry` (an AL_ENTRY of the exercise's probes,
+ * see al_subject.h) as a server: it gets listen_fd (as `peer`) and the
+ * arg_len bytes of arg. The judge closes its copy of listen_fd: from then
+ * on the socket lives as long as the server does, so a server that dies
+ * makes clients fail at once (connection refused or reset) instead of
+ * waiting for a timeout. Returns the server's pid (its own process group,
+ * the submission's uid) or -errno. */
+pid_t al_kit_server_start(const char *entry, int listen_fd, const void *arg, size_t arg_len);
+
+/* The channel to a server started above (what its entry sends with
+ * al_entry_reply), or -1. */
+int al_kit_server_chan(pid_t pid);
 
 /* Wait up to timeout_ms for the server to end. Returns its exit status
  * (>= 0), 128 + signal if it was killed, or -ETIMEDOUT. */
 int al_kit_server_wait(pid_t pid, int timeout_ms);
 
-/* SIGKILL and reap. */
+/* SIGKILL its process group and reap. A server that had died of a signal or
+ * a sanitizer report makes the test a CRASH. */
 void al_kit_server_stop(pid_t pid);
 
 /* 1 while the process exists and is not a zombie. */
@@ -138,5 +144,40 @@ typedef struct al_kit_epoll_watch {
 int al_kit_epoll_watches(pid_t pid, al_kit_epoll_watch *out, int max);
 /* How many epoll instances the process holds. */
 int al_kit_epoll_count(pid_t pid);
+
+/* ---- the judge's side of a subject (see al_subject.h) ---------------------- */
+
+/* Called once by the judge's main: starts the test's clock (AL_DEADLINE_MS). */
+void al_kit_judge_init(void);
+/* want_ms, or less if the test's time runs out sooner. */
+int al_kit_time_left(int want_ms);
+
+/* The harness's verdict line for an outcome that is not a failed check:
+ * kind "CRASH" or "TIMEOUT" (the first one reported counts). */
+void al_test_outcome(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+typedef struct al_subject {
+    pid_t pid;
+    int chan;
+    char entry[64];
+    int ended, status;
+} al_subject;
+
+int al_subject_start(al_subject *s, const char *entry, const void *in, size_t in_len, int peer);
+/* Exactly len bytes from the subject: 0, -ETIMEDOUT, -EPIPE (it closed). */
+int al_subject_read(al_subject *s, void *out, size_t len, int timeout_ms);
+int al_subject_recv_fd(al_subject *s, int timeout_ms);        /* fd or -errno */
+int al_subject_wait(al_subject *s, int timeout_ms);           /* as al_kit_server_wait */
+void al_subject_stop(al_subject *s);                          /* kill the group, reap */
+void al_subject_describe_end(int status, char *buf, size_t len);
+
+/* One call into the submission: run `entry` with `in`, read exactly out_len
+ * bytes of answer, reap. If the subject crashes, trips a sanitizer, exits
+ * early, or does not answer in time, the test ends there as a CRASH or
+ * TIMEOUT that names `what` and the calling line. */
+void al_kit_call_at(const char *file, int line, const char *entry, const void *in, size_t in_len,
+                    void *out, size_t out_len, int peer, const char *what);
+#define AL_CALL(entry, in, out, peer, what) \
+    al_kit_call_at(__FILE__, __LINE__, #entry, &(in), sizeof(in), &(out), sizeof(out), peer, what)
 
 #endif
