@@ -8,18 +8,12 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 
-#include "ex3.h"
+#include "al_subject.h"
 #include "scenarios.h"
 
-static int serve_level(int listen_fd, void *arg) {
-    (void)arg;
-    return ex3_serve(listen_fd, 0, 0);
-}
-
-static int serve_edge(int listen_fd, void *arg) {
-    (void)arg;
-    return ex3_serve(listen_fd, 1, 0);
-}
+/* The servers are entries of probe_ex3.c, started by name. */
+#define serve_level "serve_level"
+#define serve_edge "serve_edge"
 
 AL_TEST(level_one_client) {
     sc_one_client(serve_level, NULL);
@@ -33,7 +27,7 @@ AL_TEST(uses_epoll) {
     uint16_t port;
     int lfd = al_kit_listen(&port);
     AL_REQUIRE(lfd >= 0);
-    pid_t pid = al_kit_server_start(serve_level, lfd, NULL);
+    pid_t pid = al_kit_server_start(serve_level, lfd, NULL, 0);
     AL_REQUIRE(pid > 0);
     sc_server s = {port, pid};
     sc_request(&s, "GET /first", "/first");
@@ -44,13 +38,14 @@ AL_TEST(uses_epoll) {
                  instances);
     int listener = 0;
     for (int i = 0; i < n && i < 16; i++)
-        if (w[i].tfd == lfd && (w[i].events & EPOLLIN)) listener = 1;
-    AL_CHECK_MSG(listener, "expected the listening socket (fd %d) to be registered for EPOLLIN", lfd);
+        if (w[i].tfd == AL_SUBJECT_PEER_FD && (w[i].events & EPOLLIN)) listener = 1;
+    AL_CHECK_MSG(listener, "expected the listening socket (fd %d) to be registered for EPOLLIN",
+                 AL_SUBJECT_PEER_FD);
     sc_stop(&s);
 }
 
 /* With three clients half-way, what mode is every registration in? */
-static void check_modes(al_kit_server_fn serve, int want_et) {
+static void check_modes(const char *serve, int want_et) {
     sc_server s;
     sc_start(&s, serve, NULL);
     int fds[3];
@@ -115,7 +110,7 @@ AL_TEST(edge_accepts_backlog) {
         snprintf(req, sizeof req, "GET /q%d HTTP/1.1\r\n\r\n", i);
         al_kit_send_str(fds[i], req);
     }
-    pid_t pid = al_kit_server_start(serve_edge, lfd, NULL);
+    pid_t pid = al_kit_server_start(serve_edge, lfd, NULL, 0);
     AL_REQUIRE(pid > 0);
     int answered = 0;
     for (int i = 0; i < N; i++) {

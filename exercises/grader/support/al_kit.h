@@ -174,7 +174,8 @@ void al_subject_describe_end(int status, char *buf, size_t len);
 /* One call into the submission: run `entry` with `in`, read exactly out_len
  * bytes of answer, reap. If the subject crashes, trips a sanitizer, exits
  * early, or does not answer in time, the test ends there as a CRASH or
- * TIMEOUT that names `what` and the calling line. */
+ * TIMEOUT that names `what` and the calling line. `peer` (or -1) is handed
+ * to the subject and closed here: the call owns it. */
 void al_kit_call_at(const char *file, int line, const char *entry, const void *in, size_t in_len,
                     void *out, size_t out_len, int peer, const char *what);
 #define AL_CALL(entry, in, out, peer, what) \

@@ -238,6 +238,7 @@ void al_kit_call_at(const char *file, int line, const char *entry, const void *i
                     void *out, size_t out_len, int peer, const char *what) {
     al_subject s;
     int rc = al_subject_start(&s, entry, in, in_len, peer);
+    if (peer >= 0) close(peer);   /* the subject's now: its end closes when the subject ends */
     if (rc < 0) {
         al_test_check(0, 1, file, line, entry, "the judge could not start the submission: %s",
                       strerror(-rc));
