@@ -14,55 +14,33 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <asynclab/http_server.h>
-#include <asynclab/loop.h>
-
 #include "al_kit.h"
 #include "al_test.h"
-#include "ex6.h"
+#include "ex6_probe.h"
 
 #define WAIT_MS 3000
 
-/* ---- the app, in a child process -------------------------------------------- */
+/* ---- the app, in the subject (probe_ex6.c) ----------------------------------- */
 
 typedef struct app {
     pid_t pid;
     uint16_t port;
 } app;
 
-static void app_main(ex6_config *cfg, int ready_fd) {
-    al_loop *loop;
-    al_http_router *router;
-    al_http_server *server;
-    al_http_server_options o = {.host = "127.0.0.1", .port = 0, .app = cfg};
-    if (al_loop_new(&loop, NULL) < 0 || al_http_router_new(&router) < 0 ||
-        ex6_add_routes(router) < 0 || al_http_server_new(&server, loop, router, &o) < 0)
-        _exit(3);
-    uint16_t port = (uint16_t)al_http_server_port(server);
-    if (write(ready_fd, &port, sizeof port) != sizeof port) _exit(3);
-    close(ready_fd);
-    al_loop_run(loop);
-    _exit(0);
-}
-
+/* The app runs until the test ends (the grader stops every process of the
+ * test); it says its port on the channel once it listens. */
 static void app_start(app *a, const char *upstream, int64_t timeout_us) {
-    static ex6_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    AL_REQUIRE_INT(al_http_url_parse(&cfg.upstream, upstream), ==, 0);
-    cfg.upstream_timeout_us = timeout_us;
-    int p[2];
-    AL_REQUIRE_INT(pipe(p), ==, 0);
-    a->pid = fork();
-    AL_REQUIRE(a->pid >= 0);
-    if (a->pid == 0) {
-        close(p[0]);
-        app_main(&cfg, p[1]);
-    }
-    close(p[1]);
-    AL_REQUIRE_MSG(al_kit_readable(p[0], 5000), "the app server did not start within 5 s");
-    AL_REQUIRE_MSG(read(p[0], &a->port, sizeof a->port) == sizeof a->port,
+    ex6_app_in in;
+    memset(&in, 0, sizeof in);
+    snprintf(in.upstream, sizeof in.upstream, "%s", upstream);
+    in.timeout_us = timeout_us;
+    a->pid = al_kit_server_start("app", -1, &in, sizeof in);
+    AL_REQUIRE_MSG(a->pid > 0, "the judge could not start the app: %s", strerror(-a->pid));
+    int chan = al_kit_server_chan(a->pid);
+    AL_REQUIRE_MSG(al_kit_readable(chan, al_kit_time_left(5000)), "the app server did not start "
+                   "within 5 s");
+    AL_REQUIRE_MSG(read(chan, &a->port, sizeof a->port) == sizeof a->port && a->port != 0,
                    "the app server did not start (it exited before listening)");
-    close(p[0]);
 }
 
 /* GET path; the parsed JSON body (caller deletes), or NULL after a check
