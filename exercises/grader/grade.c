@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "judge_cache.h"
 #include "proctree.h"
 #include "sandbox.h"
 
@@ -497,11 +498,22 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
 
     strbuf msg = {0};
     rc = run_compiler(&subj, &id, build, sub, &msg, err, errlen);
-    if (rc == 1) {
+    char judge_bin[PATH_MAX + 64], key[33];
+    snprintf(judge_bin, sizeof judge_bin, "%s/judge", build);
+    char tests_dir[PATH_MAX + 32], common[PATH_MAX], support[PATH_MAX], harness[PATH_MAX], runner[PATH_MAX];
+    snprintf(tests_dir, sizeof tests_dir, "%s/tests", ex->dir);
+    snprintf(common, sizeof common, "%s/exercises/common", root);
+    snprintf(support, sizeof support, "%s/exercises/grader/support", root);
+    snprintf(harness, sizeof harness, "%s/exercises/grader/harness", root);
+    snprintf(runner, sizeof runner, "%s/tests/runner", root);
+    const char *dirs[] = {ex->dir, tests_dir, common, support, harness, runner};
+    al_judge_cache_key(judge.v, work, dirs, sizeof dirs / sizeof dirs[0], key);
+    if (rc == 1 && !al_judge_cache_fetch(key, judge_bin)) {
         strbuf jmsg = {0};
         rc = run_compiler(&judge, &self, build, build, &jmsg, err, errlen);
         if (rc == 0) sb_printf(&msg, "the tests themselves did not compile (not the submission's "
                                      "fault):\n%s", jmsg.s ? jmsg.s : "");
+        else if (rc == 1) al_judge_cache_store(key, judge_bin);
         free(jmsg.s);
     }
     *out = sb_take(&msg);
