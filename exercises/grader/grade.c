@@ -447,6 +447,7 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
     argv_list subj = {0}, judge = {0};
     common_flags(&subj, sanitize, ex, root);
     arg(&subj, "-I%s", sub);
+    arg(&subj, "-I%s/tests", ex->dir);
     arg(&subj, "-o");
     arg(&subj, "%s/subject", build);
     for (size_t i = 0; i < ex->nsubmission; i++) {
@@ -475,12 +476,14 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
         }
         snprintf(to, sizeof to, "%s/%zu/%s", probe ? probes : tests, i, base_name(ex->test_files[i]));
         if ((rc = copy_file(ex->test_files[i], to, 0, err, errlen)) < 0) goto done;
-        /* Their own folder's headers (the probes' wire format) stay in reach. */
+        /* The judge (the grader's own user) reads headers next to any test
+         * file; the subject, compiled unprivileged, those of the exercise's
+         * tests/ folder (the probes' wire format), added below. */
         char folder[PATH_MAX];
         snprintf(folder, sizeof folder, "%s", ex->test_files[i]);
         char *slash = strrchr(folder, '/');
         if (slash) *slash = 0;
-        arg(probe ? &subj : &judge, "-I%s", folder);
+        if (!probe) arg(&judge, "-I%s", folder);
         if (probe) arg(&subj, "%s", to);
         else arg(&judge, "%s", to);
     }
@@ -662,7 +665,7 @@ static void classify(const al_test_spec *t, int timeout_s, long memory_mb,
             if (why.len) sb_printf(&fb, "%s", why.s);
         } else if (outcome != AL_GRADE_PASS) {
             st = outcome;
-            sb_printf(&fb, "%s", why.s);
+            if (why.len) sb_printf(&fb, "%s", why.s);
         } else if (!done) {
             st = AL_GRADE_CRASH;
             sb_printf(&fb, "the test ended (status %d) before it finished: the grader's own "

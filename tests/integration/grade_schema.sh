@@ -4,7 +4,8 @@
 # scores that add up), JUnit XML parses and counts right, CSV has one row
 # per test; a compile error costs the whole exercise and shows the
 # compiler's message; an instructor's hidden tests (--tests) are compiled
-# in with their own points and visibility.
+# in with their own points and visibility (a hidden probe into the subject,
+# a hidden test into the judge).
 set -eu
 BUILD=$1
 AL=$BUILD/tui/asynclab
@@ -77,15 +78,28 @@ grep -q "needs generators.c" "$T/out.txt" || { cat "$T/out.txt"; echo "FAIL: a m
 
 # Hidden tests: compiled in, with their points and visibility.
 mkdir -p "$T/hidden/04-generators"
-cat >"$T/hidden/04-generators/test_hidden.c" <<'C'
-#include "al_test.h"
+# A hidden test is the judge's side; a hidden probe (probe*.c) the
+# subject's: it calls the student's code and reports, the test compares.
+cat >"$T/hidden/04-generators/probe_hidden.c" <<'C'
+#include "al_subject.h"
 #include "ex4.h"
-AL_TEST(hidden_range_long) {
+AL_ENTRY(count_range) {
+    (void)in, (void)in_len, (void)peer;
     struct ex4_range r = {.start = 0, .stop = 1000, .step = 7};
     al_gen_init(&r.gen, ex4_range);
     intptr_t v;
     long n = 0;
     while (al_gen_next(&r.gen, &v) == AL_GEN_YIELDED) n++;
+    return al_entry_reply(chan, &n, sizeof n);
+}
+C
+cat >"$T/hidden/04-generators/test_hidden.c" <<'C'
+#include "al_kit.h"
+#include "al_test.h"
+AL_TEST(hidden_range_long) {
+    int none = 0;
+    long n = -1;
+    AL_CALL(count_range, none, n, -1, "range(0, 1000, 7), counted");
     AL_CHECK_INT(n, ==, 143);
 }
 AL_TEST(hidden_default) {

@@ -146,26 +146,40 @@ int al_subject_start(al_subject *s, const char *entry, const void *in, size_t in
     return 0;
 }
 
+/* Exactly len bytes, or the reason there are not. The subject's exit ends
+ * the wait at once (pidfd) even if a child it left behind still holds the
+ * channel open: what it did not say before it ended, it will not say. */
 int al_subject_read(al_subject *s, void *out, size_t len, int timeout_ms) {
     char *p = out;
     int64_t end = al_kit_ms() + al_kit_time_left(timeout_ms);
+    int pidfd = -1;
+#ifdef SYS_pidfd_open
+    pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
+#endif
+    int exited = 0;
     while (len) {
         int left = (int)(end - al_kit_ms());
-        if (left <= 0) return -ETIMEDOUT;
-        struct pollfd pf = {.fd = s->chan, .events = POLLIN};
-        int r = poll(&pf, 1, left);
-        if (r < 0 && errno != EINTR) return -errno;
-        if (r <= 0) continue;
-        ssize_t n = recv(s->chan, p, len, 0);
-        if (n == 0) return -EPIPE;
+        if (left <= 0 && !exited) {
+            if (pidfd >= 0) close(pidfd);
+            return -ETIMEDOUT;
+        }
+        struct pollfd pf[2] = {{.fd = s->chan, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+        int r = poll(pf, pidfd >= 0 && !exited ? 2 : 1, exited ? 0 : left);
+        if (r < 0 && errno != EINTR) break;
+        if (r > 0 && pidfd >= 0 && (pf[1].revents & POLLIN)) exited = 1;
+        if (r == 0 && exited) break;   /* it ended, and nothing more is there */
+        if (r <= 0 || !(pf[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        ssize_t n = recv(s->chan, p, len, MSG_DONTWAIT);
+        if (n == 0) break;
         if (n < 0) {
             if (errno == EINTR || errno == EAGAIN) continue;
-            return -errno;
+            break;
         }
         p += n;
         len -= (size_t)n;
     }
-    return 0;
+    if (pidfd >= 0) close(pidfd);
+    return len ? -EPIPE : 0;
 }
 
 int al_subject_recv_fd(al_subject *s, int timeout_ms) {
