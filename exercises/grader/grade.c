@@ -246,7 +246,7 @@ static int make_private_dir(const char *path, const identity *id, mode_t mode) {
 /* ---- the environment of a run ------------------------------------------- */
 
 typedef struct envp {
-    char *vars[16];
+    char *vars[24];
     size_t n;
 } envp;
 
@@ -727,6 +727,8 @@ static int run_test(const al_exercise *ex, const al_grader_opts *o, const char *
     env_add(&env, "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=%d", SANITIZER_EXIT);
     const char *backend = getenv("ASYNCLAB_BACKEND");
     if (backend && *backend) env_add(&env, "ASYNCLAB_BACKEND=%s", backend);
+    const char *seed = getenv("AL_GRADE_SEED");   /* repeat a run's drawn inputs */
+    if (seed && *seed) env_add(&env, "AL_GRADE_SEED=%s", seed);
     env_add(&env, "AL_SUBJECT_BIN=%s/build/subject", work);
     if (id.drop) env_add(&env, "AL_SUBJECT_ID=%u:%u", (unsigned)id.uid, (unsigned)id.gid);
     /* cpu_s address_space nofile nproc fsize. ASan reserves terabytes of

@@ -235,3 +235,163 @@ AL_TEST(pipeline_close) {
                  "AL_GEN_FINALLY): the collector's FINALLY did not run");
     AL_CHECK_INT(out.count, ==, 1);
 }
+
+/* ---- hidden twins: the same checks on inputs drawn at run time -------------- */
+
+/* range(start, stop, step) as Python computes it. */
+static int python_range(long start, long stop, long step, long *out, int max) {
+    int n = 0;
+    for (long i = start; (step > 0 ? i < stop : i > stop) && n < max; i += step) out[n++] = i;
+    return n;
+}
+
+static void range_twin(long step_lo, long step_hi) {
+    for (int k = 0; k < 3; k++) {
+        long step = al_kit_rand(step_lo, step_hi);
+        long start = al_kit_rand(-40, 40);
+        long stop = start + step * al_kit_rand(-2, 12) + al_kit_rand(-1, 1);
+        long want[64];
+        int n = python_range(start, stop, step, want, 64);
+        check_range(start, stop, step, want, n);
+    }
+}
+
+AL_TEST(range_basic_twin) {
+    range_twin(1, 1);
+}
+
+AL_TEST(range_step_twin) {
+    range_twin(2, 9);
+}
+
+AL_TEST(range_negative_step_twin) {
+    range_twin(-9, -1);
+}
+
+AL_TEST(range_step_zero_twin) {
+    static ex4_drive_in in;
+    static ex4_drive_out out;
+    memset(&in, 0, sizeof in);
+    in.kind = EX4_RANGE;
+    in.start = al_kit_rand(-40, 40);
+    in.stop = in.start + al_kit_rand(1, 40);
+    add_op(&in, 0, EX4_NEXT, 0);
+    char what[96];
+    snprintf(what, sizeof what, "range(%ld, %ld, 0)", in.start, in.stop);
+    drive(&in, &out, what);
+    AL_CHECK_MSG(out.res[0].rc == -EINVAL, "%s: expected the first next to fail with -EINVAL (%d), "
+                 "got %d", what, -EINVAL, out.res[0].rc);
+    AL_CHECK_MSG(out.finished[0], "%s: after failing, the generator must be finished", what);
+}
+
+AL_TEST(fib_first_ten_twin) {
+    static ex4_drive_in in;
+    static ex4_drive_out out;
+    memset(&in, 0, sizeof in);
+    in.kind = EX4_FIB;
+    int n = (int)al_kit_rand(11, 90);
+    for (int i = 0; i < n; i++) add_op(&in, 0, EX4_NEXT, 0);
+    char what[64];
+    snprintf(what, sizeof what, "fib, next %d times", n);
+    drive(&in, &out, what);
+    long a = 0, b = 1;
+    for (int i = 0; i < n; i++) {
+        AL_REQUIRE_MSG(out.res[i].rc == AL_GEN_YIELDED, "F(%d): expected a value, al_gen_next "
+                       "returned %d", i, out.res[i].rc);
+        AL_REQUIRE_MSG(out.res[i].value == a, "F(%d): expected %ld, got %ld", i, a, out.res[i].value);
+        long next = a + b;
+        a = b;
+        b = next;
+    }
+}
+
+AL_TEST(fib_frames_independent_twin) {
+    static ex4_drive_in in;
+    static ex4_drive_out out;
+    memset(&in, 0, sizeof in);
+    in.kind = EX4_FIB;
+    int lead = (int)al_kit_rand(1, 20);
+    for (int i = 0; i < lead; i++) add_op(&in, 0, EX4_NEXT, 0);
+    for (int i = 0; i < 10; i++) {
+        add_op(&in, 1, EX4_NEXT, 0);
+        add_op(&in, 0, EX4_NEXT, 0);
+    }
+    drive(&in, &out, "two fib frames, one ahead");
+    long f[40] = {0, 1};
+    for (int i = 2; i < 40; i++) f[i] = f[i - 1] + f[i - 2];
+    for (int i = 0; i < 10; i++) {
+        int kb = lead + 2 * i, ka = kb + 1;
+        AL_REQUIRE_MSG(out.res[ka].value == f[lead + i] && out.res[kb].value == f[i],
+                       "a %d ahead of b, step %d: expected a = F(%d) = %ld and b = F(%d) = %ld, got "
+                       "%ld and %ld (state shared between frames?)", lead, i, lead + i, f[lead + i],
+                       i, f[i], out.res[ka].value, out.res[kb].value);
+    }
+}
+
+AL_TEST(average_by_send_twin) {
+    static ex4_drive_in in;
+    static ex4_drive_out out;
+    memset(&in, 0, sizeof in);
+    in.kind = EX4_AVERAGE;
+    int n = (int)al_kit_rand(3, 12);
+    long sent[12];
+    add_op(&in, 0, EX4_NEXT, 0);
+    for (int i = 0; i < n; i++) add_op(&in, 0, EX4_SEND, sent[i] = al_kit_rand(-1000, 1000));
+    drive(&in, &out, "average: next, then sends");
+    AL_REQUIRE_MSG(out.res[0].rc == AL_GEN_YIELDED && out.res[0].value == 0, "starting with "
+                   "al_gen_next must yield 0");
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+        sum += sent[i];
+        long want = sum / (i + 1);
+        AL_REQUIRE_MSG(out.res[i + 1].rc == AL_GEN_YIELDED && out.res[i + 1].value == want,
+                       "after sending %ld (value %d): expected the average %ld, got %ld (rc %d)",
+                       sent[i], i + 1, want, out.res[i + 1].value, out.res[i + 1].rc);
+    }
+}
+
+/* Lines made of words drawn at run time; some hold the pattern. */
+static void random_lines(char lines[][EX4_LINE], int n, char *pattern, size_t plen) {
+    static const char *const words[] = {"disk", "net", "cpu", "fan", "log", "db", "cache", "job"};
+    static const char *const levels[] = {"INFO", "WARN", "ERROR", "DEBUG"};
+    snprintf(pattern, plen, "%s", levels[al_kit_rand(0, 3)]);
+    for (int i = 0; i < n; i++)
+        snprintf(lines[i], EX4_LINE, "%s %s %ld", levels[al_kit_rand(0, 3)], words[al_kit_rand(0, 7)],
+                 al_kit_rand(0, 999));
+}
+
+AL_TEST(pipeline_filters_twin) {
+    static ex4_pipe_in in;
+    static ex4_pipe_out out;
+    char lines[EX4_LINES][EX4_LINE], pattern[16];
+    random_lines(lines, EX4_LINES, pattern, sizeof pattern);
+    const char *ptrs[EX4_LINES];
+    for (int i = 0; i < EX4_LINES; i++) ptrs[i] = lines[i];
+    pipe_run(&in, &out, pattern, ptrs, EX4_LINES, 0);
+    int want = 0;
+    for (int i = 0; i < EX4_LINES; i++) {
+        AL_REQUIRE_INT(out.send_rc[i], ==, AL_GEN_YIELDED);
+        if (!strstr(lines[i], pattern)) continue;
+        AL_CHECK_MSG(want < out.count && strcmp(out.got[want], lines[i]) == 0, "grep \"%s\": line "
+                     "%d of the output: expected \"%s\", got \"%s\"", pattern, want + 1, lines[i],
+                     want < out.count ? out.got[want] : "(nothing)");
+        want++;
+    }
+    AL_CHECK_MSG(out.count == want, "grep \"%s\": expected %d lines through, got %d", pattern, want,
+                 out.count);
+}
+
+AL_TEST(pipeline_close_twin) {
+    static ex4_pipe_in in;
+    static ex4_pipe_out out;
+    char lines[1][EX4_LINE], pattern[16];
+    random_lines(lines, 1, pattern, sizeof pattern);
+    snprintf(lines[0], EX4_LINE, "%s %ld", pattern, al_kit_rand(0, 999));
+    const char *ptrs[1] = {lines[0]};
+    pipe_run(&in, &out, pattern, ptrs, 1, 1);
+    AL_CHECK_INT(out.close_rc, ==, 0);
+    AL_CHECK_MSG(out.finished, "after al_gen_close, grep must be finished");
+    AL_CHECK_MSG(out.closed == 1, "closing grep must close its target");
+    AL_CHECK_MSG(out.count == 1 && strcmp(out.got[0], lines[0]) == 0, "grep \"%s\": expected "
+                 "\"%s\" through, got %d lines", pattern, lines[0], out.count);
+}

@@ -115,6 +115,14 @@ static int run_one(const char *name, const char *nonce) {
         report("F", text);
     }
     CU_cleanup_registry();
+    uint64_t seed;
+    if (failed && al_kit_seed_drawn(&seed)) {
+        char text[200];
+        snprintf(text, sizeof text, "%s: the inputs were drawn at run time with seed %llu "
+                 "(AL_GRADE_SEED=%llu repeats them)", tests[index].name, (unsigned long long)seed,
+                 (unsigned long long)seed);
+        report("F", text);
+    }
     char done[128];
     snprintf(done, sizeof done, "%s %u", nonce, failed);
     report("D", done);

@@ -152,6 +152,13 @@ void al_kit_judge_init(void);
 /* want_ms, or less if the test's time runs out sooner. */
 int al_kit_time_left(int want_ms);
 
+/* Inputs drawn at run time (the hidden twins of the visible tests): a seed
+ * from AL_GRADE_SEED if set, else random, drawn on first use; when a test
+ * that drew it fails, the harness prints it so the run can be repeated. */
+uint64_t al_kit_seed(void);
+int al_kit_seed_drawn(uint64_t *seed);
+long al_kit_rand(long lo, long hi);          /* uniform in [lo, hi] */
+
 /* The harness's verdict line for an outcome that is not a failed check:
  * kind "CRASH" or "TIMEOUT" (the first one reported counts). */
 void al_test_outcome(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -49,6 +49,43 @@ int al_kit_time_left(int want_ms) {
     return left < want_ms ? (int)left : want_ms;
 }
 
+/* ---- run-time inputs (hidden twins) ---------------------------------------- */
+
+static uint64_t seed_value, rand_state;
+static int seed_drawn;
+
+uint64_t al_kit_seed(void) {
+    if (!seed_drawn) {
+        const char *env = getenv("AL_GRADE_SEED");
+        if (env && *env) {
+            seed_value = strtoull(env, NULL, 10);
+        } else {
+            int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+            if (fd < 0 || read(fd, &seed_value, sizeof seed_value) != (ssize_t)sizeof seed_value)
+                seed_value = (uint64_t)al_kit_ms() * 2654435761u ^ (uint64_t)getpid();
+            if (fd >= 0) close(fd);
+            seed_value %= 1000000000;   /* short enough to type */
+        }
+        rand_state = seed_value * 0x9e3779b97f4a7c15ULL + 1;
+        seed_drawn = 1;
+    }
+    return seed_value;
+}
+
+int al_kit_seed_drawn(uint64_t *seed) {
+    if (seed_drawn) *seed = seed_value;
+    return seed_drawn;
+}
+
+long al_kit_rand(long lo, long hi) {
+    al_kit_seed();
+    rand_state ^= rand_state << 13;
+    rand_state ^= rand_state >> 7;
+    rand_state ^= rand_state << 17;
+    if (hi <= lo) return lo;
+    return lo + (long)(rand_state % (uint64_t)(hi - lo + 1));
+}
+
 /* The subject's environment: a fresh one, nothing of the judge's but what a
  * program needs. */
 static char **subject_env(void) {
