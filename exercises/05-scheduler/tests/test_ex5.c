@@ -206,3 +206,142 @@ AL_TEST(many_timers_in_order) {
     }
     AL_CHECK_MSG(bad || k2 == N, "expected %d wake-ups, got %d", N, k2);
 }
+
+/* ---- hidden twins: the same checks on scenarios drawn at run time ---------- */
+
+/* Top-level sleepers of the given lengths: each must finish at its own
+ * length, in order of length and, on ties, of spawning; the clock must end
+ * at the longest. */
+static void check_sleepers(int n, const int64_t *us, const char *what) {
+    reset();
+    for (int i = 0; i < n; i++) add_sleeper(i, us[i]);
+    run(what);
+    int order[EX5_MAX_SLEEPERS], k = 0;
+    int64_t longest = 0;
+    for (int i = 0; i < n; i++) {
+        if (us[i] > longest) longest = us[i];
+        int j = k++;
+        while (j > 0 && us[order[j - 1]] > us[i]) {   /* stable insertion: ties keep spawn order */
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    int seen_f = 0;
+    for (int e = 0; e < seen.nevents; e++) {
+        if (seen.ev[e].what != 'f') continue;
+        int id = seen.ev[e].id;
+        AL_REQUIRE_MSG(seen_f < n && id == order[seen_f], "%s: wake-up %d: expected task %d (sleeping "
+                       "%lld us), got task %d", what, seen_f + 1, seen_f < n ? order[seen_f] : -1,
+                       seen_f < n ? (long long)us[order[seen_f]] : -1LL, id);
+        AL_REQUIRE_MSG(seen.ev[e].at == us[id], "%s: task %d sleeping %lld us finished at %lld", what,
+                       id, (long long)us[id], (long long)seen.ev[e].at);
+        seen_f++;
+    }
+    AL_CHECK_MSG(seen_f == n, "%s: expected %d tasks to finish, %d did", what, n, seen_f);
+    AL_CHECK_MSG(seen.now == longest, "%s: expected the clock at %lld us after the run, got %lld",
+                 what, (long long)longest, (long long)seen.now);
+}
+
+AL_TEST(one_task_sleeps_twin) {
+    int64_t us = al_kit_rand(1, 5 * SEC);
+    check_sleepers(1, &us, "one task sleeping a drawn time");
+    AL_CHECK_MSG(seen.events_after_spawn == 0, "ex5_spawn must not run the task (it starts in ex5_run)");
+    AL_CHECK_MSG(seen.top_done[0] == 1 && seen.top_result[0] == 0, "expected the task done with "
+                 "result 0, got done %d, result %d", seen.top_done[0], seen.top_result[0]);
+}
+
+AL_TEST(three_finish_together_twin) {
+    int n = (int)al_kit_rand(2, 8);
+    int64_t us[8], t = al_kit_rand(1, 4 * SEC);
+    for (int i = 0; i < n; i++) us[i] = t;
+    check_sleepers(n, us, "tasks sleeping the same drawn time");
+}
+
+AL_TEST(wake_order_twin) {
+    int n = (int)al_kit_rand(3, 9);
+    int64_t us[9];
+    for (int i = 0; i < n; i++) us[i] = al_kit_rand(1, 9) * SEC / 2 + al_kit_rand(0, 999);
+    check_sleepers(n, us, "tasks sleeping drawn times");
+}
+
+AL_TEST(fifo_ties_twin) {
+    int n = (int)al_kit_rand(3, 9);
+    int64_t us[9];
+    for (int i = 0; i < n; i++) us[i] = al_kit_rand(1, 3) * SEC;
+    check_sleepers(n, us, "tasks sleeping one of three drawn times (ties)");
+}
+
+AL_TEST(many_timers_in_order_twin) {
+    enum { N = 200 };
+    static int64_t us[N];
+    for (int i = 0; i < N; i++) us[i] = al_kit_rand(0, 60) * 10000;
+    check_sleepers(N, us, "200 tasks with drawn deadlines");
+}
+
+/* A parent gathering drawn kids: resumes when the last is done, with the
+ * first error in list order, or at the timeout (cancelling the rest). */
+static void gather_twin(int with_errors, int timeout_kind) {
+    /* At least three kids; with errors, two or more fail with different
+     * errors, so "the first in list order" is a real question. */
+    int n = (int)al_kit_rand(3, EX5_MAX_KIDS);
+    int64_t us[EX5_MAX_KIDS], longest = 0;
+    int fail[EX5_MAX_KIDS], first_error = 0;
+    static const int errs[] = {-EIO, -EPIPE, -ENOENT, -EBADMSG};
+    int a = (int)al_kit_rand(0, n - 2), b = (int)al_kit_rand(a + 1, n - 1);
+    for (int i = 0; i < n; i++) {
+        us[i] = al_kit_rand(1, 40) * SEC / 10;
+        fail[i] = !with_errors ? 0 : i == a ? errs[0] : i == b ? errs[1]
+                  : al_kit_rand(0, 2) == 0 ? errs[al_kit_rand(2, 3)] : 0;
+        if (us[i] > longest) longest = us[i];
+        if (fail[i] && !first_error) first_error = fail[i];
+    }
+    /* timeout_kind: 0 none, 1 shorter than the longest kid, 2 longer. */
+    int64_t timeout = timeout_kind == 0 ? -1
+                      : timeout_kind == 1 ? al_kit_rand(0, longest - 1)
+                                          : longest + al_kit_rand(1, 3 * SEC);
+    char what[96];
+    snprintf(what, sizeof what, "a parent gathering %d drawn tasks%s", n,
+             timeout_kind == 1 ? " with a timeout that fires" : timeout_kind == 2 ? " with a timeout" : "");
+    gather_case(us, fail, n, timeout, what);
+    if (timeout_kind == 1) {
+        AL_CHECK_MSG(seen.parent_result == -ETIMEDOUT && seen.parent_resumed_at == timeout, "%s: "
+                     "expected -ETIMEDOUT at %lld us, got %d at %lld", what, (long long)timeout,
+                     seen.parent_result, (long long)seen.parent_resumed_at);
+        for (int i = 0; i < n; i++) {
+            int late = us[i] > timeout;
+            AL_CHECK_MSG(!late || seen.kid_result[i] == -ECANCELED, "%s: task %d (%lld us) must be "
+                         "cancelled at %lld us, its result is %d", what, i + 1, (long long)us[i],
+                         (long long)timeout, seen.kid_result[i]);
+        }
+        AL_CHECK_MSG(seen.now == timeout, "%s: expected the clock at %lld us (the cancelled tasks' "
+                     "timers removed), it is at %lld", what, (long long)timeout, (long long)seen.now);
+        return;
+    }
+    AL_CHECK_MSG(seen.parent_resumed_at == longest, "%s: expected the parent to resume at %lld us, "
+                 "got %lld", what, (long long)longest, (long long)seen.parent_resumed_at);
+    AL_CHECK_MSG(seen.parent_result == first_error, "%s: expected the gather's result %d, got %d",
+                 what, first_error, seen.parent_result);
+    for (int i = 0; i < n; i++)
+        AL_CHECK_MSG(seen.kid_done[i] == 1 && seen.kid_result[i] == fail[i], "%s: child %d: expected "
+                     "done with %d, got done %d with %d", what, i + 1, fail[i], seen.kid_done[i],
+                     seen.kid_result[i]);
+    AL_CHECK_MSG(seen.now == longest, "%s: expected the clock at %lld us after the run, it is at "
+                 "%lld", what, (long long)longest, (long long)seen.now);
+}
+
+AL_TEST(gather_waits_for_all_twin) {
+    gather_twin(0, 0);
+}
+
+AL_TEST(gather_first_error_twin) {
+    gather_twin(1, 0);
+}
+
+AL_TEST(timeout_cancels_twin) {
+    gather_twin(0, 1);
+}
+
+AL_TEST(timeout_not_needed_twin) {
+    gather_twin(0, 2);
+}
