@@ -106,6 +106,22 @@ SC_FN void sc_one_client(const char *serve, void *arg) {
     sc_stop(&s);
 }
 
+/* The hidden twin of sc_one_client: paths drawn at run time. */
+SC_FN void sc_one_client_drawn(const char *serve, void *arg) {
+    sc_server s;
+    sc_start(&s, serve, arg);
+    for (int k = 0; k < 3; k++) {
+        char path[32], what[64];
+        int n = snprintf(path, sizeof path, "/");
+        for (long i = 0, len = al_kit_rand(1, 20); i < len; i++)
+            path[n++] = (char)al_kit_rand('a', 'z');
+        path[n] = 0;
+        snprintf(what, sizeof what, "GET %s", path);
+        sc_request(&s, what, path);
+    }
+    sc_stop(&s);
+}
+
 SC_FN void sc_request_in_pieces(const char *serve, void *arg) {
     sc_server s;
     sc_start(&s, serve, arg);

@@ -260,6 +260,11 @@ AL_TEST(serve_slow_client) {
     int forever = 0;
     pid_t server = al_kit_server_start("serve_n", lfd, &forever, sizeof forever);
     AL_REQUIRE(server > 0);
+    /* One whole exchange first: from then on the server is up and waiting
+     * in accept(), so the pieces below reach it one at a time. */
+    al_kit_reply warm;
+    int wrc = al_kit_request(port, "GET /warm HTTP/1.1\r\n\r\n", NULL, &warm, 3000);
+    check_path_reply("GET /warm", wrc, &warm, "/warm");
     /* A client that types slowly: the request arrives in four pieces. */
     int fd = al_kit_connect(port);
     AL_REQUIRE(fd >= 0);
@@ -343,4 +348,136 @@ AL_TEST(serve_no_fd_leak) {
                  "%d after the first: %d leaked (close every connection, on every path)", now, base,
                  now - base);
     al_kit_server_stop(server);
+}
+
+/* ---- hidden twins: the same checks on inputs drawn at run time ------------- */
+
+static void random_word(char *out, size_t len) {
+    size_t n = (size_t)al_kit_rand(3, (long)(len - 1 < 12 ? len - 1 : 12));
+    for (size_t i = 0; i < n; i++) out[i] = (char)al_kit_rand('a', 'z');
+    out[n] = 0;
+}
+
+/* Cut `s` into `n` pieces at drawn places (each at least one byte). */
+static int cut(const char *s, char pieces[][256], int n) {
+    size_t len = strlen(s), at = 0;
+    int k = 0;
+    for (; k < n && at < len; k++) {
+        size_t left = len - at, take = k == n - 1 ? left : (size_t)al_kit_rand(1, (long)(left < 40 ? left : 40));
+        if (take > 255) take = 255;
+        memcpy(pieces[k], s + at, take);
+        pieces[k][take] = 0;
+        at += take;
+    }
+    return k;
+}
+
+static ssize_t read_cut(const char *req, int n, int close_after, char *buf, size_t cap, const char *what) {
+    static char pieces[16][256];
+    const char *ptrs[16];
+    int k = cut(req, pieces, n);
+    for (int i = 0; i < k; i++) ptrs[i] = pieces[i];
+    return read_pieces(ptrs, k, close_after, buf, cap, what);
+}
+
+AL_TEST(read_request_in_pieces_twin) {
+    char path[16], host[16], req[256], buf[1024];
+    random_word(path, sizeof path);
+    random_word(host, sizeof host);
+    snprintf(req, sizeof req, "GET /%s HTTP/1.1\r\nHost: %s\r\n\r\n", path, host);
+    int n = (int)al_kit_rand(2, 12);
+    ssize_t got = read_cut(req, n, 0, buf, sizeof buf, "ex1_read_request, drawn pieces");
+    AL_CHECK_MSG(got == (ssize_t)strlen(req) && memcmp(buf, req, strlen(req)) == 0, "%s in %d "
+                 "pieces: expected the %zu bytes back, got %zd", "a request", n, strlen(req), got);
+}
+
+AL_TEST(read_request_body_twin) {
+    static const char *const names[] = {"Content-Length", "content-length", "CONTENT-LENGTH",
+                                        "Content-length"};
+    char body[512], req[768], buf[1024];
+    size_t blen = (size_t)al_kit_rand(1, 400);
+    for (size_t i = 0; i < blen; i++) body[i] = (char)al_kit_rand('0', 'z');
+    body[blen] = 0;
+    int head = snprintf(req, sizeof req, "POST /f HTTP/1.1\r\n%s: %zu\r\n\r\n",
+                        names[al_kit_rand(0, 3)], blen);
+    snprintf(req + head, sizeof req - (size_t)head, "%s", body);
+    int n = (int)al_kit_rand(2, 12);
+    ssize_t got = read_cut(req, n, 0, buf, sizeof buf, "ex1_read_request, a drawn body");
+    AL_CHECK_MSG(got == (ssize_t)strlen(req), "a head with a %zu-byte body, in %d pieces: expected "
+                 "%zu bytes, got %zd", blen, n, strlen(req), got);
+    if (got == (ssize_t)strlen(req)) AL_CHECK_MSG(memcmp(buf, req, (size_t)got) == 0, "the bytes differ");
+}
+
+AL_TEST(read_request_ends_twin) {
+    char path[16], req[256], buf[1024];
+    random_word(path, sizeof path);
+    snprintf(req, sizeof req, "GET /%s HTTP/1.1\r\nHost: x\r\n\r\n", path);
+    size_t part = (size_t)al_kit_rand(1, (long)strlen(req) - 2);
+    char half[256];
+    memcpy(half, req, part);
+    half[part] = 0;
+    ssize_t n = read_cut(half, (int)al_kit_rand(1, 4), 1, buf, sizeof buf, "ex1_read_request, closed early");
+    AL_CHECK_MSG(n == -EPROTO, "the peer closed after %zu bytes of a request: expected -EPROTO (%d), "
+                 "got %zd", part, -EPROTO, n);
+    size_t cap = (size_t)al_kit_rand(8, (long)strlen(req) - 1);
+    n = read_cut(req, (int)al_kit_rand(1, 4), 0, buf, cap, "ex1_read_request, a small buffer");
+    AL_CHECK_MSG(n == -EMSGSIZE, "a %zu-byte request, cap %zu: expected -EMSGSIZE (%d), got %zd",
+                 strlen(req), cap, -EMSGSIZE, n);
+}
+
+AL_TEST(send_all_partial_twin) {
+    int sv[2];
+    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    size_t len = (size_t)al_kit_rand(100000, 3 << 20);
+    drain d;
+    AL_REQUIRE_INT(drain_start(&d, sv[1]), ==, 0);
+    ex1_send_in in = {len};
+    ex1_rc_out out;
+    AL_CALL(send_all, in, out, sv[0], "ex1_send_all of a drawn length while signals interrupt it");
+    drain_finish(&d);
+    close(sv[1]);
+    size_t bad = 0;
+    while (bad < d.got.len && (unsigned char)d.got.data[bad] == EX1_SEND_BYTE(bad)) bad++;
+    AL_CHECK_MSG(out.rc == 0 && d.got.len == len && bad == len, "ex1_send_all of %zu bytes: "
+                 "returned %ld, %zu bytes arrived, the first %zu right", len, out.rc, d.got.len, bad);
+    al_kit_bytes_free(&d.got);
+}
+
+AL_TEST(respond_content_length_twin) {
+    static const struct { int status; const char *reason; } st[] = {
+        {200, "OK"}, {201, "Created"}, {400, "Bad Request"}, {404, "Not Found"}, {418, "I'm a teapot"},
+        {500, "Internal Server Error"}, {503, "Service Unavailable"}};
+    for (int k = 0; k < 2; k++) {
+        int i = (int)al_kit_rand(0, 6);
+        char body[64];
+        size_t blen = (size_t)al_kit_rand(0, 64);
+        for (size_t b = 0; b < blen; b++) body[b] = (char)al_kit_rand(0, 255);   /* NULs too */
+        check_respond(st[i].status, st[i].reason, body, blen);
+    }
+    size_t big = (size_t)al_kit_rand(65, 3 << 20);
+    char *body = malloc(big);
+    AL_REQUIRE(body != NULL);
+    for (size_t i = 0; i < big; i++) body[i] = EX1_BODY_BYTE(i);
+    check_respond(200, "OK", body, big);
+    free(body);
+}
+
+AL_TEST(serve_one_client_twin) {
+    uint16_t port;
+    int lfd = al_kit_listen(&port);
+    AL_REQUIRE(lfd >= 0);
+    int one = 1;
+    pid_t server = al_kit_server_start("serve_n", lfd, &one, sizeof one);
+    AL_REQUIRE(server > 0);
+    char word[16], path[32], req[128];
+    random_word(word, sizeof word);
+    snprintf(path, sizeof path, "/%s", word);
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", path);
+    al_kit_reply r;
+    int rc = al_kit_request(port, req, NULL, &r, 3000);
+    char what[64];
+    snprintf(what, sizeof what, "GET %s", path);
+    check_path_reply(what, rc, &r, path);
+    AL_CHECK_MSG(al_kit_server_wait(server, 3000) == 0, "ex1_serve(fd, 1) must return 0 after its "
+                 "one connection");
 }

@@ -47,3 +47,9 @@ AL_TEST(max_connections) {
                                                     : "it ended otherwise (crash or non-zero return)");
     sc_stop(&s);
 }
+
+/* ---- hidden twins: the same checks on paths drawn at run time ---- */
+
+AL_TEST(one_client_twin) {
+    sc_one_client_drawn(serve_forever, NULL);
+}

@@ -145,3 +145,13 @@ AL_TEST(no_fd_leak) {
     sc_no_fd_leak(serve_level, NULL);
     sc_no_fd_leak(serve_edge, NULL);
 }
+
+/* ---- hidden twins: the same checks on paths drawn at run time ---- */
+
+AL_TEST(level_one_client_twin) {
+    sc_one_client_drawn(serve_level, NULL);
+}
+
+AL_TEST(edge_one_client_twin) {
+    sc_one_client_drawn(serve_edge, NULL);
+}
