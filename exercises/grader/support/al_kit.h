@@ -132,6 +132,10 @@ int al_kit_children(pid_t pid);     /* live processes whose parent is pid */
  * (a FIN can arrive a moment before the close() returns), hence the wait. */
 int al_kit_wait_fd_count(pid_t pid, int want, int timeout_ms);
 
+/* 1 if the process is blocked reading or writing a socket (not waiting in
+ * select/poll/epoll/accept), with what it is in, e.g. "recv() on fd 5". */
+int al_kit_blocked_on_socket(pid_t pid, char *what, size_t len);
+
 /* One registration of an epoll instance, from /proc/PID/fdinfo/EPFD. */
 typedef struct al_kit_epoll_watch {
     int epfd;                 /* the epoll instance's fd in that process */
