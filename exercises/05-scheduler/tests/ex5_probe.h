@@ -29,6 +29,11 @@ typedef struct ex5_scenario {
     int64_t timeout;
     int nkids;
     ex5_sleeper_spec kids[EX5_MAX_KIDS];
+    /* Then, if set, the parent gathers one more kid (id 100) with a timeout:
+     * a timer of the first gather that outlived it would fire here. */
+    int second;
+    ex5_sleeper_spec kid2;
+    int64_t timeout2;
 } ex5_scenario;
 
 typedef struct ex5_event {
@@ -43,8 +48,8 @@ typedef struct ex5_seen {
     int events_after_spawn;  /* log length right after the first spawn */
     int64_t now;             /* after the run */
     int top_done[EX5_TOP], top_result[EX5_TOP];
-    int parent_result;
-    int64_t parent_resumed_at;
+    int parent_result, parent_result2;
+    int64_t parent_resumed_at, parent_resumed_at2;
     int kid_done[EX5_MAX_KIDS], kid_result[EX5_MAX_KIDS];
     int nevents;
     ex5_event ev[EX5_MAX_EVENTS];

@@ -21,6 +21,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define LEAK_CHECK() __lsan_do_recoverable_leak_check()
+#else
+#define LEAK_CHECK() 0
+#endif
+
 #define MAX_ENTRIES 128
 
 static struct { const char *name; al_entry_fn fn; } entries[MAX_ENTRIES];
@@ -111,5 +118,8 @@ int main(int argc, char **argv) {
     int rc = fn(in, len, AL_SUBJECT_CHAN_FD, peer);
     free(in);
     fflush(NULL);
+    /* What the student's code allocated during the call and can no longer
+     * reach is a leak (the judge makes it a failed check). */
+    if (LEAK_CHECK()) _exit(AL_SUBJECT_LEAK_EXIT);
     _exit(rc == 0 ? 0 : 1);
 }

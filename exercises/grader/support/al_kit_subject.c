@@ -90,13 +90,13 @@ long al_kit_rand(long lo, long hi) {
  * program needs. */
 static char **subject_env(void) {
     static const char *keep[] = {"PATH", "HOME", "TMPDIR", "LC_ALL", "ASAN_OPTIONS",
-                                 "UBSAN_OPTIONS", "ASYNCLAB_BACKEND"};
+                                 "UBSAN_OPTIONS", "LSAN_OPTIONS", "ASYNCLAB_BACKEND"};
     static char *env[16];
     size_t n = 0;
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
         const char *v = getenv(keep[i]);
         if (!v) continue;
-        static char store[7][4096];
+        static char store[8][4096];
         snprintf(store[i], sizeof store[i], "%s=%s", keep[i], v);
         env[n++] = store[i];
     }
@@ -277,6 +277,8 @@ void al_subject_stop(al_subject *s) {
 void al_subject_describe_end(int status, char *buf, size_t len) {
     if (status == SANITIZER_EXIT)
         snprintf(buf, len, "the sanitizer found an error (its report is in the output)");
+    else if (status == AL_SUBJECT_LEAK_EXIT)
+        snprintf(buf, len, "memory leak (LeakSanitizer's report is in the output)");
     else if (status > 128)
         snprintf(buf, len, "killed by %s (%s)", sigabbrev_np(status - 128) ? sigabbrev_np(status - 128) : "a signal",
                  strsignal(status - 128));
@@ -303,6 +305,10 @@ void al_kit_call_at(const char *file, int line, const char *entry, const void *i
         al_test_outcome("TIMEOUT", "%s", "");
         al_test_check(0, 1, file, line, entry, "waiting for %s: no answer before the time ran out "
                       "(an endless loop, a deadlock, a blocking call?)", what);
+    } else if (rc == 0 && status == AL_SUBJECT_LEAK_EXIT) {
+        al_test_check(0, 0, file, line, entry, "%s: memory leak: the submission allocated memory "
+                      "it can no longer reach and did not free (LeakSanitizer's report, in the "
+                      "output, says where it was allocated)", what);
     } else if (rc < 0 || (status != 0 && status != 1 && status != -ETIMEDOUT)) {
         if (status < 0)
             snprintf(why, sizeof why, "the submission closed the judge's channel without answering");

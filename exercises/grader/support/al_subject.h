@@ -23,7 +23,8 @@
  * al_entry_reply() (any number of times) and al_entry_send_fd(). `peer` is
  * a descriptor the judge handed over (a listening socket, one end of a
  * socket pair), or -1. The entry's return value becomes the subject's exit
- * status (0 or 1).
+ * status (0 or 1); in a sanitizer build, memory the call leaked makes it
+ * AL_SUBJECT_LEAK_EXIT.
  */
 #ifndef AL_SUBJECT_H
 #define AL_SUBJECT_H
@@ -33,6 +34,7 @@
 #define AL_SUBJECT_CHAN_FD 3     /* the channel, in the subject */
 #define AL_SUBJECT_PEER_FD 4     /* the judge's descriptor, in the subject (if any) */
 #define AL_SUBJECT_INPUT_MAX (1 << 20)
+#define AL_SUBJECT_LEAK_EXIT 87  /* the entry returned, LeakSanitizer found leaks */
 
 typedef int (*al_entry_fn)(const void *in, size_t in_len, int chan, int peer);
 void al_entry_register(const char *name, al_entry_fn fn);
