@@ -76,6 +76,38 @@ AL_TEST(edge_sets_epollet) {
     check_modes(serve_level, 0);
 }
 
+/* The same question while the server is writing: a big answer to a client
+ * that does not read leaves its connection waiting for EPOLLOUT, and in
+ * edge mode that registration must be edge-triggered too. */
+AL_TEST(edge_sets_epollet_while_writing) {
+    sc_server s;
+    sc_start(&s, serve_edge, NULL);
+    int hog = al_kit_connect_small(s.port);
+    AL_REQUIRE(hog >= 0);
+    al_kit_send_str(hog, "GET /big HTTP/1.1\r\n\r\n");
+    al_kit_bytes got = {0};
+    AL_REQUIRE_MSG(al_kit_read_some(hog, &got, 1, SC_WAIT_MS) == 1, "GET /big: no answer started "
+                   "within %d s", SC_WAIT_MS / 1000);
+    al_kit_epoll_watch w[16];
+    int n = 0, writing = -1;
+    int64_t end = al_kit_ms() + 2000;
+    while (writing < 0 && al_kit_ms() < end && al_kit_alive(s.pid)) {
+        n = al_kit_epoll_watches(s.pid, w, 16);
+        for (int i = 0; i < n && i < 16; i++)
+            if (w[i].events & EPOLLOUT) writing = i;
+        if (writing < 0) sc_pause_ms(10);
+    }
+    AL_CHECK_MSG(writing >= 0, "with 1 MiB to send to a client that does not read, expected its "
+                 "connection registered for EPOLLOUT; found none");
+    for (int i = 0; i < n && i < 16; i++)
+        AL_CHECK_MSG(w[i].events & EPOLLET, "edge mode, while writing: fd %d is registered with "
+                     "events 0x%x, without EPOLLET (every EPOLL_CTL_MOD must keep it)", w[i].tfd,
+                     (unsigned)w[i].events);
+    al_kit_bytes_free(&got);
+    close(hog);
+    sc_stop(&s);
+}
+
 AL_TEST(edge_drains_big_request) {
     sc_server s;
     sc_start(&s, serve_edge, NULL);
