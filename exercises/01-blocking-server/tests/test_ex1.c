@@ -20,6 +20,7 @@
 
 #include "al_kit.h"
 #include "al_test.h"
+#include "al_subject.h"
 #include "ex1_probe.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
@@ -250,7 +251,10 @@ AL_TEST(serve_one_client) {
     check_path_reply("GET /hello", rc, &r, "/hello");
     int status = al_kit_server_wait(server, 3000);
     AL_CHECK_MSG(status == 0, "ex1_serve(fd, 1) must return 0 after its one connection; %s",
-                 status == -ETIMEDOUT ? "it was still running 3 s later" : "it ended otherwise");
+                 status == -ETIMEDOUT ? "it was still running 3 s later"
+                 : status == AL_SUBJECT_LEAK_EXIT ? "it did, but leaked memory (LeakSanitizer's "
+                                                    "report, in the output, says where)"
+                                                  : "it ended otherwise");
 }
 
 AL_TEST(serve_slow_client) {
@@ -359,12 +363,13 @@ static void random_word(char *out, size_t len) {
 }
 
 /* Cut `s` into `n` pieces at drawn places (each at least one byte). */
-static int cut(const char *s, char pieces[][256], int n) {
+#define PIECE_MAX 1024
+static int cut(const char *s, char pieces[][PIECE_MAX], int n) {
     size_t len = strlen(s), at = 0;
     int k = 0;
     for (; k < n && at < len; k++) {
         size_t left = len - at, take = k == n - 1 ? left : (size_t)al_kit_rand(1, (long)(left < 40 ? left : 40));
-        if (take > 255) take = 255;
+        if (take > PIECE_MAX - 1) take = PIECE_MAX - 1;   /* requests here are shorter */
         memcpy(pieces[k], s + at, take);
         pieces[k][take] = 0;
         at += take;
@@ -373,7 +378,7 @@ static int cut(const char *s, char pieces[][256], int n) {
 }
 
 static ssize_t read_cut(const char *req, int n, int close_after, char *buf, size_t cap, const char *what) {
-    static char pieces[16][256];
+    static char pieces[16][PIECE_MAX];
     const char *ptrs[16];
     int k = cut(req, pieces, n);
     for (int i = 0; i < k; i++) ptrs[i] = pieces[i];
@@ -478,6 +483,8 @@ AL_TEST(serve_one_client_twin) {
     char what[64];
     snprintf(what, sizeof what, "GET %s", path);
     check_path_reply(what, rc, &r, path);
-    AL_CHECK_MSG(al_kit_server_wait(server, 3000) == 0, "ex1_serve(fd, 1) must return 0 after its "
-                 "one connection");
+    int status = al_kit_server_wait(server, 3000);
+    AL_CHECK_MSG(status == 0, "ex1_serve(fd, 1) must return 0 after its one connection%s",
+                 status == AL_SUBJECT_LEAK_EXIT ? ", without leaking memory (see LeakSanitizer's "
+                                                  "report in the output)" : "");
 }
