@@ -3,6 +3,7 @@
  * The situations themselves are in ../common/scenarios.h (exercise 3 is
  * graded with the same ones): real clients on 127.0.0.1, some of them slow
  * or rude, and a look at the server's threads and descriptors in /proc. */
+#include "al_subject.h"
 #include "scenarios.h"
 
 /* The servers are entries of probe_ex2.c, started by name. */
@@ -44,7 +45,9 @@ AL_TEST(max_connections) {
     int status = al_kit_server_wait(s.pid, SC_WAIT_MS);
     AL_CHECK_MSG(status == 0, "ex2_serve(fd, 3) must return 0 once its third connection is "
                  "closed; %s", status == -ETIMEDOUT ? "it was still running 3 s later"
-                                                    : "it ended otherwise (crash or non-zero return)");
+                 : status == AL_SUBJECT_LEAK_EXIT ? "it did, but leaked memory (LeakSanitizer's "
+                                                    "report, in the output, says where)"
+                 : "it ended otherwise (crash or non-zero return)");
     sc_stop(&s);
 }
 
