@@ -1,21 +1,28 @@
 /* al_kit.h — the grading kit: what exercise tests use to drive a submission.
  *
- * Tests are compiled with the submission into one binary (see
- * harness/al_grade_main.c); the kit gives them real peers and a look inside
- * the processes under test, so concurrency is graded by what the
- * submission does, not by what it prints:
+ * Tests are compiled into the judge, never with the submission (see
+ * al_subject.h); the kit gives them the submission as subjects to start and
+ * call, real peers, and a look inside the processes under test, so
+ * concurrency is graded by what the submission does, not by what it
+ * prints. The clients, byte buffers and reply parser are also linked into
+ * the subject, for the probes; the rest is the judge's:
  *
  *   servers   al_kit_listen() opens 127.0.0.1 on a port the kernel picks,
  *             *before* the server runs: connecting works from that moment on
  *             (the kernel queues the connection), so there is no "is it up
- *             yet?" race. al_kit_server_start() forks the submission's serve
- *             function onto that socket.
+ *             yet?" race. al_kit_server_start() starts a subject entry (the
+ *             submission's server) on that socket.
+ *   calls     AL_CALL() runs a probe entry in a subject and reads back what
+ *             the submission's functions returned; a crash, a sanitizer
+ *             report, an early exit or a hang there ends the test as a
+ *             CRASH or TIMEOUT naming the call.
  *   clients   blocking connect, send everything, read until the server
  *             closes, with a deadline on every wait.
  *   replies   al_kit_reply_parse() checks a response the way a strict client
  *             would: status line, headers, Content-Length equal to the body.
- *   /proc     open descriptors, threads, child processes and what an epoll
- *             instance watches (fdinfo), of any process of the same user.
+ *   /proc     open descriptors, threads, child processes, what an epoll
+ *             instance watches (fdinfo) and what a process is blocked in
+ *             (the judge runs as root, or as the subject's own user).
  *
  * Every wait is bounded (timeout_ms); errors are negative errno values and
  * never abort the test by themselves: the test checks them with AL_CHECK.
