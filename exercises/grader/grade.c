@@ -759,6 +759,12 @@ static int run_test(const al_exercise *ex, const al_grader_opts *o, const char *
     al_sandbox_result r;
     rc = al_sandbox_run(&sb, &r);
     env_free(&env);
+    /* The subjects' uid is this run's alone: whatever of it is still alive
+     * (a fork storm that outran the kill by pid) goes now, before the next
+     * test starts. */
+    if (id.private_uid && al_proctree_kill_uid(id.uid, id.gid) == 0 && rc == 0 && r.stray)
+        r.stray = (int)al_proctree_count_uid(id.uid);
+    al_proctree_kill_all(1000);
     if (!o->keep) remove_tree(dir);
     if (rc < 0) {
         snprintf(err, errlen, "cannot run test %s: %s", t->name, strerror(-rc));
