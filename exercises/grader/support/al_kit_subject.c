@@ -280,8 +280,11 @@ void al_subject_describe_end(int status, char *buf, size_t len) {
     else if (status == AL_SUBJECT_LEAK_EXIT)
         snprintf(buf, len, "memory leak (LeakSanitizer's report is in the output)");
     else if (status > 128)
-        snprintf(buf, len, "killed by %s (%s)", sigabbrev_np(status - 128) ? sigabbrev_np(status - 128) : "a signal",
+    {
+        const char *abbrev = sigabbrev_np(status - 128);
+        snprintf(buf, len, "killed by %s%s (%s)", abbrev ? "SIG" : "", abbrev ? abbrev : "a signal",
                  strsignal(status - 128));
+    }
     else
         snprintf(buf, len, "the process ended with exit status %d before returning: exit() or "
                  "_exit() called in the submission?", status);
