@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "judge_cache.h"
 #include "proctree.h"
 #include "sandbox.h"
 
@@ -245,7 +246,7 @@ static int make_private_dir(const char *path, const identity *id, mode_t mode) {
 /* ---- the environment of a run ------------------------------------------- */
 
 typedef struct envp {
-    char *vars[16];
+    char *vars[24];
     size_t n;
 } envp;
 
@@ -303,23 +304,121 @@ static const char *base_name(const char *path) {
     return slash ? slash + 1 : path;
 }
 
-/* Builds work/build/test-bin. Returns 1 if it compiled, 0 on a compile
- * error (message in *out), negative on a grader failure. */
+/* Which program a test file belongs to: tests/probe*.c are the subject's
+ * side (they call the student's functions), every other test file is the
+ * judge's. */
+static int is_probe_file(const char *path) {
+    return strncmp(base_name(path), "probe", 5) == 0;
+}
+
+static void common_flags(argv_list *a, int sanitize, const al_exercise *ex, const char *root) {
+    const char *cc = getenv("CC");
+    arg(a, "%s", cc && *cc ? cc : "cc");
+    arg(a, "-std=c11");
+    arg(a, "-D_POSIX_C_SOURCE=200809L");
+    arg(a, "-D_DEFAULT_SOURCE");
+    arg(a, "-g");
+    arg(a, "-O1");
+    arg(a, "-Wall");
+    arg(a, "-Wextra");
+    arg(a, "-Wno-format-truncation");
+    arg(a, "-Werror=implicit-function-declaration");
+    arg(a, "-fdiagnostics-color=never");
+    arg(a, "-fno-omit-frame-pointer");
+    if (sanitize) {
+        arg(a, "-fsanitize=address,undefined");
+        arg(a, "-fno-sanitize-recover=undefined");
+    }
+    arg(a, "-I%s", ex->dir);
+    arg(a, "-I%s/exercises/common", root);
+    arg(a, "-I%s/exercises/grader/support", root);
+    arg(a, "-I%s/tests/runner", root);
+    arg(a, "-I%s/core/include", root);
+    arg(a, "-I%s", AL_GRADER_LLHTTP_INCLUDE);
+}
+
+static void link_flags(argv_list *a, const char *core_lib, const char *llhttp_lib, int cunit) {
+    arg(a, "%s", core_lib);
+    if (llhttp_lib[0]) arg(a, "%s", llhttp_lib);
+    if (cunit) arg(a, "%s", AL_GRADER_CUNIT_LIB);
+    arg(a, "-luv");
+    arg(a, "-lcjson");
+    arg(a, "-lm");
+    arg(a, "-lpthread");
+}
+
+/* Run one compiler command contained. Returns 1 compiled, 0 compile error
+ * (message appended to *msg), negative on a grader failure. */
+static int run_compiler(argv_list *a, const identity *id, const char *build, const char *cwd,
+                        strbuf *msg, char *err, size_t errlen) {
+    envp env = {0};
+    env_add(&env, "PATH=%s", grader_path());
+    env_add(&env, "HOME=%s", build);
+    env_add(&env, "TMPDIR=%s", build);
+    env_add(&env, "LC_ALL=C");
+    al_sandbox sb = {
+        .argv = a->v,
+        .envp = env.vars,
+        .cwd = cwd,
+        .timeout_ms = COMPILE_TIMEOUT_MS,
+        .cpu_s = COMPILE_TIMEOUT_MS / 1000,
+        .address_space = 4LL << 30,
+        .nofile = 1024,
+        .nproc = nproc_for(id),
+        .fsize = 512LL << 20,
+        .drop = id->drop,
+        .uid = id->uid,
+        .gid = id->gid,
+        .uid_private = id->private_uid,
+        .keep_head = KEEP_HEAD,
+        .keep_tail = KEEP_TAIL,
+        .output_limit = OUTPUT_LIMIT,
+    };
+    al_sandbox_result r;
+    int rc = al_sandbox_run(&sb, &r);
+    env_free(&env);
+    if (rc < 0) {
+        snprintf(err, errlen, "cannot run the compiler: %s", strerror(-rc));
+        return rc;
+    }
+    int ok = r.end == AL_RUN_EXITED && r.status == 0;
+    if (r.end == AL_RUN_NOT_STARTED)
+        sb_printf(msg, "cannot start the compiler '%s': %s (is a C compiler on PATH?)\n", a->v[0],
+                  strerror(r.status));
+    else if (r.end != AL_RUN_EXITED)
+        sb_printf(msg, "the compiler was stopped: %s\n", al_run_end_name(r.end));
+    sb_printf(msg, "%s", r.output ? r.output : "");
+    al_run_end end = r.end;
+    al_sandbox_result_free(&r);
+    if (end == AL_RUN_INTERRUPTED) return -EINTR;
+    return ok;
+}
+
+/* Builds the two programs of a grading (see support/al_subject.h):
+ *   work/build/subject  the submission + given code + the probes, compiled
+ *                       under the submission's identity;
+ *   work/build/judge    the tests + the kit + the harness, no line of the
+ *                       submission, compiled under the grader's own.
+ * Returns 1 if both compiled, 0 on a compile error (message in *out),
+ * negative on a grader failure. */
 static int compile(const al_exercise *ex, const al_grader_opts *o, const char *work,
                    const char *src, char **out, char *err, size_t errlen) {
     *out = NULL;
     char core_lib[PATH_MAX], llhttp_lib[PATH_MAX];
     int rc = al_grader_find_libs(core_lib, llhttp_lib, sizeof core_lib, err, errlen);
     if (rc < 0) return rc;
-    identity id;
+    identity id, self = {0};
     if ((rc = pick_identity(o->user, 0, &id, err, errlen)) < 0) return rc;
 
-    char build[PATH_MAX + 32], sub[PATH_MAX + 32], hidden[PATH_MAX + 32];
+    char build[PATH_MAX + 32], sub[PATH_MAX + 32], probes[PATH_MAX + 32], tests[PATH_MAX + 32];
     snprintf(build, sizeof build, "%s/build", work);
     snprintf(sub, sizeof sub, "%s/build/sub", work);
-    snprintf(hidden, sizeof hidden, "%s/build/tests", work);
+    snprintf(probes, sizeof probes, "%s/build/probes", work);
+    snprintf(tests, sizeof tests, "%s/build/tests", work);
+    /* The tests' copies are the grader's alone (0700): the expected values
+     * of hidden tests must not be readable by any subject. */
     if ((rc = make_private_dir(build, &id, 0755)) < 0 || (rc = make_private_dir(sub, &id, 0755)) < 0 ||
-        (rc = make_private_dir(hidden, &id, 0755)) < 0) {
+        (rc = make_private_dir(probes, &id, 0755)) < 0 || (rc = make_private_dir(tests, &self, 0700)) < 0) {
         snprintf(err, errlen, "%s: %s", build, strerror(-rc));
         return rc;
     }
@@ -345,124 +444,99 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
     }
 
     const char *root = al_grader_source_dir();
-    argv_list a = {0};
-    const char *cc = getenv("CC");
-    arg(&a, "%s", cc && *cc ? cc : "cc");
-    arg(&a, "-std=c11");
-    arg(&a, "-D_POSIX_C_SOURCE=200809L");
-    arg(&a, "-D_DEFAULT_SOURCE");
-    arg(&a, "-g");
-    arg(&a, "-O1");
-    arg(&a, "-Wall");
-    arg(&a, "-Wextra");
-    arg(&a, "-Wno-format-truncation");
-    arg(&a, "-Werror=implicit-function-declaration");
-    arg(&a, "-fdiagnostics-color=never");
-    arg(&a, "-fno-omit-frame-pointer");
-    if (o->sanitize || CORE_IS_SANITIZED) {
-        arg(&a, "-fsanitize=address,undefined");
-        arg(&a, "-fno-sanitize-recover=undefined");
-    }
-    arg(&a, "-I%s", sub);
-    arg(&a, "-I%s", ex->dir);
-    arg(&a, "-I%s/exercises/common", root);
-    arg(&a, "-I%s/exercises/grader/support", root);
-    arg(&a, "-I%s/tests/runner", root);
-    arg(&a, "-I%s/core/include", root);
-    arg(&a, "-I%s", AL_GRADER_LLHTTP_INCLUDE);
-    arg(&a, "-o");
-    arg(&a, "%s/test-bin", build);
+    int sanitize = o->sanitize || CORE_IS_SANITIZED;
+    argv_list subj = {0}, judge = {0};
+    common_flags(&subj, sanitize, ex, root);
+    arg(&subj, "-I%s", sub);
+    arg(&subj, "-I%s/tests", ex->dir);
+    arg(&subj, "-o");
+    arg(&subj, "%s/subject", build);
     for (size_t i = 0; i < ex->nsubmission; i++) {
         const char *f = ex->submission[i];
         size_t len = strlen(f);
-        if (len > 2 && strcmp(f + len - 2, ".c") == 0) arg(&a, "%s", f);
+        if (len > 2 && strcmp(f + len - 2, ".c") == 0) arg(&subj, "%s", f);
     }
     for (size_t i = 0; i < ex->ngiven; i++) {
         size_t len = strlen(ex->given[i]);
-        if (len > 2 && strcmp(ex->given[i] + len - 2, ".c") == 0) arg(&a, "%s", ex->given[i]);
+        if (len > 2 && strcmp(ex->given[i] + len - 2, ".c") == 0) arg(&subj, "%s", ex->given[i]);
     }
+    /* The judge only links with the core when the core carries sanitizers. */
+    common_flags(&judge, CORE_IS_SANITIZED, ex, root);
+    arg(&judge, "-o");
+    arg(&judge, "%s/judge", build);
     for (size_t i = 0; i < ex->ntest_files; i++) {
-        /* Hidden tests are copied too: they may live where the compiler's
-         * user cannot read. */
+        /* Test files are copied: hidden ones may live where the compiler's
+         * user cannot read. Probes go to the subject, tests to the judge. */
+        int probe = is_probe_file(ex->test_files[i]);
         char to[PATH_MAX * 2];
-        snprintf(to, sizeof to, "%s/%zu", hidden, i);
-        if (mkdir(to, 0755) < 0 && errno != EEXIST) {
+        snprintf(to, sizeof to, "%s/%zu", probe ? probes : tests, i);
+        if (mkdir(to, probe ? 0755 : 0700) < 0 && errno != EEXIST) {
             rc = -errno;
             snprintf(err, errlen, "%s: %s", to, strerror(errno));
-            argv_free(&a);
-            return rc;
+            goto done;
         }
-        snprintf(to, sizeof to, "%s/%zu/%s", hidden, i, base_name(ex->test_files[i]));
-        if ((rc = copy_file(ex->test_files[i], to, 0, err, errlen)) < 0) {
-            argv_free(&a);
-            return rc;
-        }
-        arg(&a, "%s", to);
+        snprintf(to, sizeof to, "%s/%zu/%s", probe ? probes : tests, i, base_name(ex->test_files[i]));
+        if ((rc = copy_file(ex->test_files[i], to, 0, err, errlen)) < 0) goto done;
+        /* The judge (the grader's own user) reads headers next to any test
+         * file; the subject, compiled unprivileged, those of the exercise's
+         * tests/ folder (the probes' wire format), added below. */
+        char folder[PATH_MAX];
+        snprintf(folder, sizeof folder, "%s", ex->test_files[i]);
+        char *slash = strrchr(folder, '/');
+        if (slash) *slash = 0;
+        if (!probe) arg(&judge, "-I%s", folder);
+        if (probe) arg(&subj, "%s", to);
+        else arg(&judge, "%s", to);
     }
-    arg(&a, "%s/exercises/grader/harness/al_grade_main.c", root);
-    arg(&a, "%s/exercises/grader/support/al_kit_net.c", root);
-    arg(&a, "%s/exercises/grader/support/al_kit_http.c", root);
-    arg(&a, "%s/exercises/grader/support/al_kit_proc.c", root);
-    arg(&a, "%s", core_lib);
-    if (llhttp_lib[0]) arg(&a, "%s", llhttp_lib);
-    arg(&a, "%s", AL_GRADER_CUNIT_LIB);
-    arg(&a, "-luv");
-    arg(&a, "-lcjson");
-    arg(&a, "-lm");
-    arg(&a, "-lpthread");
+    arg(&subj, "%s/exercises/grader/harness/al_subject_main.c", root);
+    arg(&judge, "%s/exercises/grader/harness/al_grade_main.c", root);
+    arg(&judge, "%s/exercises/grader/support/al_kit_subject.c", root);
+    arg(&judge, "%s/exercises/grader/support/al_kit_proc.c", root);
+    static const char *kit[] = {"al_kit_net.c", "al_kit_http.c"};
+    for (size_t i = 0; i < 2; i++) {
+        arg(&subj, "%s/exercises/grader/support/%s", root, kit[i]);
+        arg(&judge, "%s/exercises/grader/support/%s", root, kit[i]);
+    }
+    link_flags(&subj, core_lib, llhttp_lib, 0);
+    link_flags(&judge, core_lib, llhttp_lib, 1);
 
-    envp env = {0};
-    env_add(&env, "PATH=%s", grader_path());
-    env_add(&env, "HOME=%s", build);
-    env_add(&env, "TMPDIR=%s", build);
-    env_add(&env, "LC_ALL=C");
-    al_sandbox sb = {
-        .argv = a.v,
-        .envp = env.vars,
-        .cwd = sub,
-        .timeout_ms = COMPILE_TIMEOUT_MS,
-        .cpu_s = COMPILE_TIMEOUT_MS / 1000,
-        .address_space = 4LL << 30,
-        .nofile = 1024,
-        .nproc = nproc_for(&id),
-        .fsize = 512LL << 20,
-        .drop = id.drop,
-        .uid = id.uid,
-        .gid = id.gid,
-        .uid_private = id.private_uid,
-        .keep_head = KEEP_HEAD,
-        .keep_tail = KEEP_TAIL,
-        .output_limit = OUTPUT_LIMIT,
-    };
-    al_sandbox_result r;
-    rc = al_sandbox_run(&sb, &r);
-    argv_free(&a);
-    env_free(&env);
-    if (rc < 0) {
-        snprintf(err, errlen, "cannot run the compiler: %s", strerror(-rc));
-        return rc;
-    }
-    int ok = r.end == AL_RUN_EXITED && r.status == 0;
     strbuf msg = {0};
-    if (r.end == AL_RUN_NOT_STARTED)
-        sb_printf(&msg, "cannot start the compiler '%s': %s (is a C compiler on PATH?)\n",
-                  cc && *cc ? cc : "cc", strerror(r.status));
-    else if (r.end != AL_RUN_EXITED)
-        sb_printf(&msg, "the compiler was stopped: %s\n", al_run_end_name(r.end));
-    sb_printf(&msg, "%s", r.output ? r.output : "");
-    al_sandbox_result_free(&r);
-    *out = sb_take(&msg);
-    if (r.end == AL_RUN_INTERRUPTED) return -EINTR;
-    /* Hand the binary to root: later runs, under other uids, must not be
-     * able to replace it. */
-    char bin[PATH_MAX + 64];
-    snprintf(bin, sizeof bin, "%s/test-bin", build);
-    if (ok && id.drop && (chown(bin, 0, 0) < 0 || chmod(bin, 0755) < 0 || chown(build, 0, 0) < 0 ||
-                          chmod(build, 0755) < 0)) {
-        snprintf(err, errlen, "%s: %s", bin, strerror(errno));
-        return -errno;
+    rc = run_compiler(&subj, &id, build, sub, &msg, err, errlen);
+    char judge_bin[PATH_MAX + 64], key[33];
+    snprintf(judge_bin, sizeof judge_bin, "%s/judge", build);
+    char tests_dir[PATH_MAX + 32], common[PATH_MAX], support[PATH_MAX], harness[PATH_MAX], runner[PATH_MAX];
+    snprintf(tests_dir, sizeof tests_dir, "%s/tests", ex->dir);
+    snprintf(common, sizeof common, "%s/exercises/common", root);
+    snprintf(support, sizeof support, "%s/exercises/grader/support", root);
+    snprintf(harness, sizeof harness, "%s/exercises/grader/harness", root);
+    snprintf(runner, sizeof runner, "%s/tests/runner", root);
+    const char *dirs[] = {ex->dir, tests_dir, common, support, harness, runner};
+    al_judge_cache_key(judge.v, work, dirs, sizeof dirs / sizeof dirs[0], key);
+    if (rc == 1 && !al_judge_cache_fetch(key, judge_bin)) {
+        strbuf jmsg = {0};
+        rc = run_compiler(&judge, &self, build, build, &jmsg, err, errlen);
+        if (rc == 0) sb_printf(&msg, "the tests themselves did not compile (not the submission's "
+                                     "fault):\n%s", jmsg.s ? jmsg.s : "");
+        else if (rc == 1) al_judge_cache_store(key, judge_bin);
+        free(jmsg.s);
     }
-    return ok;
+    *out = sb_take(&msg);
+    /* Hand the programs to root: later runs, under other uids, must not be
+     * able to replace them. */
+    char bin[PATH_MAX + 64];
+    snprintf(bin, sizeof bin, "%s/subject", build);
+    if (rc == 1 && id.drop && (chown(bin, 0, 0) < 0 || chmod(bin, 0755) < 0 || chown(build, 0, 0) < 0 ||
+                               chmod(build, 0755) < 0)) {
+        snprintf(err, errlen, "%s: %s", bin, strerror(errno));
+        rc = -errno;
+    }
+    /* The judge is nobody else's business: no subject may read the tests' code. */
+    snprintf(bin, sizeof bin, "%s/judge", build);
+    if (rc == 1) chmod(bin, 0700);
+done:
+    argv_free(&subj);
+    argv_free(&judge);
+    return rc;
 }
 
 /* ---- one test -------------------------------------------------------------- */
@@ -486,8 +560,9 @@ static const char *signal_name(int sig) {
 /* What the harness wrote on fd 3: failure lines, and whether the test ran
  * to its end (D line with our nonce). */
 static void read_verdict(const char *results, size_t len, const char *nonce, int *done,
-                         unsigned *failed, strbuf *fails) {
+                         unsigned *failed, strbuf *fails, al_grade_status *outcome, strbuf *why) {
     *done = 0;
+    *outcome = AL_GRADE_PASS;
     *failed = 0;
     const char *p = results, *end = results + len;
     while (p && p < end) {
@@ -501,6 +576,20 @@ static void read_verdict(const char *results, size_t len, const char *nonce, int
                 sb_printf(fails, "%s\n", line);
                 free(line);
             }
+        } else if (n > 2 && p[0] == 'X' && p[1] == ' ' && *outcome == AL_GRADE_PASS) {
+            /* The judge saw the submission crash or hang: the first one counts. */
+            int crash = n >= 8 && strncmp(p + 2, "CRASH ", 6) == 0;
+            int timeout = n >= 10 && strncmp(p + 2, "TIMEOUT ", 8) == 0;
+            if (crash || timeout) {
+                *outcome = crash ? AL_GRADE_CRASH : AL_GRADE_TIMEOUT;
+                size_t skip = crash ? 8 : 10;
+                char *line = n > skip ? strndup(p + skip, n - skip) : NULL;
+                if (line) {
+                    al_text_sanitize(line, strlen(line));
+                    sb_printf(why, "%s\n", line);
+                    free(line);
+                }
+            }
         } else if (n > 2 && p[0] == 'D' && p[1] == ' ') {
             size_t nlen = strlen(nonce);
             if (n > 2 + nlen && strncmp(p + 2, nonce, nlen) == 0 && p[2 + nlen] == ' ') {
@@ -512,12 +601,35 @@ static void read_verdict(const char *results, size_t len, const char *nonce, int
     }
 }
 
+/* The first stack frame of a crash report that is in the submission's own
+ * files ("#1 0x... in ex4_fib /tmp/.../build/sub/generators.c:27"), as
+ * "generators.c:27 (ex4_fib)"; empty if there is none. */
+static void student_frame(const char *output, char *buf, size_t len) {
+    buf[0] = 0;
+    for (const char *p = output; p && *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        const char *in = memmem(p, n, " in ", 4);
+        const char *sub = memmem(p, n, "/build/sub/", 11);
+        if (in && sub && sub > in && memmem(p, n, "#", 1)) {
+            const char *fn = in + 4, *fn_end = memchr(fn, ' ', (size_t)(p + n - fn));
+            const char *file = sub + 11;
+            snprintf(buf, len, "%.*s (%.*s)", (int)(p + n - file), file,
+                     fn_end ? (int)(fn_end - fn) : 0, fn);
+            return;
+        }
+        p = nl ? nl + 1 : NULL;
+    }
+}
+
 static void classify(const al_test_spec *t, int timeout_s, long memory_mb,
                      const al_sandbox_result *r, const char *nonce, al_test_result *out) {
-    strbuf fb = {0}, fails = {0};
+    strbuf fb = {0}, fails = {0}, why = {0};
     int done;
     unsigned failed;
-    read_verdict(r->results ? r->results : "", r->results_len, nonce, &done, &failed, &fails);
+    al_grade_status outcome;
+    read_verdict(r->results ? r->results : "", r->results_len, nonce, &done, &failed, &fails,
+                 &outcome, &why);
     al_grade_status st;
     switch (r->end) {
     case AL_RUN_TIMEOUT:
@@ -551,15 +663,24 @@ static void classify(const al_test_spec *t, int timeout_s, long memory_mb,
             st = AL_GRADE_CRASH;
             sb_printf(&fb, "the sanitizer found an error: %s\n",
                       r->sanitizer_summary[0] ? r->sanitizer_summary : "see the output");
+            if (why.len) sb_printf(&fb, "%s", why.s);
+        } else if (outcome != AL_GRADE_PASS) {
+            st = outcome;
+            if (why.len) sb_printf(&fb, "%s", why.s);
         } else if (!done) {
             st = AL_GRADE_CRASH;
-            sb_printf(&fb, "the program exited (status %d) before the test finished: exit() or "
-                           "abort() called in the submission?\n", r->status);
+            sb_printf(&fb, "the test ended (status %d) before it finished: the grader's own "
+                           "judge failed\n", r->status);
         } else if (failed || r->status != 0) {
             st = AL_GRADE_FAIL;
         } else {
             st = AL_GRADE_PASS;
         }
+    }
+    if (st == AL_GRADE_CRASH && r->output) {
+        char where[256];
+        student_frame(r->output, where, sizeof where);
+        if (where[0]) sb_printf(&fb, "in your code at %s\n", where);
     }
     if (fails.len) sb_printf(&fb, "%s", fails.s);
     if (st == AL_GRADE_FAIL && !fails.len && r->end == AL_RUN_EXITED)
@@ -567,6 +688,7 @@ static void classify(const al_test_spec *t, int timeout_s, long memory_mb,
     if (st != AL_GRADE_PASS && t->hint) sb_printf(&fb, "hint: %s\n", t->hint);
     if (r->stray) sb_printf(&fb, "note: %d process(es) of this test could not be stopped\n", r->stray);
     free(fails.s);
+    free(why.s);
     out->status = st;
     out->score = st == AL_GRADE_PASS ? t->points : 0;
     out->seconds = r->seconds;
@@ -574,19 +696,24 @@ static void classify(const al_test_spec *t, int timeout_s, long memory_mb,
     out->output = strdup(r->output ? r->output : "");
 }
 
+/* One test: the judge runs under the grader's own identity (it is the
+ * course's code), inside the usual limits; the subjects it starts run
+ * under the test's private identity, with the limits passed to it here. */
 static int run_test(const al_exercise *ex, const al_grader_opts *o, const char *work, size_t index,
                     al_test_result *out, char *err, size_t errlen) {
     const al_test_spec *t = out->spec;
     identity id;
     int rc = pick_identity(o->user, 1 + (unsigned)(index % 63), &id, err, errlen);
     if (rc < 0) return rc;
-    char dir[PATH_MAX + 32], bin[PATH_MAX + 32];
+    char dir[PATH_MAX + 32], judge[PATH_MAX + 32];
     snprintf(dir, sizeof dir, "%s/t%zu", work, index);
-    snprintf(bin, sizeof bin, "%s/build/test-bin", work);
+    snprintf(judge, sizeof judge, "%s/build/judge", work);
     if ((rc = make_private_dir(dir, &id, 0700)) < 0) {
         snprintf(err, errlen, "%s: %s", dir, strerror(-rc));
         return rc;
     }
+    int sanitized = o->sanitize || CORE_IS_SANITIZED;
+    int timeout_s = t->timeout_s ? t->timeout_s : ex->timeout_s;
     char nonce[33];
     random_hex(nonce, 16);
     envp env = {0};
@@ -595,31 +722,36 @@ static int run_test(const al_exercise *ex, const al_grader_opts *o, const char *
     env_add(&env, "TMPDIR=%s", dir);
     env_add(&env, "LC_ALL=C");
     env_add(&env, "AL_GRADE_NONCE=%s", nonce);
-    env_add(&env, "ASAN_OPTIONS=detect_leaks=0:exitcode=%d:allocator_may_return_null=1:"
+    env_add(&env, "ASAN_OPTIONS=detect_leaks=1:exitcode=%d:allocator_may_return_null=1:"
                   "max_allocation_size_mb=1024:handle_abort=1:detect_odr_violation=0",
             SANITIZER_EXIT);
     env_add(&env, "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=%d", SANITIZER_EXIT);
+    /* The subject checks for leaks after its call returned: what is left on
+     * its stack and in its registers then is residue, not a reference. */
+    env_add(&env, "LSAN_OPTIONS=use_stacks=0:use_registers=0");
     const char *backend = getenv("ASYNCLAB_BACKEND");
     if (backend && *backend) env_add(&env, "ASYNCLAB_BACKEND=%s", backend);
-    char *argv[] = {bin, "-t", (char *)t->name, NULL};
-    int timeout_s = t->timeout_s ? t->timeout_s : ex->timeout_s;
+    const char *seed = getenv("AL_GRADE_SEED");   /* repeat a run's drawn inputs */
+    if (seed && *seed) env_add(&env, "AL_GRADE_SEED=%s", seed);
+    env_add(&env, "AL_SUBJECT_BIN=%s/build/subject", work);
+    if (id.drop) env_add(&env, "AL_SUBJECT_ID=%u:%u", (unsigned)id.uid, (unsigned)id.gid);
+    /* cpu_s address_space nofile nproc fsize. ASan reserves terabytes of
+     * address space for its shadow: only a build without sanitizers can
+     * take an address-space limit. */
+    env_add(&env, "AL_SUBJECT_LIMITS=%d %lld %d %ld %lld", timeout_s + 1,
+            sanitized ? 0LL : 4LL << 30, 1024, nproc_for(&id), 16LL << 20);
+    env_add(&env, "AL_DEADLINE_MS=%d", timeout_s * 1000);
+    char *argv[] = {judge, "-t", (char *)t->name, NULL};
     al_sandbox sb = {
         .argv = argv,
         .envp = env.vars,
         .cwd = dir,
-        .timeout_ms = timeout_s * 1000,
-        .cpu_s = timeout_s + 1,
+        .timeout_ms = timeout_s * 1000 + 1000,   /* the judge ends its waits before this */
+        .cpu_s = timeout_s + 2,
         .memory_bytes = (long long)ex->memory_mb << 20,
-        /* ASan reserves terabytes of address space for its shadow: only a
-         * build without sanitizers can take an address-space limit. */
-        .address_space = (o->sanitize || CORE_IS_SANITIZED) ? 0 : 4LL << 30,
-        .nofile = 1024,
-        .nproc = nproc_for(&id),
+        .address_space = 0,
+        .nofile = 4096,
         .fsize = 16LL << 20,
-        .drop = id.drop,
-        .uid = id.uid,
-        .gid = id.gid,
-        .uid_private = id.private_uid,
         .keep_head = KEEP_HEAD,
         .keep_tail = KEEP_TAIL,
         .output_limit = OUTPUT_LIMIT,
@@ -628,6 +760,12 @@ static int run_test(const al_exercise *ex, const al_grader_opts *o, const char *
     al_sandbox_result r;
     rc = al_sandbox_run(&sb, &r);
     env_free(&env);
+    /* The subjects' uid is this run's alone: whatever of it is still alive
+     * (a fork storm that outran the kill by pid) goes now, before the next
+     * test starts. */
+    if (id.private_uid && al_proctree_kill_uid(id.uid, id.gid) == 0 && rc == 0 && r.stray)
+        r.stray = (int)al_proctree_count_uid(id.uid);
+    al_proctree_kill_all(1000);
     if (!o->keep) remove_tree(dir);
     if (rc < 0) {
         snprintf(err, errlen, "cannot run test %s: %s", t->name, strerror(-rc));

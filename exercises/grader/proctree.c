@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,4 +181,26 @@ long al_proctree_count_uid(uid_t uid) {
     }
     closedir(d);
     return count;
+}
+
+/* A fork storm can outrun killing by pid (each kill finds new children).
+ * A uid that belongs to one run alone can be emptied at once instead: a
+ * child of ours becomes that uid and sends SIGKILL to every process it may
+ * signal, kill(-1), which is exactly the run's processes, until none is
+ * left. Needs root; the orphans come back to us (subreaper) to be reaped. */
+int al_proctree_kill_uid(uid_t uid, gid_t gid) {
+    if (geteuid() != 0 || uid == 0) return -EPERM;
+    pid_t pid = fork();
+    if (pid < 0) return -errno;
+    if (pid == 0) {
+        if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0) _exit(1);
+        signal(SIGKILL, SIG_DFL);
+        for (int i = 0; i < 1000; i++)
+            if (kill(-1, SIGKILL) < 0 && errno == ESRCH) _exit(0);
+        _exit(2);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    while (waitpid(-1, NULL, WNOHANG) > 0) {}
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EAGAIN;
 }

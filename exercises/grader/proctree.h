@@ -35,6 +35,10 @@ long long al_proctree_rss(pid_t root);
  * of processes still alive at the deadline. */
 int al_proctree_kill_all(int timeout_ms);
 
+/* SIGKILL every process of a uid that belongs to one run alone (a private
+ * uid; root only): a fork storm cannot outrun it. 0, -EPERM without root,
+ * -EAGAIN if processes were still being made after many rounds. */
+int al_proctree_kill_uid(uid_t uid, gid_t gid);
 /* Count the processes whose real uid is `uid` (for RLIMIT_NPROC headroom
  * when the grader cannot switch to a private uid). */
 long al_proctree_count_uid(uid_t uid);

@@ -161,8 +161,8 @@ typedef struct capture {
  * so a report is seen even in output that is cut. */
 static void scan_line(capture *c) {
     c->line[c->line_len] = 0;
-    if (strstr(c->line, "ERROR: AddressSanitizer") || strstr(c->line, "ERROR: LeakSanitizer") ||
-        strstr(c->line, ": runtime error: "))
+    /* A leak is not a crash: the judge reports it as a failed check. */
+    if (strstr(c->line, "ERROR: AddressSanitizer") || strstr(c->line, ": runtime error: "))
         c->sanitizer = 1;
     if (c->sanitizer && !c->summary[0]) {
         const char *s = strstr(c->line, "SUMMARY: ");
@@ -247,30 +247,12 @@ static int open_pidfd(pid_t pid) {
 #endif
 }
 
-/* Every process of a private uid, in one sweep: a helper becomes that uid
- * and sends kill(-1, SIGKILL), which reaches exactly the processes the uid
- * owns. The kernel walks the task list under a lock that fork() needs, so a
- * fork storm cannot add a process during the sweep, and a process with a
- * SIGKILL pending cannot fork; chasing the storm pid by pid from /proc can
- * lose that race on a loaded machine. Only for a private uid: with a shared
- * one (nobody) it would kill other people's processes. */
-static void kill_private_uid(uid_t uid, gid_t gid) {
-    pid_t helper = fork();
-    if (helper == 0) {
-        if (setgroups(0, NULL) == 0 && setgid(gid) == 0 && setuid(uid) == 0) {
-            kill(-1, SIGKILL);
-            kill(-1, SIGKILL);
-        }
-        _exit(0);
-    }
-    if (helper > 0)
-        while (waitpid(helper, NULL, 0) < 0 && errno == EINTR) {}
-}
-
 static void stop_everything(const al_sandbox *sb, pid_t pid) {
     kill(-pid, SIGKILL);
     kill(pid, SIGKILL);
-    if (sb->drop && sb->uid_private) kill_private_uid(sb->uid, sb->gid);
+    /* A fork storm can outrun the kill by pid: a uid that is this run's
+     * alone is emptied in one sweep (proctree.h). */
+    if (sb->drop && sb->uid_private) al_proctree_kill_uid(sb->uid, sb->gid);
 }
 
 int al_sandbox_run(const al_sandbox *sb, al_sandbox_result *r) {

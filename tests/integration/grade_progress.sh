@@ -30,7 +30,7 @@ run "$AL" hint 2
 grep -q "Hint 2 of" "$T/out.txt" || fail "the second call does not show hint 2"
 grep -q "Hint 1 of" "$T/out.txt" && fail "the second call shows hint 1 again"
 run "$AL" progress
-grep -Eq "^  2 +yes +02-select-server +- / 16 +2 of" "$T/out.txt" || fail "lesson 2 should be opened with 2 hints shown"
+grep -Eq "^  2 +yes +02-select-server +- / 17 +2 of" "$T/out.txt" || fail "lesson 2 should be opened with 2 hints shown"
 
 # The best score stays the best: a worse grade does not lower it.
 cat >"$P" <<'JSON'
@@ -40,7 +40,7 @@ status=0
 "$AL" grade 4 >"$T/out.txt" 2>&1 || status=$?
 [ "$status" -eq 1 ] || fail "grading the starter should exit 1, got $status"
 run "$AL" progress
-grep -Eq "^  4 +yes +04-generators +12 / 15" "$T/out.txt" || fail "the best score 12 was lost"
+grep -Eq "^  4 +yes +04-generators +12 / 24" "$T/out.txt" || fail "the best score 12 was lost"
 ls -A "$XDG_DATA_HOME/asynclab" >"$T/ls.txt"
 [ "$(cat "$T/ls.txt")" = "progress.json" ] || fail "stray files next to progress.json: $(cat "$T/ls.txt")"
 

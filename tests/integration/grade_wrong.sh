@@ -7,7 +7,8 @@
 # processes leave their process group, and an output flood. Also checked:
 # nothing of a run survives it (no process left under the run's private
 # uids), the flood is cut to 10 KiB with a note, and without sanitizers
-# the segfault is reported as SIGSEGV.
+# the segfault is reported as SIGSEGV. An expect line may name two statuses
+# (PASS|FAIL) where the submission's own bug is a race, with a comment why.
 set -eu
 BUILD=$1
 AL=$BUILD/tui/asynclab
@@ -51,8 +52,9 @@ for line in open(sys.argv[3]):
 label = sys.argv[4]
 problems = []
 for (ex, test), (result, score, max_score, output) in sorted(results.items()):
+    # "PASS|FAIL": the submission's own race decides (said in its expect file).
     want = expect.get(test, "PASS")
-    if result != want:
+    if result not in want.split("|"):
         problems.append(f"{test}: expected {want}, got {result}\n      {output[:300]!r}")
 for test in expect:
     if not any(t == test for _, t in results):

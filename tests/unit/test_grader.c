@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "al_test.h"
@@ -97,12 +98,27 @@ AL_TEST(sandbox_signal) {
 }
 
 AL_TEST(sandbox_timeout_kills_escaped_processes) {
-    /* A grandchild that leaves the process group and would live 100 s. */
+    /* As the grader does (grade.c): a subreaper gets the orphans of its
+     * descendants back, so the end of a run can find a process that left
+     * its process group and its parent. Without this the escaped sleep
+     * would go to init and nothing could find it. */
+    AL_REQUIRE_INT(al_proctree_become_subreaper(), ==, 0);
     al_sandbox_result r;
-    run_sh("setsid sleep 100 & sleep 100", 300, 0, &r);
+    run_sh("setsid sh -c 'echo escaped $$; exec sleep 100' & sleep 100", 3000, 0, &r);
     AL_CHECK_INT(r.end, ==, AL_RUN_TIMEOUT);
-    AL_CHECK_MSG(r.seconds < 5, "the run took %.1f s", r.seconds);
+    AL_CHECK_MSG(r.seconds < 10, "the run took %.1f s", r.seconds);
     AL_CHECK_INT(r.stray, ==, 0);
+    const char *said = r.output ? strstr(r.output, "escaped ") : NULL;
+    AL_REQUIRE_MSG(said != NULL, "the escaping process did not start (output: %s)", r.output);
+    pid_t escaped = (pid_t)atoi(said + 8);
+    AL_REQUIRE(escaped > 1);
+    /* It was there; it must be gone now (killed and reaped, not a zombie). */
+    int alive = kill(escaped, 0) == 0;
+    AL_CHECK_MSG(!alive, "the process that left its group (pid %d) survived the run", (int)escaped);
+    if (alive) {
+        kill(escaped, SIGKILL);
+        waitpid(escaped, NULL, 0);
+    }
     pid_t left[4];
     AL_CHECK_INT(al_proctree_descendants(getpid(), left, 4), ==, 0);
     al_sandbox_result_free(&r);

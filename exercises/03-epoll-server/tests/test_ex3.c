@@ -8,18 +8,12 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 
-#include "ex3.h"
+#include "al_subject.h"
 #include "scenarios.h"
 
-static int serve_level(int listen_fd, void *arg) {
-    (void)arg;
-    return ex3_serve(listen_fd, 0, 0);
-}
-
-static int serve_edge(int listen_fd, void *arg) {
-    (void)arg;
-    return ex3_serve(listen_fd, 1, 0);
-}
+/* The servers are entries of probe_ex3.c, started by name. */
+#define serve_level "serve_level"
+#define serve_edge "serve_edge"
 
 AL_TEST(level_one_client) {
     sc_one_client(serve_level, NULL);
@@ -33,7 +27,7 @@ AL_TEST(uses_epoll) {
     uint16_t port;
     int lfd = al_kit_listen(&port);
     AL_REQUIRE(lfd >= 0);
-    pid_t pid = al_kit_server_start(serve_level, lfd, NULL);
+    pid_t pid = al_kit_server_start(serve_level, lfd, NULL, 0);
     AL_REQUIRE(pid > 0);
     sc_server s = {port, pid};
     sc_request(&s, "GET /first", "/first");
@@ -44,13 +38,14 @@ AL_TEST(uses_epoll) {
                  instances);
     int listener = 0;
     for (int i = 0; i < n && i < 16; i++)
-        if (w[i].tfd == lfd && (w[i].events & EPOLLIN)) listener = 1;
-    AL_CHECK_MSG(listener, "expected the listening socket (fd %d) to be registered for EPOLLIN", lfd);
+        if (w[i].tfd == AL_SUBJECT_PEER_FD && (w[i].events & EPOLLIN)) listener = 1;
+    AL_CHECK_MSG(listener, "expected the listening socket (fd %d) to be registered for EPOLLIN",
+                 AL_SUBJECT_PEER_FD);
     sc_stop(&s);
 }
 
 /* With three clients half-way, what mode is every registration in? */
-static void check_modes(al_kit_server_fn serve, int want_et) {
+static void check_modes(const char *serve, int want_et) {
     sc_server s;
     sc_start(&s, serve, NULL);
     int fds[3];
@@ -79,6 +74,38 @@ static void check_modes(al_kit_server_fn serve, int want_et) {
 AL_TEST(edge_sets_epollet) {
     check_modes(serve_edge, 1);
     check_modes(serve_level, 0);
+}
+
+/* The same question while the server is writing: a big answer to a client
+ * that does not read leaves its connection waiting for EPOLLOUT, and in
+ * edge mode that registration must be edge-triggered too. */
+AL_TEST(edge_sets_epollet_while_writing) {
+    sc_server s;
+    sc_start(&s, serve_edge, NULL);
+    int hog = al_kit_connect_small(s.port);
+    AL_REQUIRE(hog >= 0);
+    al_kit_send_str(hog, "GET /big HTTP/1.1\r\n\r\n");
+    al_kit_bytes got = {0};
+    AL_REQUIRE_MSG(al_kit_read_some(hog, &got, 1, SC_WAIT_MS) == 1, "GET /big: no answer started "
+                   "within %d s", SC_WAIT_MS / 1000);
+    al_kit_epoll_watch w[16];
+    int n = 0, writing = -1;
+    int64_t end = al_kit_ms() + 2000;
+    while (writing < 0 && al_kit_ms() < end && al_kit_alive(s.pid)) {
+        n = al_kit_epoll_watches(s.pid, w, 16);
+        for (int i = 0; i < n && i < 16; i++)
+            if (w[i].events & EPOLLOUT) writing = i;
+        if (writing < 0) sc_pause_ms(10);
+    }
+    AL_CHECK_MSG(writing >= 0, "with 1 MiB to send to a client that does not read, expected its "
+                 "connection registered for EPOLLOUT; found none");
+    for (int i = 0; i < n && i < 16; i++)
+        AL_CHECK_MSG(w[i].events & EPOLLET, "edge mode, while writing: fd %d is registered with "
+                     "events 0x%x, without EPOLLET (every EPOLL_CTL_MOD must keep it)", w[i].tfd,
+                     (unsigned)w[i].events);
+    al_kit_bytes_free(&got);
+    close(hog);
+    sc_stop(&s);
 }
 
 AL_TEST(edge_drains_big_request) {
@@ -115,7 +142,7 @@ AL_TEST(edge_accepts_backlog) {
         snprintf(req, sizeof req, "GET /q%d HTTP/1.1\r\n\r\n", i);
         al_kit_send_str(fds[i], req);
     }
-    pid_t pid = al_kit_server_start(serve_edge, lfd, NULL);
+    pid_t pid = al_kit_server_start(serve_edge, lfd, NULL, 0);
     AL_REQUIRE(pid > 0);
     int answered = 0;
     for (int i = 0; i < N; i++) {
@@ -149,4 +176,14 @@ AL_TEST(one_thread) {
 AL_TEST(no_fd_leak) {
     sc_no_fd_leak(serve_level, NULL);
     sc_no_fd_leak(serve_edge, NULL);
+}
+
+/* ---- hidden twins: the same checks on paths drawn at run time ---- */
+
+AL_TEST(level_one_client_twin) {
+    sc_one_client_drawn(serve_level, NULL);
+}
+
+AL_TEST(edge_one_client_twin) {
+    sc_one_client_drawn(serve_edge, NULL);
 }

@@ -14,55 +14,33 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <asynclab/http_server.h>
-#include <asynclab/loop.h>
-
 #include "al_kit.h"
 #include "al_test.h"
-#include "ex6.h"
+#include "ex6_probe.h"
 
 #define WAIT_MS 3000
 
-/* ---- the app, in a child process -------------------------------------------- */
+/* ---- the app, in the subject (probe_ex6.c) ----------------------------------- */
 
 typedef struct app {
     pid_t pid;
     uint16_t port;
 } app;
 
-static void app_main(ex6_config *cfg, int ready_fd) {
-    al_loop *loop;
-    al_http_router *router;
-    al_http_server *server;
-    al_http_server_options o = {.host = "127.0.0.1", .port = 0, .app = cfg};
-    if (al_loop_new(&loop, NULL) < 0 || al_http_router_new(&router) < 0 ||
-        ex6_add_routes(router) < 0 || al_http_server_new(&server, loop, router, &o) < 0)
-        _exit(3);
-    uint16_t port = (uint16_t)al_http_server_port(server);
-    if (write(ready_fd, &port, sizeof port) != sizeof port) _exit(3);
-    close(ready_fd);
-    al_loop_run(loop);
-    _exit(0);
-}
-
+/* The app runs until the test ends (the grader stops every process of the
+ * test); it says its port on the channel once it listens. */
 static void app_start(app *a, const char *upstream, int64_t timeout_us) {
-    static ex6_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    AL_REQUIRE_INT(al_http_url_parse(&cfg.upstream, upstream), ==, 0);
-    cfg.upstream_timeout_us = timeout_us;
-    int p[2];
-    AL_REQUIRE_INT(pipe(p), ==, 0);
-    a->pid = fork();
-    AL_REQUIRE(a->pid >= 0);
-    if (a->pid == 0) {
-        close(p[0]);
-        app_main(&cfg, p[1]);
-    }
-    close(p[1]);
-    AL_REQUIRE_MSG(al_kit_readable(p[0], 5000), "the app server did not start within 5 s");
-    AL_REQUIRE_MSG(read(p[0], &a->port, sizeof a->port) == sizeof a->port,
+    ex6_app_in in;
+    memset(&in, 0, sizeof in);
+    snprintf(in.upstream, sizeof in.upstream, "%s", upstream);
+    in.timeout_us = timeout_us;
+    a->pid = al_kit_server_start("app", -1, &in, sizeof in);
+    AL_REQUIRE_MSG(a->pid > 0, "the judge could not start the app: %s", strerror(-a->pid));
+    int chan = al_kit_server_chan(a->pid);
+    AL_REQUIRE_MSG(al_kit_readable(chan, al_kit_time_left(5000)), "the app server did not start "
+                   "within 5 s");
+    AL_REQUIRE_MSG(read(chan, &a->port, sizeof a->port) == sizeof a->port && a->port != 0,
                    "the app server did not start (it exited before listening)");
-    close(p[0]);
 }
 
 /* GET path; the parsed JSON body (caller deletes), or NULL after a check
@@ -291,4 +269,62 @@ AL_TEST(external_does_not_block) {
                  : r.error[0] ? r.error : strerror(-rc));
     al_kit_bytes_free(&got);
     close(slow);
+}
+
+/* ---- hidden twins: the same checks on inputs drawn at run time ------------- */
+
+/* The given items (items.c), as the judge knows them. */
+static const struct { long id; const char *name; double price; } items[] = {
+    {1, "Keyboard", 49.5}, {2, "Mouse", 19.0}, {3, "Hammer", 9.5}, {42, "Towel", 4.2}};
+
+AL_TEST(item_found_twin) {
+    app a;
+    app_start(&a, "http://127.0.0.1:9/", 1000000);
+    for (int k = 0; k < 2; k++) {
+        int i = (int)al_kit_rand(0, 3);
+        char q[32] = "", path[96];
+        for (long n = 0, len = al_kit_rand(1, 12); n < len; n++) q[n] = (char)al_kit_rand('a', 'z');
+        snprintf(path, sizeof path, "/items/%ld?q=%s%%20%ld", items[i].id, q, al_kit_rand(0, 99));
+        cJSON *j = get_json(&a, path, 200);
+        if (!j) continue;
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "item_id");
+        const cJSON *name = cJSON_GetObjectItemCaseSensitive(j, "name");
+        const cJSON *price = cJSON_GetObjectItemCaseSensitive(j, "price");
+        const cJSON *qq = cJSON_GetObjectItemCaseSensitive(j, "q");
+        char want_q[64];
+        snprintf(want_q, sizeof want_q, "%s %s", q, strstr(path, "%20") + 3);
+        AL_CHECK_MSG(cJSON_IsNumber(id) && id->valuedouble == (double)items[i].id &&
+                     cJSON_IsString(name) && strcmp(name->valuestring, items[i].name) == 0 &&
+                     cJSON_IsNumber(price) && price->valuedouble == items[i].price,
+                     "GET %s: expected item %ld, \"%s\", %.1f", path, items[i].id, items[i].name,
+                     items[i].price);
+        AL_CHECK_MSG(cJSON_IsString(qq) && strcmp(qq->valuestring, want_q) == 0, "GET %s: expected "
+                     "\"q\": \"%s\", got %s", path, want_q, cJSON_IsString(qq) ? qq->valuestring : "(not a string)");
+        cJSON_Delete(j);
+    }
+}
+
+AL_TEST(item_not_found_twin) {
+    app a;
+    app_start(&a, "http://127.0.0.1:9/", 1000000);
+    for (int k = 0; k < 3; k++) {
+        long id;
+        do id = al_kit_rand(-100000, 100000);
+        while (id == 1 || id == 2 || id == 3 || id == 42);
+        char path[64];
+        snprintf(path, sizeof path, "/items/%ld", id);
+        check_detail(&a, path, 404, "Item not found");
+    }
+}
+
+AL_TEST(external_error_status_twin) {
+    /* Not 404 and 503 (the visible test's), nor 500 or 502 (what a handler
+     * that gives up says): the upstream's own status must come through. */
+    static const int codes[] = {400, 401, 403, 409, 410, 429, 501};
+    int code = codes[al_kit_rand(0, 6)];
+    char url[96];
+    upstream_start(UP_STATUS, code, url, sizeof url, NULL);
+    app a;
+    app_start(&a, url, 2000000);
+    check_detail(&a, "/external-api", code, "Failed to fetch data");
 }

@@ -1,21 +1,23 @@
-/* al_grade_main.c — main() of every test binary the grader builds.
+/* al_grade_main.c — main() of the judge, the program that grades.
  *
- * The grader compiles this file together with the submission and the
- * exercise's tests (written with tests/runner/al_test.h, so they read like
- * the project's own CUnit suites). Unlike the project's runner it does not
- * fork: the grader itself runs each test as its own contained process,
+ * The grader compiles this file with the exercise's tests (written with
+ * tests/runner/al_test.h, so they read like the project's own CUnit
+ * suites) and the kit: never with the submission. The submission is the
+ * subject, a program of its own (support/al_subject.h) that the tests start
+ * under another uid, talk to and look at. The grader runs each test as its
+ * own judge process,
  *
- *   test-binary --list       the test names, one per line
- *   test-binary -t NAME      run one test in this process
+ *   judge --list       the test names, one per line
+ *   judge -t NAME      run one test
  *
- * and reads the verdict from fd 3, a pipe only the grader reads:
+ * and reads the verdict from fd 3, a pipe only the grader and this process
+ * hold (no subject inherits it, and this process is not dumpable, so
+ * /proc/PID/fd and /proc/PID/mem are closed to a subject of the same user):
  *
  *   F file:line: expected x == 3, got 2 vs 3      one line per failed check
+ *   X CRASH|TIMEOUT what happened                 the submission crashed/hung
  *   D NONCE FAILED                                the test ran to its end
- *
- * A test that crashes, hangs or calls exit() never writes its D line, so it
- * cannot pass by accident. (Code in the same process could forge the line;
- * the nonce makes that a deliberate act, not an accident.) */
+ */
 #define _GNU_SOURCE
 #include "al_test.h"
 
@@ -27,7 +29,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
+
+#include "al_kit.h"
 
 #define MAX_TESTS 256
 #define RESULT_FD 3
@@ -73,6 +78,17 @@ static void report(const char *kind, const char *text) {
     }
 }
 
+void al_test_outcome(const char *kind, const char *fmt, ...) {
+    char text[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    char line[1300];
+    snprintf(line, sizeof line, "%s %s", kind, text);
+    report("X", line);
+}
+
 static const char *base_name(const char *path) {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
@@ -99,6 +115,14 @@ static int run_one(const char *name, const char *nonce) {
         report("F", text);
     }
     CU_cleanup_registry();
+    uint64_t seed;
+    if (failed && al_kit_seed_drawn(&seed)) {
+        char text[200];
+        snprintf(text, sizeof text, "%s: the inputs were drawn at run time with seed %llu "
+                 "(AL_GRADE_SEED=%llu repeats them)", tests[index].name, (unsigned long long)seed,
+                 (unsigned long long)seed);
+        report("F", text);
+    }
     char done[128];
     snprintf(done, sizeof done, "%s %u", nonce, failed);
     report("D", done);
@@ -128,11 +152,11 @@ int main(int argc, char **argv) {
     /* Keep fd 3 away from the code under test's exec()s, and let a client
      * that writes to a closed server see EPIPE instead of dying. */
     fcntl(RESULT_FD, F_SETFD, FD_CLOEXEC);
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     signal(SIGPIPE, SIG_IGN);
+    al_kit_judge_init();
     setvbuf(stdout, NULL, _IOLBF, 0);
     int rc = run_one(argv[2], nonce);
-    /* Straight out: exit handlers the submission may have registered do not
-     * get to run after the verdict. */
     fflush(NULL);
     _exit(rc);
 }

@@ -1,21 +1,28 @@
 /* al_kit.h — the grading kit: what exercise tests use to drive a submission.
  *
- * Tests are compiled with the submission into one binary (see
- * harness/al_grade_main.c); the kit gives them real peers and a look inside
- * the processes under test, so concurrency is graded by what the
- * submission does, not by what it prints:
+ * Tests are compiled into the judge, never with the submission (see
+ * al_subject.h); the kit gives them the submission as subjects to start and
+ * call, real peers, and a look inside the processes under test, so
+ * concurrency is graded by what the submission does, not by what it
+ * prints. The clients, byte buffers and reply parser are also linked into
+ * the subject, for the probes; the rest is the judge's:
  *
  *   servers   al_kit_listen() opens 127.0.0.1 on a port the kernel picks,
  *             *before* the server runs: connecting works from that moment on
  *             (the kernel queues the connection), so there is no "is it up
- *             yet?" race. al_kit_server_start() forks the submission's serve
- *             function onto that socket.
+ *             yet?" race. al_kit_server_start() starts a subject entry (the
+ *             submission's server) on that socket.
+ *   calls     AL_CALL() runs a probe entry in a subject and reads back what
+ *             the submission's functions returned; a crash, a sanitizer
+ *             report, an early exit or a hang there ends the test as a
+ *             CRASH or TIMEOUT naming the call.
  *   clients   blocking connect, send everything, read until the server
  *             closes, with a deadline on every wait.
  *   replies   al_kit_reply_parse() checks a response the way a strict client
  *             would: status line, headers, Content-Length equal to the body.
- *   /proc     open descriptors, threads, child processes and what an epoll
- *             instance watches (fdinfo), of any process of the same user.
+ *   /proc     open descriptors, threads, child processes, what an epoll
+ *             instance watches (fdinfo) and what a process is blocked in
+ *             (the judge runs as root, or as the subject's own user).
  *
  * Every wait is bounded (timeout_ms); errors are negative errno values and
  * never abort the test by themselves: the test checks them with AL_CHECK.
@@ -54,19 +61,25 @@ void al_kit_bytes_free(al_kit_bytes *b);
 #define AL_KIT_SNDBUF (32 * 1024)
 int al_kit_listen(uint16_t *port);
 
-/* Fork; in the child run fn(listen_fd, arg) and _exit with its result
- * (0 when it returned 0, 1 otherwise). The parent closes its copy of
- * listen_fd: from then on the socket lives as long as the server does, so a
- * server that dies makes clients fail at once (connection refused or reset)
- * instead of waiting for a timeout. Returns the child's pid or -errno. */
-typedef int (*al_kit_server_fn)(int listen_fd, void *arg);
-pid_t al_kit_server_start(al_kit_server_fn fn, int listen_fd, void *arg);
+/* Start the subject's entry `entry` (an AL_ENTRY of the exercise's probes,
+ * see al_subject.h) as a server: it gets listen_fd (as `peer`) and the
+ * arg_len bytes of arg. The judge closes its copy of listen_fd: from then
+ * on the socket lives as long as the server does, so a server that dies
+ * makes clients fail at once (connection refused or reset) instead of
+ * waiting for a timeout. Returns the server's pid (its own process group,
+ * the submission's uid) or -errno. */
+pid_t al_kit_server_start(const char *entry, int listen_fd, const void *arg, size_t arg_len);
+
+/* The channel to a server started above (what its entry sends with
+ * al_entry_reply), or -1. */
+int al_kit_server_chan(pid_t pid);
 
 /* Wait up to timeout_ms for the server to end. Returns its exit status
  * (>= 0), 128 + signal if it was killed, or -ETIMEDOUT. */
 int al_kit_server_wait(pid_t pid, int timeout_ms);
 
-/* SIGKILL and reap. */
+/* SIGKILL its process group and reap. A server that had died of a signal or
+ * a sanitizer report makes the test a CRASH. */
 void al_kit_server_stop(pid_t pid);
 
 /* 1 while the process exists and is not a zombie. */
@@ -126,6 +139,10 @@ int al_kit_children(pid_t pid);     /* live processes whose parent is pid */
  * (a FIN can arrive a moment before the close() returns), hence the wait. */
 int al_kit_wait_fd_count(pid_t pid, int want, int timeout_ms);
 
+/* 1 if the process is blocked reading or writing a socket (not waiting in
+ * select/poll/epoll/accept), with what it is in, e.g. "recv() on fd 5". */
+int al_kit_blocked_on_socket(pid_t pid, char *what, size_t len);
+
 /* One registration of an epoll instance, from /proc/PID/fdinfo/EPFD. */
 typedef struct al_kit_epoll_watch {
     int epfd;                 /* the epoll instance's fd in that process */
@@ -138,5 +155,48 @@ typedef struct al_kit_epoll_watch {
 int al_kit_epoll_watches(pid_t pid, al_kit_epoll_watch *out, int max);
 /* How many epoll instances the process holds. */
 int al_kit_epoll_count(pid_t pid);
+
+/* ---- the judge's side of a subject (see al_subject.h) ---------------------- */
+
+/* Called once by the judge's main: starts the test's clock (AL_DEADLINE_MS). */
+void al_kit_judge_init(void);
+/* want_ms, or less if the test's time runs out sooner. */
+int al_kit_time_left(int want_ms);
+
+/* Inputs drawn at run time (the hidden twins of the visible tests): a seed
+ * from AL_GRADE_SEED if set, else random, drawn on first use; when a test
+ * that drew it fails, the harness prints it so the run can be repeated. */
+uint64_t al_kit_seed(void);
+int al_kit_seed_drawn(uint64_t *seed);
+long al_kit_rand(long lo, long hi);          /* uniform in [lo, hi] */
+
+/* The harness's verdict line for an outcome that is not a failed check:
+ * kind "CRASH" or "TIMEOUT" (the first one reported counts). */
+void al_test_outcome(const char *kind, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+typedef struct al_subject {
+    pid_t pid;
+    int chan;
+    char entry[64];
+    int ended, status;
+} al_subject;
+
+int al_subject_start(al_subject *s, const char *entry, const void *in, size_t in_len, int peer);
+/* Exactly len bytes from the subject: 0, -ETIMEDOUT, -EPIPE (it closed). */
+int al_subject_read(al_subject *s, void *out, size_t len, int timeout_ms);
+int al_subject_recv_fd(al_subject *s, int timeout_ms);        /* fd or -errno */
+int al_subject_wait(al_subject *s, int timeout_ms);           /* as al_kit_server_wait */
+void al_subject_stop(al_subject *s);                          /* kill the group, reap */
+void al_subject_describe_end(int status, char *buf, size_t len);
+
+/* One call into the submission: run `entry` with `in`, read exactly out_len
+ * bytes of answer, reap. If the subject crashes, trips a sanitizer, exits
+ * early, or does not answer in time, the test ends there as a CRASH or
+ * TIMEOUT that names `what` and the calling line. `peer` (or -1) is handed
+ * to the subject and closed here: the call owns it. */
+void al_kit_call_at(const char *file, int line, const char *entry, const void *in, size_t in_len,
+                    void *out, size_t out_len, int peer, const char *what);
+#define AL_CALL(entry, in, out, peer, what) \
+    al_kit_call_at(__FILE__, __LINE__, #entry, &(in), sizeof(in), &(out), sizeof(out), peer, what)
 
 #endif

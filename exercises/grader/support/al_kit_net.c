@@ -63,36 +63,6 @@ int al_kit_listen(uint16_t *port) {
     return fd;
 }
 
-pid_t al_kit_server_start(al_kit_server_fn fn, int listen_fd, void *arg) {
-    pid_t pid = fork();
-    if (pid < 0) return -errno;
-    if (pid == 0) {
-        int rc = fn(listen_fd, arg);
-        _exit(rc == 0 ? 0 : 1);
-    }
-    close(listen_fd);
-    return pid;
-}
-
-int al_kit_server_wait(pid_t pid, int timeout_ms) {
-    int64_t end = al_kit_ms() + timeout_ms;
-    for (;;) {
-        int status;
-        pid_t w = waitpid(pid, &status, WNOHANG);
-        if (w == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        if (w < 0 && errno != EINTR) return -errno;
-        if (al_kit_ms() >= end) return -ETIMEDOUT;
-        struct timespec pause = {0, 5 * 1000 * 1000};
-        nanosleep(&pause, NULL);
-    }
-}
-
-void al_kit_server_stop(pid_t pid) {
-    if (pid <= 0) return;
-    kill(pid, SIGKILL);
-    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) {}
-}
-
 static int connect_with(uint16_t port, int rcvbuf) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -errno;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -132,4 +133,31 @@ int al_kit_epoll_count(pid_t pid) {
     int instances;
     int rc = scan_epoll(pid, NULL, 0, &instances);
     return rc < 0 ? rc : instances;
+}
+
+/* What a process is blocked in, from /proc/PID/syscall ("NR arg0 ...") and
+ * /proc/PID/fd: a read or write of a socket counts; waiting in select,
+ * poll, epoll_wait or accept does not (that is how a server waits). */
+int al_kit_blocked_on_socket(pid_t pid, char *what, size_t len) {
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char *got = fgets(line, sizeof line, f);
+    fclose(f);
+    long nr;
+    unsigned long fd;
+    if (!got || sscanf(line, "%ld 0x%lx", &nr, &fd) != 2) return 0;   /* "running" */
+    const char *name = nr == SYS_read ? "read" : nr == SYS_recvfrom ? "recv" : nr == SYS_recvmsg ? "recvmsg"
+                       : nr == SYS_write ? "write" : nr == SYS_sendto ? "send" : nr == SYS_sendmsg ? "sendmsg"
+                       : NULL;
+    if (!name || fd > 1 << 20) return 0;
+    char link[64], target[64];
+    snprintf(link, sizeof link, "/proc/%d/fd/%lu", (int)pid, fd);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n <= 0) return 0;
+    target[n] = 0;
+    if (strncmp(target, "socket:", 7) != 0) return 0;
+    snprintf(what, len, "%s() on fd %lu", name, fd);
+    return 1;
 }
