@@ -214,8 +214,9 @@ def make_workdir(src, build):
 def fixtures(work, script):
     """Folders the READMEs' examples name as the reader's own: --src DIR and
     --tests DIR that do not exist are made from the exercise's starter/ and
-    tests/ (the student's copy, the course's hidden tests)."""
-    for m in re.finditer(r"asynclab grade (\d+)[^\n]*", script):
+    tests/ (the student's copy, the course's hidden tests), --roster DIR as a
+    class of two (one folder holding the starter, one the reference)."""
+    for m in re.finditer(r"asynclab (?:grade|classroom gradescope) (\d+)[^\n]*", script):
         ex = m.group(1)
         exdir = next((d for d in sorted(os.listdir(os.path.join(work, "exercises")))
                       if d.startswith(f"{int(ex):02d}-")), None)
@@ -228,6 +229,13 @@ def fixtures(work, script):
             dest = os.path.join(work, f.group(1).replace("~", work, 1).rstrip("/"))
             if not os.path.exists(dest):
                 shutil.copytree(os.path.join(work, "exercises", exdir, part), dest)
+        f = re.search(r"--roster\s+(\S+)", m.group(0))
+        if f:
+            dest = os.path.join(work, f.group(1).replace("~", work, 1).rstrip("/"))
+            for student, part in (("ada", "starter"), ("grace", "solution")):
+                if not os.path.exists(os.path.join(dest, student)):
+                    shutil.copytree(os.path.join(work, "exercises", exdir, part),
+                                    os.path.join(dest, student))
 
 
 def run_block(src, build, script, expect, where):
