@@ -24,9 +24,10 @@ static const command commands[] = {
     {"load", "HTTP load generator: asynclab load URL [-c N] [-n M | -d S] [--trace FILE]", cmd_load},
     {"compare", "the lesson servers under the same slow requests: asynclab compare [--clients N]", cmd_compare},
     {"check", "check a server against the article's contract: asynclab check URL [--suite S]", cmd_check},
-    {"grade", "grade an exercise: asynclab grade EX|all [--src DIR] [--json FILE]", cmd_grade},
-    {"watch", "re-grade an exercise on every save: asynclab watch EX", cmd_watch},
-    {"hint", "the next hint for an exercise: asynclab hint EX", cmd_hint},
+    {"start", "your working copy of an exercise: asynclab start EX [DIR]", cmd_start},
+    {"grade", "grade an exercise: asynclab grade [EX|all] [--src DIR] [--json FILE]", cmd_grade},
+    {"watch", "re-grade an exercise on every save: asynclab watch [EX]", cmd_watch},
+    {"hint", "the next hint for an exercise: asynclab hint [EX]", cmd_hint},
     {"progress", "lessons opened and best scores: asynclab progress", cmd_progress},
     {"bench", "measure the core: asynclab bench core [--json]", cmd_bench},
 };

@@ -29,6 +29,7 @@
 
 #include "proctree.h"
 #include "sandbox.h"
+#include "stage.h"
 
 #ifndef AL_GRADER_CUNIT_LIB
 #define AL_GRADER_CUNIT_LIB "-lcunit"
@@ -106,59 +107,6 @@ static char *sb_take(strbuf *b) {
 }
 
 #define MAX_SOURCE_BYTES (4 << 20)
-
-/* Copy one source file. Only a regular file of sane size is copied: a FIFO
- * would block the grader, a device would never end. As root (`nofollow`),
- * a symbolic link is refused too: a submission's server.c -> /etc/shadow
- * must not be read with the grader's rights and shown in a compiler error. */
-static int copy_file(const char *from, const char *to, int nofollow, char *err, size_t errlen) {
-    int in = open(from, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
-    if (in < 0) {
-        int e = -errno;
-        snprintf(err, errlen, "%s: %s", from,
-                 errno == ELOOP ? "a symbolic link (give the file itself)" : strerror(errno));
-        return e;
-    }
-    struct stat st;
-    if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_SOURCE_BYTES) {
-        snprintf(err, errlen, "%s: not a regular file of at most %d MiB", from, MAX_SOURCE_BYTES >> 20);
-        close(in);
-        return -EINVAL;
-    }
-    fcntl(in, F_SETFL, 0);   /* a regular file: plain blocking reads from here */
-    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (out < 0) {
-        int e = -errno;
-        snprintf(err, errlen, "%s: %s", to, strerror(errno));
-        close(in);
-        return e;
-    }
-    char buf[65536];
-    int rc = 0;
-    for (;;) {
-        ssize_t n = read(in, buf, sizeof buf);
-        if (n == 0) break;
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            rc = -errno;
-            break;
-        }
-        for (ssize_t off = 0; off < n;) {
-            ssize_t w = write(out, buf + off, (size_t)(n - off));
-            if (w < 0) {
-                if (errno == EINTR) continue;
-                rc = -errno;
-                break;
-            }
-            off += w;
-        }
-        if (rc) break;
-    }
-    close(in);
-    if (close(out) < 0 && !rc) rc = -errno;
-    if (rc) snprintf(err, errlen, "copying %s: %s", from, strerror(-rc));
-    return rc;
-}
 
 static int unlink_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
     (void)st;
@@ -308,11 +256,9 @@ static const char *base_name(const char *path) {
 static int compile(const al_exercise *ex, const al_grader_opts *o, const char *work,
                    const char *src, char **out, char *err, size_t errlen) {
     *out = NULL;
-    char core_lib[PATH_MAX], llhttp_lib[PATH_MAX];
-    int rc = al_grader_find_libs(core_lib, llhttp_lib, sizeof core_lib, err, errlen);
-    if (rc < 0) return rc;
     identity id;
-    if ((rc = pick_identity(o->user, 0, &id, err, errlen)) < 0) return rc;
+    int rc = pick_identity(o->user, 0, &id, err, errlen);
+    if (rc < 0) return rc;
 
     char build[PATH_MAX + 32], sub[PATH_MAX + 32], hidden[PATH_MAX + 32];
     snprintf(build, sizeof build, "%s/build", work);
@@ -332,7 +278,8 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
         snprintf(from, sizeof from, "%s/%s", src, ex->submission[i]);
         snprintf(to, sizeof to, "%s/%s", sub, ex->submission[i]);
         char cerr[PATH_MAX + 128];
-        if (copy_file(from, to, id.drop, cerr, sizeof cerr) < 0) sb_printf(&missing, "%s\n", cerr);
+        if (al_stage_copy_file(from, to, id.drop, MAX_SOURCE_BYTES, cerr, sizeof cerr) < 0)
+            sb_printf(&missing, "%s\n", cerr);
     }
     if (missing.len) {
         strbuf msg = {0};
@@ -344,7 +291,11 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
         return 0;
     }
 
-    const char *root = al_grader_source_dir();
+    /* The compiler's user may not be able to read the checkout (root's
+     * 0700 home): it reads a staged copy (stage.h). */
+    al_stage stage;
+    if ((rc = al_stage_make(ex, work, &stage, err, errlen)) < 0) return rc;
+    const char *root = stage.root;
     argv_list a = {0};
     const char *cc = getenv("CC");
     arg(&a, "%s", cc && *cc ? cc : "cc");
@@ -364,7 +315,7 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
         arg(&a, "-fno-sanitize-recover=undefined");
     }
     arg(&a, "-I%s", sub);
-    arg(&a, "-I%s", ex->dir);
+    arg(&a, "-I%s", stage.exercise);
     arg(&a, "-I%s/exercises/common", root);
     arg(&a, "-I%s/exercises/grader/support", root);
     arg(&a, "-I%s/tests/runner", root);
@@ -377,24 +328,26 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
         size_t len = strlen(f);
         if (len > 2 && strcmp(f + len - 2, ".c") == 0) arg(&a, "%s", f);
     }
-    for (size_t i = 0; i < ex->ngiven; i++) {
-        size_t len = strlen(ex->given[i]);
-        if (len > 2 && strcmp(ex->given[i] + len - 2, ".c") == 0) arg(&a, "%s", ex->given[i]);
+    for (size_t i = 0; i < stage.ngiven; i++) {
+        size_t len = strlen(stage.given[i]);
+        if (len > 2 && strcmp(stage.given[i] + len - 2, ".c") == 0) arg(&a, "%s", stage.given[i]);
     }
     for (size_t i = 0; i < ex->ntest_files; i++) {
         /* Hidden tests are copied too: they may live where the compiler's
          * user cannot read. */
         char to[PATH_MAX * 2];
         snprintf(to, sizeof to, "%s/%zu", hidden, i);
-        if (mkdir(to, 0755) < 0 && errno != EEXIST) {
+        if ((mkdir(to, 0755) < 0 && errno != EEXIST) || chmod(to, 0755) < 0) {
             rc = -errno;
             snprintf(err, errlen, "%s: %s", to, strerror(errno));
             argv_free(&a);
+            al_stage_free(&stage);
             return rc;
         }
         snprintf(to, sizeof to, "%s/%zu/%s", hidden, i, base_name(ex->test_files[i]));
-        if ((rc = copy_file(ex->test_files[i], to, 0, err, errlen)) < 0) {
+        if ((rc = al_stage_copy_file(ex->test_files[i], to, 0, MAX_SOURCE_BYTES, err, errlen)) < 0) {
             argv_free(&a);
+            al_stage_free(&stage);
             return rc;
         }
         arg(&a, "%s", to);
@@ -403,8 +356,9 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
     arg(&a, "%s/exercises/grader/support/al_kit_net.c", root);
     arg(&a, "%s/exercises/grader/support/al_kit_http.c", root);
     arg(&a, "%s/exercises/grader/support/al_kit_proc.c", root);
-    arg(&a, "%s", core_lib);
-    if (llhttp_lib[0]) arg(&a, "%s", llhttp_lib);
+    arg(&a, "%s", stage.core_lib);
+    if (stage.llhttp_lib[0]) arg(&a, "%s", stage.llhttp_lib);
+    al_stage_free(&stage);
     arg(&a, "%s", AL_GRADER_CUNIT_LIB);
     arg(&a, "-luv");
     arg(&a, "-lcjson");
