@@ -24,8 +24,22 @@ done
 cmp -s "$T/ex4/generators.c" "$EX/starter/generators.c" || fail "generators.c is not the starter"
 cmp -s "$T/ex4/README.md" "$EX/README.md" || fail "README.md is not the task"
 grep -qx "exercise = 04-generators" "$T/ex4/asynclab.ini" || fail "the marker does not name the exercise"
-"$AL" start generators >"$T/out" 2>&1 && [ -f "$T/04-generators/asynclab.ini" ] ||
-    fail "asynclab start EX did not make ./04-generators"
+
+# exercises/README.md's student session, as written there.
+mkdir "$T/readme"
+cd "$T/readme"
+export XDG_DATA_HOME="$T/xdg-readme"
+"$AL" start 4 >"$T/out" 2>&1 && [ -f "$T/readme/04-generators/asynclab.ini" ] ||
+    fail "asynclab start 4 did not make ./04-generators"
+cd 04-generators
+status=0
+timeout 300 "$AL" grade >"$T/out" 2>&1 || status=$?
+[ "$status" -eq 1 ] && grep -q "score: 0 / " "$T/out" || fail "the untouched starter: exit $status"
+printf q | timeout 300 "$AL" watch >"$T/out" 2>&1 || fail "asynclab watch failed"
+"$AL" hint >"$T/out" 2>&1 || fail "asynclab hint failed"
+"$AL" progress >"$T/out" 2>&1 && grep -Eq "04-generators +0 / " "$T/out" || fail "progress"
+cd "$T"
+export XDG_DATA_HOME="$T/xdg"
 
 # start refuses a folder that is not empty, and leaves it as it was.
 echo "my work" >"$T/ex4/generators.c"
