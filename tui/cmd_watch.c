@@ -193,6 +193,9 @@ int cmd_watch(int argc, char **argv) {
     raw_tty();
     atexit(restore_tty);
     int record = src == NULL || workcopy[0];   /* the student's own work (cmd_grade.c) */
+    if (!record)
+        printf("(not recorded in `asynclab progress`: --src may be anyone's folder; your own work, "
+               "in a folder made by `asynclab start EX`, is recorded)\n");
     /* Stamps before grading: a save during a grade is a change to grade
      * again, not one to miss. */
     stamp before[16], after[16];

@@ -79,6 +79,11 @@ grep -q "not recorded in \`asynclab progress\`: --src may be anyone's folder" "$
     fail "grade --src does not say that it is not recorded"
 XDG_DATA_HOME="$T/xdg2" "$AL" progress >"$T/out" 2>&1
 grep -Eq "04-generators +- / $2 " "$T/out" || fail "a --src grade reached progress"
+printf q | XDG_DATA_HOME="$T/xdg2" timeout 300 "$AL" watch 4 --src "$T/plain" --no-sanitize >"$T/out" 2>&1 ||
+    fail "watch --src failed"
+grep -q "not recorded in \`asynclab progress\`" "$T/out" || fail "watch --src does not say that it is not recorded"
+XDG_DATA_HOME="$T/xdg2" "$AL" progress >"$T/out" 2>&1
+grep -Eq "04-generators +- / $2 " "$T/out" || fail "a watch --src grade reached progress"
 
 # A marker that names no exercise, and no marker at all: clear errors.
 mkdir "$T/bad"
