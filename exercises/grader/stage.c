@@ -15,6 +15,10 @@
 #define MAX_HEADER_BYTES (4 << 20)
 #define MAX_LIB_BYTES (1LL << 30)   /* an ASan build of the core is tens of MiB */
 
+/* Only a regular file of sane size is copied: a FIFO would block the
+ * grader, a device would never end. With nofollow (the grader is root), a
+ * symbolic link is refused too: a submission's server.c -> /etc/shadow must
+ * not be read with the grader's rights and shown in a compiler error. */
 int al_stage_copy_file(const char *from, const char *to, int nofollow, off_t max_bytes, char *err,
                        size_t errlen) {
     int in = open(from, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
