@@ -11,16 +11,19 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "exercise_arg.h"
 #include "grader.h"
 #include "progress.h"
 #include "sandbox.h"
 
 static void usage(FILE *out) {
     fprintf(out,
-            "usage: asynclab grade EX|all [options]\n"
+            "usage: asynclab grade [EX|all] [options]\n"
             "  Compile a submission with the exercise's tests and run each test contained\n"
             "  (own process group, timeout, rlimits, an unprivileged user when root).\n"
-            "  EX is an exercise: 3, 03, 03-epoll-server or epoll-server; all grades every one.\n\n"
+            "  EX is an exercise: 3, 03, 03-epoll-server or epoll-server; all grades every one.\n"
+            "  Inside a folder made by `asynclab start EX`, EX and --src are that folder's,\n"
+            "  and the score is recorded in `asynclab progress`.\n\n"
             "  --src PATH      the submission's folder (default: exercises/NN-name/starter;\n"
             "                  with all: PATH/NN-name for each exercise)\n"
             "  --solution      grade the reference solutions instead (instructors, CI)\n"
@@ -114,7 +117,7 @@ int cmd_grade(int argc, char **argv) {
         return 2;
     }
     if (roster && (o.src || o.solution || json || junit || csv || (which && strcmp(which, "all") == 0))) {
-        fprintf(stderr, "asynclab grade: --roster grades one exercise into its own folder (-o); it "
+        al_cli_error("--roster grades one exercise into its own folder (-o); it "
                         "takes no --src, --solution, --json, --junit, --csv or all\n");
         return 2;
     }
@@ -131,24 +134,24 @@ int cmd_grade(int argc, char **argv) {
         al_exercises_free(all, count);
         return 0;
     }
-    if (!which) {
-        al_cli_error("which exercise? (a number, a name, or all)\n");
-        usage(stderr);
-        al_exercises_free(all, count);
-        return 2;
-    }
     al_exercise *chosen[64];
     size_t nchosen = 0;
-    if (strcmp(which, "all") == 0) {
+    char workcopy[PATH_MAX] = "";
+    if (which && strcmp(which, "all") == 0) {
         for (size_t i = 0; i < count && nchosen < 64; i++) chosen[nchosen++] = &all[i];
+    } else if (which && !al_exercise_find(all, count, which)) {
+        al_cli_error("no exercise '%s'; there are:", which);
+        list_exercises(all, count);
+        al_exercises_free(all, count);
+        return 2;
     } else {
-        al_exercise *ex = al_exercise_find(all, count, which);
-        if (!ex) {
-            al_cli_error("no exercise '%s'; there are:\n", which);
-            list_exercises(all, count);
+        al_exercise *ex;
+        int rc = al_cli_pick_exercise(all, count, which, o.src, &ex, workcopy, sizeof workcopy);
+        if (rc) {
             al_exercises_free(all, count);
-            return 2;
+            return rc;
         }
+        if (workcopy[0] && !o.solution) o.src = workcopy;
         chosen[nchosen++] = ex;
     }
     for (size_t i = 0; i < nchosen && tests_dir; i++) {
@@ -210,10 +213,15 @@ int cmd_grade(int argc, char **argv) {
         if (json && al_export_json(json, results, done, seconds, err, sizeof err) < 0) status = 3;
         else if (junit && al_export_junit(junit, results, done, err, sizeof err) < 0) status = 3;
         else if (csv && al_export_csv(csv, results, done, err, sizeof err) < 0) status = 3;
-        if (status == 3) al_cli_error("%s\n", err);
-        /* A student's own work (not someone else's folder, not the
-         * reference, not with extra tests) counts towards their progress. */
-        if (!o.src && !o.solution && !tests_dir && !o.visible_only) {
+        if (status == 3) al_cli_error("%s", err);
+        /* A student's own work (their working copy or the starter in the
+         * tree; not a folder that may be anyone's, not the reference, not
+         * with extra tests) counts towards their progress. */
+        int own = !o.src || (workcopy[0] && o.src == workcopy);
+        if (o.src && !own && !o.solution && !tests_dir)
+            al_cli_error("not recorded in `asynclab progress`: --src may be anyone's "
+                         "folder; your own work, in a folder made by `asynclab start EX`, is recorded");
+        if (own && !o.solution && !tests_dir && !o.visible_only) {
             al_progress p;
             char warn[PATH_MAX + 200];
             al_progress_load(&p, warn, sizeof warn);

@@ -8,12 +8,14 @@
 #include <string.h>
 
 #include "commands.h"
+#include "exercise_arg.h"
 #include "grader.h"
 #include "progress.h"
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: asynclab hint EX [--all] [--reset]\n"
-                 "  Show the next hint for exercise EX (3, 03, 03-epoll-server or epoll-server).\n"
+    fprintf(out, "usage: asynclab hint [EX] [--all] [--reset]\n"
+                 "  Show the next hint for exercise EX (3, 03, 03-epoll-server or epoll-server;\n"
+                 "  inside a folder made by `asynclab start EX`, that folder's exercise).\n"
                  "  --all     show every hint at once\n"
                  "  --reset   forget which hints were shown\n");
 }
@@ -59,11 +61,6 @@ int cmd_hint(int argc, char **argv) {
             return 2;
         }
     }
-    if (!which) {
-        al_cli_error("which exercise?\n");
-        usage(stderr);
-        return 2;
-    }
     al_exercise *exs;
     size_t count;
     char err[PATH_MAX + 256];
@@ -71,11 +68,12 @@ int cmd_hint(int argc, char **argv) {
         al_cli_error("%s\n", err);
         return 1;
     }
-    al_exercise *ex = al_exercise_find(exs, count, which);
-    if (!ex) {
-        al_cli_error("no exercise '%s' (asynclab grade --list shows them)\n", which);
+    al_exercise *ex;
+    char workcopy[PATH_MAX];
+    int rc = al_cli_pick_exercise(exs, count, which, NULL, &ex, workcopy, sizeof workcopy);
+    if (rc) {
         al_exercises_free(exs, count);
-        return 2;
+        return rc;
     }
     al_progress p;
     al_progress_load(&p, err, sizeof err);

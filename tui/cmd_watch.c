@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "exercise_arg.h"
 #include "grader.h"
 #include "progress.h"
 #include "sandbox.h"
@@ -27,9 +28,10 @@
 #define QUIET_MS 150
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: asynclab watch EX [--src DIR] [--poll] [--interval MS] [--no-sanitize]\n"
+    fprintf(out, "usage: asynclab watch [EX] [--src DIR] [--poll] [--interval MS] [--no-sanitize]\n"
                  "  Grade exercise EX's visible tests now and again on every save of the\n"
-                 "  submission's files. Press q (or Ctrl-C) to stop.\n"
+                 "  submission's files. Press q (or Ctrl-C) to stop. Inside a folder made by\n"
+                 "  `asynclab start EX`, EX and --src are that folder's.\n"
                  "  --src DIR      the submission's folder (default: exercises/NN-name/starter)\n"
                  "  --poll         compare the files' times instead of using inotify\n"
                  "  --interval MS  how often --poll looks (default 500)\n");
@@ -147,11 +149,6 @@ int cmd_watch(int argc, char **argv) {
             return 2;
         }
     }
-    if (!which) {
-        al_cli_error("which exercise?\n");
-        usage(stderr);
-        return 2;
-    }
     al_exercise *exs;
     size_t count;
     char err[PATH_MAX + 256];
@@ -159,14 +156,16 @@ int cmd_watch(int argc, char **argv) {
         al_cli_error("%s\n", err);
         return 1;
     }
-    al_exercise *ex = al_exercise_find(exs, count, which);
-    if (!ex) {
-        al_cli_error("no exercise '%s' (asynclab grade --list shows them)\n", which);
+    al_exercise *ex;
+    char workcopy[PATH_MAX];
+    int rc = al_cli_pick_exercise(exs, count, which, src, &ex, workcopy, sizeof workcopy);
+    if (rc) {
         al_exercises_free(exs, count);
-        return 2;
+        return rc;
     }
     char dir[PATH_MAX + 16];
     if (src) snprintf(dir, sizeof dir, "%s", src);
+    else if (workcopy[0]) snprintf(dir, sizeof dir, "%s", workcopy);
     else snprintf(dir, sizeof dir, "%s/starter", ex->dir);
     o.src = dir;
     struct stat st;
@@ -193,7 +192,10 @@ int cmd_watch(int argc, char **argv) {
     printf(" in %s (%s)\n", dir, ino >= 0 ? "inotify" : "polling");
     raw_tty();
     atexit(restore_tty);
-    int record = src == NULL;
+    int record = src == NULL || workcopy[0];   /* the student's own work (cmd_grade.c) */
+    if (!record)
+        printf("(not recorded in `asynclab progress`: --src may be anyone's folder; your own work, "
+               "in a folder made by `asynclab start EX`, is recorded)\n");
     /* Stamps before grading: a save during a grade is a change to grade
      * again, not one to miss. */
     stamp before[16], after[16];

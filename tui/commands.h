@@ -16,6 +16,7 @@ int cmd_export(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_start(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_hint(int argc, char **argv);

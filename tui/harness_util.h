@@ -17,8 +17,8 @@
  * the flag and returns -1 when it is not one; 0 otherwise. */
 int al_cli_parse_seconds(const char *flag, const char *value, double min, double max, double *out);
 
-/* The build directory: $ASYNCLAB_BINARY_DIR, else the one this asynclab was
- * built in (found from /proc/self/exe, which lives in BUILD/tui/). */
+/* Where the lesson programs are: the build tree, or PREFIX/lib/asynclab
+ * when installed (al_grader_build_dir, exercises/grader/paths.c). */
 const char *al_build_dir(void);
 /* This program's own path (for "asynclab serve"). */
 const char *al_self_exe(void);

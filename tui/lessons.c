@@ -7,9 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#ifndef AL_SOURCE_DIR
-#define AL_SOURCE_DIR "."
-#endif
+#include "grader.h"   /* al_grader_source_dir: the data, built or installed */
+
 
 static void read_title_and_summary(al_lesson *l) {
     char path[832];
@@ -41,8 +40,7 @@ static int by_number(const void *a, const void *b) {
 }
 
 size_t al_lessons_find(al_lesson *out, size_t max) {
-    const char *root = getenv("ASYNCLAB_SOURCE_DIR");
-    if (!root) root = AL_SOURCE_DIR;
+    const char *root = al_grader_source_dir();
     char base[512];
     snprintf(base, sizeof base, "%s/lessons", root);
     DIR *d = opendir(base);

@@ -1,5 +1,6 @@
 /* view_lesson.c — a lesson's demo under the live viewer (see view_lesson.h). */
 #include "view_lesson.h"
+#include "grader.h"
 #include "progress.h"
 
 #include <dirent.h>
@@ -9,13 +10,8 @@
 
 #include "view_run.h"
 
-#ifndef AL_BINARY_DIR
-#define AL_BINARY_DIR "build"
-#endif
-
 const char *al_lesson_build_dir(void) {
-    const char *build = getenv("ASYNCLAB_BINARY_DIR");
-    return build && *build ? build : AL_BINARY_DIR;
+    return al_grader_build_dir();
 }
 
 /* Does the file mention one of the calls that start a trace? */

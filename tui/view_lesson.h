@@ -18,7 +18,8 @@ typedef struct al_lesson_view_options {
 
 /* Run lesson l's demo under the viewer; returns the viewer's exit status. */
 int al_lesson_view(const al_lesson *l, const al_lesson_view_options *o);
-/* The build directory the demos are given ($ASYNCLAB_BINARY_DIR, else the one asynclab was built in). */
+/* The directory the demos are given: the build tree, or PREFIX/lib/asynclab
+ * when installed (al_grader_build_dir, exercises/grader/paths.c). */
 const char *al_lesson_build_dir(void);
 /* Does any program of the lesson run on the core's loop or open a trace?
  * (Read from its sources: a lesson whose programs never do is drawn as

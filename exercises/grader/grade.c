@@ -30,6 +30,7 @@
 #include "judge_cache.h"
 #include "proctree.h"
 #include "sandbox.h"
+#include "stage.h"
 
 #ifndef AL_GRADER_CUNIT_LIB
 #define AL_GRADER_CUNIT_LIB "-lcunit"
@@ -107,59 +108,6 @@ static char *sb_take(strbuf *b) {
 }
 
 #define MAX_SOURCE_BYTES (4 << 20)
-
-/* Copy one source file. Only a regular file of sane size is copied: a FIFO
- * would block the grader, a device would never end. As root (`nofollow`),
- * a symbolic link is refused too: a submission's server.c -> /etc/shadow
- * must not be read with the grader's rights and shown in a compiler error. */
-static int copy_file(const char *from, const char *to, int nofollow, char *err, size_t errlen) {
-    int in = open(from, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
-    if (in < 0) {
-        int e = -errno;
-        snprintf(err, errlen, "%s: %s", from,
-                 errno == ELOOP ? "a symbolic link (give the file itself)" : strerror(errno));
-        return e;
-    }
-    struct stat st;
-    if (fstat(in, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > MAX_SOURCE_BYTES) {
-        snprintf(err, errlen, "%s: not a regular file of at most %d MiB", from, MAX_SOURCE_BYTES >> 20);
-        close(in);
-        return -EINVAL;
-    }
-    fcntl(in, F_SETFL, 0);   /* a regular file: plain blocking reads from here */
-    int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-    if (out < 0) {
-        int e = -errno;
-        snprintf(err, errlen, "%s: %s", to, strerror(errno));
-        close(in);
-        return e;
-    }
-    char buf[65536];
-    int rc = 0;
-    for (;;) {
-        ssize_t n = read(in, buf, sizeof buf);
-        if (n == 0) break;
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            rc = -errno;
-            break;
-        }
-        for (ssize_t off = 0; off < n;) {
-            ssize_t w = write(out, buf + off, (size_t)(n - off));
-            if (w < 0) {
-                if (errno == EINTR) continue;
-                rc = -errno;
-                break;
-            }
-            off += w;
-        }
-        if (rc) break;
-    }
-    close(in);
-    if (close(out) < 0 && !rc) rc = -errno;
-    if (rc) snprintf(err, errlen, "copying %s: %s", from, strerror(-rc));
-    return rc;
-}
 
 static int unlink_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
     (void)st;
@@ -311,7 +259,7 @@ static int is_probe_file(const char *path) {
     return strncmp(base_name(path), "probe", 5) == 0;
 }
 
-static void common_flags(argv_list *a, int sanitize, const al_exercise *ex, const char *root) {
+static void common_flags(argv_list *a, int sanitize, const char *exercise_dir, const char *root) {
     const char *cc = getenv("CC");
     arg(a, "%s", cc && *cc ? cc : "cc");
     arg(a, "-std=c11");
@@ -329,7 +277,7 @@ static void common_flags(argv_list *a, int sanitize, const al_exercise *ex, cons
         arg(a, "-fsanitize=address,undefined");
         arg(a, "-fno-sanitize-recover=undefined");
     }
-    arg(a, "-I%s", ex->dir);
+    arg(a, "-I%s", exercise_dir);
     arg(a, "-I%s/exercises/common", root);
     arg(a, "-I%s/exercises/grader/support", root);
     arg(a, "-I%s/tests/runner", root);
@@ -431,7 +379,8 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
         snprintf(from, sizeof from, "%s/%s", src, ex->submission[i]);
         snprintf(to, sizeof to, "%s/%s", sub, ex->submission[i]);
         char cerr[PATH_MAX + 128];
-        if (copy_file(from, to, id.drop, cerr, sizeof cerr) < 0) sb_printf(&missing, "%s\n", cerr);
+        if (al_stage_copy_file(from, to, id.drop, MAX_SOURCE_BYTES, cerr, sizeof cerr) < 0)
+            sb_printf(&missing, "%s\n", cerr);
     }
     if (missing.len) {
         strbuf msg = {0};
@@ -443,12 +392,17 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
         return 0;
     }
 
+    /* The judge is the grader's own (trusted) code and compiles from the
+     * tree; the subject's compiler runs unprivileged and may not be able to
+     * read the checkout (root's 0700 home): it reads a staged copy (stage.h). */
     const char *root = al_grader_source_dir();
+    al_stage stage;
+    if ((rc = al_stage_make(ex, work, &stage, err, errlen)) < 0) return rc;
     int sanitize = o->sanitize || CORE_IS_SANITIZED;
     argv_list subj = {0}, judge = {0};
-    common_flags(&subj, sanitize, ex, root);
+    common_flags(&subj, sanitize, stage.exercise, stage.root);
     arg(&subj, "-I%s", sub);
-    arg(&subj, "-I%s/tests", ex->dir);
+    arg(&subj, "-I%s/tests", stage.exercise);
     arg(&subj, "-o");
     arg(&subj, "%s/subject", build);
     for (size_t i = 0; i < ex->nsubmission; i++) {
@@ -456,12 +410,12 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
         size_t len = strlen(f);
         if (len > 2 && strcmp(f + len - 2, ".c") == 0) arg(&subj, "%s", f);
     }
-    for (size_t i = 0; i < ex->ngiven; i++) {
-        size_t len = strlen(ex->given[i]);
-        if (len > 2 && strcmp(ex->given[i] + len - 2, ".c") == 0) arg(&subj, "%s", ex->given[i]);
+    for (size_t i = 0; i < stage.ngiven; i++) {
+        size_t len = strlen(stage.given[i]);
+        if (len > 2 && strcmp(stage.given[i] + len - 2, ".c") == 0) arg(&subj, "%s", stage.given[i]);
     }
     /* The judge only links with the core when the core carries sanitizers. */
-    common_flags(&judge, CORE_IS_SANITIZED, ex, root);
+    common_flags(&judge, CORE_IS_SANITIZED, ex->dir, root);
     arg(&judge, "-o");
     arg(&judge, "%s/judge", build);
     for (size_t i = 0; i < ex->ntest_files; i++) {
@@ -476,7 +430,8 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
             goto done;
         }
         snprintf(to, sizeof to, "%s/%zu/%s", probe ? probes : tests, i, base_name(ex->test_files[i]));
-        if ((rc = copy_file(ex->test_files[i], to, 0, err, errlen)) < 0) goto done;
+        if ((rc = al_stage_copy_file(ex->test_files[i], to, 0, MAX_SOURCE_BYTES, err, errlen)) < 0)
+            goto done;
         /* The judge (the grader's own user) reads headers next to any test
          * file; the subject, compiled unprivileged, those of the exercise's
          * tests/ folder (the probes' wire format), added below. */
@@ -488,16 +443,16 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
         if (probe) arg(&subj, "%s", to);
         else arg(&judge, "%s", to);
     }
-    arg(&subj, "%s/exercises/grader/harness/al_subject_main.c", root);
+    arg(&subj, "%s/exercises/grader/harness/al_subject_main.c", stage.root);
     arg(&judge, "%s/exercises/grader/harness/al_grade_main.c", root);
     arg(&judge, "%s/exercises/grader/support/al_kit_subject.c", root);
     arg(&judge, "%s/exercises/grader/support/al_kit_proc.c", root);
     static const char *kit[] = {"al_kit_net.c", "al_kit_http.c"};
     for (size_t i = 0; i < 2; i++) {
-        arg(&subj, "%s/exercises/grader/support/%s", root, kit[i]);
+        arg(&subj, "%s/exercises/grader/support/%s", stage.root, kit[i]);
         arg(&judge, "%s/exercises/grader/support/%s", root, kit[i]);
     }
-    link_flags(&subj, core_lib, llhttp_lib, 0);
+    link_flags(&subj, stage.core_lib, stage.llhttp_lib, 0);
     link_flags(&judge, core_lib, llhttp_lib, 1);
 
     strbuf msg = {0};
@@ -534,6 +489,7 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
     snprintf(bin, sizeof bin, "%s/judge", build);
     if (rc == 1) chmod(bin, 0700);
 done:
+    al_stage_free(&stage);
     argv_free(&subj);
     argv_free(&judge);
     return rc;

@@ -115,10 +115,14 @@ typedef struct al_exercise_result {
 
 /* ---- where things are (paths.c) -------------------------------------------- */
 
-/* $ASYNCLAB_SOURCE_DIR, else the compiled-in source tree. */
+/* The data: lessons/, exercises/, tests/runner/, core/include/.
+ * $ASYNCLAB_SOURCE_DIR, else PREFIX/share/asynclab when installed, else the
+ * compiled-in source tree. Every command finds its data here. */
 const char *al_grader_source_dir(void);
-/* $ASYNCLAB_BINARY_DIR, else the build directory this asynclab binary
- * lives in (…/tui/asynclab), else the compiled-in one. */
+/* The built pieces: core/libasynclab_core.a, libllhttp.a, lessons/NN-name/.
+ * $ASYNCLAB_BINARY_DIR, else the build directory this asynclab binary lives
+ * in (…/tui/asynclab), else PREFIX/lib/asynclab when installed, else the
+ * compiled-in one. */
 const char *al_grader_build_dir(void);
 /* 1 if this build's core library is instrumented (AL_SANITIZE): the
  * submissions must then be compiled with the sanitizers too. */
