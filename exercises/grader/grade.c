@@ -424,7 +424,8 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
         int probe = is_probe_file(ex->test_files[i]);
         char to[PATH_MAX * 2];
         snprintf(to, sizeof to, "%s/%zu", probe ? probes : tests, i);
-        if (mkdir(to, probe ? 0755 : 0700) < 0 && errno != EEXIST) {
+        /* chmod too: the umask may have taken the subject's read bits. */
+        if ((mkdir(to, probe ? 0755 : 0700) < 0 && errno != EEXIST) || chmod(to, probe ? 0755 : 0700) < 0) {
             rc = -errno;
             snprintf(err, errlen, "%s: %s", to, strerror(errno));
             goto done;

@@ -82,7 +82,7 @@ for w in ("segfault", "hang", "fork-storm", "flood"):
 if statuses("twice") != {"-": "ERROR"}:
     g.fail(f"twice (the file in two folders) should be one ERROR row: {statuses('twice')}")
 totals = {r[0]: r for r in csv.reader(open(f"{out}/totals.csv", newline=""))}
-if "two folders" not in totals["twice"][3] or totals["alice"][1:3] != ["15", "15"]:
+if "two folders" not in totals["twice"][3] or totals["alice"][1:3] != ["24", "24"]:
     g.fail(f"totals.csv: {totals}")
 summary = open(f"{out}/summary.txt").read()
 rates = re.findall(r"^  (\w+) +(\d+)%  \((\d+) of (\d+)\)$", summary, re.M)

@@ -47,9 +47,9 @@ YML
 grep -q "Gradescope export" "$T/err" || fail "the layout was not recognised as a Gradescope export: $(cat "$T/err")"
 cat >"$T/want" <<'CSV'
 student,score,max_score,problem
-300,15,15,
-Ann O'Neil,15,15,
-"Doe, Jane + Pat 'P' Smith",0,15,
+300,24,24,
+Ann O'Neil,24,24,
+"Doe, Jane + Pat 'P' Smith",0,24,
 CSV
 diff "$T/want" "$T/gout/totals.csv" || fail "names or scores from the Gradescope export are wrong"
 
@@ -62,14 +62,29 @@ done
 cp "$EX/solution/generators.c" "$C/hw4-generators-alice/src/"
 cp "$EX/wrong/segfault/generators.c" "$C/hw4-generators-bob-smith/src/"
 mkdir -p "$T/hidden/04-generators"
-cat >"$T/hidden/04-generators/test_hidden.c" <<'C'
-#include "al_test.h"
+# A hidden test in the visible ones' shape: a probe calls the student's code
+# in the subject, the test checks in the judge.
+cat >"$T/hidden/04-generators/probe_hidden.c" <<'C'
+#include "al_subject.h"
 #include "ex4.h"
-AL_TEST(hidden_fib_again) {
+AL_ENTRY(fib_seventh) {
+    (void)in, (void)in_len, (void)peer;
     struct ex4_fib f;
     al_gen_init(&f.gen, ex4_fib);
     intptr_t v = -1;
-    for (int i = 0; i < 7; i++) AL_REQUIRE(al_gen_next(&f.gen, &v) == AL_GEN_YIELDED);
+    for (int i = 0; i < 7; i++)
+        if (al_gen_next(&f.gen, &v) != AL_GEN_YIELDED) v = -1;
+    long got = (long)v;
+    return al_entry_reply(chan, &got, sizeof got);
+}
+C
+cat >"$T/hidden/04-generators/test_hidden.c" <<'C'
+#include "al_kit.h"
+#include "al_test.h"
+AL_TEST(hidden_fib_again) {
+    int none = 0;
+    long v = -1;
+    AL_CALL(fib_seventh, none, v, -1, "the seventh Fibonacci number");
     AL_CHECK_INT(v, ==, 8);
 }
 C
@@ -78,7 +93,7 @@ printf '[test hidden_fib_again]\npoints = 5\nvisibility = hidden\n' >"$T/hidden/
 grep -q "GitHub Classroom" "$T/err" || fail "not recognised as a GitHub Classroom clone: $(cat "$T/err")"
 grep -q '^alice,hidden_fib_again,PASS,5,5$' "$T/cout/class.csv" || { cat "$T/cout/class.csv"; fail "alice's hidden test row is missing"; }
 grep -q '^bob-smith,hidden_fib_again,CRASH,0,5$' "$T/cout/class.csv" || { cat "$T/cout/class.csv"; fail "bob-smith's hidden test should CRASH (a segfault in fib)"; }
-grep -q '^alice,20,20,$' "$T/cout/totals.csv" || { cat "$T/cout/totals.csv"; fail "alice should have 20 of 20 with the hidden test"; }
+grep -q '^alice,29,29,$' "$T/cout/totals.csv" || { cat "$T/cout/totals.csv"; fail "alice should have 29 of 29 with the hidden test"; }
 
 # The output folder inside the roster is not a student, on the next run either.
 for i in 1 2; do

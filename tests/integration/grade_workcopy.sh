@@ -68,7 +68,8 @@ grep -q "Hint 1 of" "$T/out" || fail "hint showed no hint"
 (cd "$T/ex4" && printf q | timeout 300 "$AL" watch --no-sanitize) >"$T/out" 2>&1 ||
     fail "watch in the working copy failed"
 grep -q "generators.c in $T/ex4 " "$T/out" || fail "watch did not watch the working copy"
-grep -q "score: $2 / $2" "$T/out" || fail "watch did not grade the working copy"
+# watch grades the visible tests only (a quick loop), so its total is its own.
+grep -Eq "score: ([0-9.]+) / \1 " "$T/out" || fail "watch did not grade the working copy"
 
 # A plain folder given with --src: graded, said not to be recorded, not recorded.
 mkdir "$T/plain"
