@@ -10,24 +10,16 @@
 #   - both: the client reads back every byte it sent, in order.
 set -eu
 BUILD=$1
-/usr/bin/python3 - "$BUILD/lessons/06-json-server/backpressure" <<'END'
-import json, os, re, subprocess, sys, tempfile
+/usr/bin/python3 - "$BUILD/lessons/06-json-server/backpressure" "$(dirname "$0")/lib" <<'END'
+import re, subprocess, sys
 PROG = sys.argv[1]
-
-def expect(cond, what):
-    if not cond:
-        sys.exit("FAIL: " + what)
+sys.path.insert(0, sys.argv[2])
+from traced_run import expect, run_traced
 
 def run(*args):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "trace.jsonl")
-        p = subprocess.run([PROG, *args], capture_output=True, text=True, timeout=120,
-                           env=dict(os.environ, ASYNCLAB_TRACE=path))
-        print(p.stdout, end="")
-        expect(p.returncode == 0 and not p.stderr, f"{args}: exit {p.returncode}, stderr {p.stderr!r}")
-        expect(p.stdout.splitlines()[-1] == "client: read back all 64 MiB, byte for byte", f"{args}: {p.stdout!r}")
-        with open(path) as f:
-            return p.stdout, [json.loads(l) for l in f]
+    out, events = run_traced(PROG, args, timeout=120)
+    expect(out.splitlines()[-1] == "client: read back all 64 MiB, byte for byte", f"{args}: {out!r}")
+    return out, events
 
 out, ev = run()
 m = re.search(r"^server: the echo task waits for writable and reads nothing; the client got ([0-9.]+) of 64 MiB "

@@ -10,25 +10,17 @@
 #   - both resolve localhost to 127.0.0.1; bad flags are refused.
 set -eu
 BUILD=$1
-/usr/bin/python3 - "$BUILD/lessons/06-json-server/dns" <<'END'
-import json, os, re, subprocess, sys, tempfile
+/usr/bin/python3 - "$BUILD/lessons/06-json-server/dns" "$(dirname "$0")/lib" <<'END'
+import re, subprocess, sys
 PROG = sys.argv[1]
-
-def expect(cond, what):
-    if not cond:
-        sys.exit("FAIL: " + what)
+sys.path.insert(0, sys.argv[2])
+from traced_run import expect, run_traced
 
 def run(*args):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "trace.jsonl")
-        p = subprocess.run([PROG, *args], capture_output=True, text=True, timeout=60,
-                           env=dict(os.environ, ASYNCLAB_TRACE=path))
-        print(p.stdout, end="")
-        expect(p.returncode == 0 and not p.stderr, f"{args}: exit {p.returncode}, stderr {p.stderr!r}")
-        expect(re.search(r"^resolve: localhost -> 127\.0\.0\.1, the lookup took [0-9.]+ ms", p.stdout, re.M),
-               f"{args}: not resolved: {p.stdout!r}")
-        with open(path) as f:
-            return p.stdout, [json.loads(l) for l in f]
+    out, events = run_traced(PROG, args, timeout=60)
+    expect(re.search(r"^resolve: localhost -> 127\.0\.0\.1, the lookup took [0-9.]+ ms", out, re.M),
+           f"{args}: not resolved: {out!r}")
+    return out, events
 
 def ids(ev):
     return {e["name"]: e["task"] for e in ev if e["ev"] == "spawn"}

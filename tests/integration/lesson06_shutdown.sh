@@ -8,23 +8,15 @@
 #   - --force: the handler ends cancelled and the busy client gets no answer.
 set -eu
 BUILD=$1
-/usr/bin/python3 - "$BUILD/lessons/06-json-server/shutdown" <<'END'
-import json, os, subprocess, sys, tempfile
+/usr/bin/python3 - "$BUILD/lessons/06-json-server/shutdown" "$(dirname "$0")/lib" <<'END'
+import subprocess, sys
 PROG = sys.argv[1]
-
-def expect(cond, what):
-    if not cond:
-        sys.exit("FAIL: " + what)
+sys.path.insert(0, sys.argv[2])
+from traced_run import expect, run_traced
 
 def run(*args):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "trace.jsonl")
-        p = subprocess.run([PROG, *args], capture_output=True, text=True, timeout=60,
-                           env=dict(os.environ, ASYNCLAB_TRACE=path))
-        print(p.stdout, end="")
-        expect(p.returncode == 0 and not p.stderr, f"{args}: exit {p.returncode}, stderr {p.stderr!r}")
-        with open(path) as f:
-            return p.stdout.splitlines(), [json.loads(l) for l in f]
+    out, events = run_traced(PROG, args, timeout=60)
+    return out.splitlines(), events
 
 def at(lines, text):
     expect(text in lines, f"missing line {text!r}")

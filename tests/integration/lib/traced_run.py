@@ -1,0 +1,30 @@
+"""traced_run.py — run a lesson program once with a trace, for the lesson tests.
+
+    from traced_run import expect, run_traced
+    out, events = run_traced(PROG, ["--flag"], timeout=60)
+
+The program runs with ASYNCLAB_TRACE set to a file in a temporary folder; it
+must exit 0 with nothing on stderr. Its stdout is echoed (the test's log shows
+what the program said) and returned with the trace's events, parsed.
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+
+def expect(cond, what):
+    if not cond:
+        sys.exit("FAIL: " + what)
+
+
+def run_traced(prog, args, timeout):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "trace.jsonl")
+        p = subprocess.run([prog, *args], capture_output=True, text=True, timeout=timeout,
+                           env=dict(os.environ, ASYNCLAB_TRACE=path))
+        print(p.stdout, end="")
+        expect(p.returncode == 0 and not p.stderr, f"{args}: exit {p.returncode}, stderr {p.stderr!r}")
+        with open(path) as f:
+            return p.stdout, [json.loads(line) for line in f]
