@@ -9,7 +9,7 @@
 
 const char *al_cli_command;
 
-static void cli_verror(const char *fmt, va_list ap) {
+__attribute__((format(printf, 1, 0))) static void cli_verror(const char *fmt, va_list ap) {
     char msg[2048];
     vsnprintf(msg, sizeof msg, fmt, ap);
     size_t n = strlen(msg);

@@ -609,24 +609,6 @@ const char *al_task_name(const al_task *task) {
     return fp ? fp->name : task->name;
 }
 
-char *al_task_name_fit(char *dst, size_t size, const char *name) {
-    static const char ellipsis[] = "\xe2\x80\xa6";   /* U+2026, 3 bytes */
-    if (!dst || size == 0) return dst;
-    size_t len = name ? strlen(name) : 0;
-    if (len < size) {
-        memcpy(dst, name ? name : "", len + 1);
-        return dst;
-    }
-    if (size < sizeof ellipsis) {
-        dst[0] = '\0';
-        return dst;
-    }
-    size_t keep = size - sizeof ellipsis;            /* room for "…" and the NUL */
-    while (keep > 0 && ((unsigned char)name[keep] & 0xC0) == 0x80) keep--;   /* not mid-character */
-    memcpy(dst, name, keep);
-    memcpy(dst + keep, ellipsis, sizeof ellipsis);
-    return dst;
-}
 uint64_t al_task_id(const al_task *task) { return task->id; }
 al_loop *al_task_loop(const al_task *task) { return task ? task_loop(task) : NULL; }
 int al_task_is_done(const al_task *task) {

@@ -26,6 +26,7 @@
 #include "../../core/src/http_request.c"
 #include "../../core/src/http_response.c"
 #include "../../core/src/http_router.c"
+#include "../../core/src/task_name.c"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
