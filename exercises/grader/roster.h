@@ -105,4 +105,9 @@ void al_roster_member_error(al_roster_member *m, const al_exercise *ex, const ch
 int al_roster_write_reports(const al_roster *r, const al_exercise *ex, const char *out_dir, FILE *out,
                             char *err, size_t errlen);
 
+/* Close a file written as TMP and rename it over PATH: readers see the old
+ * file or the new one, never half of one. 0, or a negative errno (message in
+ * err; TMP removed). */
+int al_roster_close_tmp(FILE *f, const char *tmp, const char *path, char *err, size_t errlen);
+
 #endif

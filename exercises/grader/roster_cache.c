@@ -145,14 +145,7 @@ int al_roster_result_write(const char *path, const al_exercise_result *res, char
         fprintf(f, "T\t%s\t%.17g\t%.17g\t%s\n", al_grade_status_name(t->status), t->score,
                 t->spec->points, t->spec->name);
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-        int e = errno ? errno : EIO;
-        snprintf(err, errlen, "%s: %s", path, strerror(e));
-        unlink(tmp);
-        return -e;
-    }
-    return 0;
+    return al_roster_close_tmp(f, tmp, path, err, errlen);
 }
 
 int al_roster_result_read(const char *path, al_roster_member *m, char *err, size_t errlen) {
@@ -265,12 +258,5 @@ int al_roster_cache_save(const al_roster *r, const char *out_dir, char *err, siz
             fprintf(f, "T\t%s\t%.17g\t%.17g\t%s\n", m->rows[k].status, m->rows[k].score,
                     m->rows[k].max_score, m->rows[k].test);
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
-        int e = errno ? errno : EIO;
-        snprintf(err, errlen, "%s: %s", path, strerror(e));
-        unlink(tmp);
-        return -e;
-    }
-    return 0;
+    return al_roster_close_tmp(f, tmp, path, err, errlen);
 }

@@ -100,7 +100,7 @@ static FILE *open_tmp(const char *dir, const char *name, char *path, char *tmp, 
     return fopen(tmp, "we");
 }
 
-static int close_tmp(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {
+int al_roster_close_tmp(FILE *f, const char *tmp, const char *path, char *err, size_t errlen) {
     int bad = ferror(f);
     if (fclose(f) != 0 || bad || rename(tmp, path) != 0) {
         int e = errno ? errno : EIO;
@@ -125,7 +125,7 @@ int al_roster_write_reports(const al_roster *r, const al_exercise *ex, const cha
             csv_field(f, row->test);
             fprintf(f, ",%s,%g,%g\n", row->status, row->score, row->max_score);
         }
-    int rc = close_tmp(f, tmp, path, err, errlen);
+    int rc = al_roster_close_tmp(f, tmp, path, err, errlen);
     if (rc < 0) return rc;
 
     if (!(f = open_tmp(out_dir, "totals.csv", path, tmp, sizeof path))) goto fail;
@@ -138,11 +138,11 @@ int al_roster_write_reports(const al_roster *r, const al_exercise *ex, const cha
         csv_field(f, m->problem);
         fputc('\n', f);
     }
-    if ((rc = close_tmp(f, tmp, path, err, errlen)) < 0) return rc;
+    if ((rc = al_roster_close_tmp(f, tmp, path, err, errlen)) < 0) return rc;
 
     if (!(f = open_tmp(out_dir, "summary.txt", path, tmp, sizeof path))) goto fail;
     summary(f, r, ex);
-    if ((rc = close_tmp(f, tmp, path, err, errlen)) < 0) return rc;
+    if ((rc = al_roster_close_tmp(f, tmp, path, err, errlen)) < 0) return rc;
     if (out) summary(out, r, ex);
     return 0;
 fail:
