@@ -13,6 +13,7 @@
  * already runs plus some headroom. `--user NAME` picks a fixed user
  * instead (nobody, say). */
 #define _GNU_SOURCE
+#include "find_src.h"
 #include "grader.h"
 
 #include <errno.h>
@@ -757,8 +758,13 @@ int al_grade_exercise(const al_exercise *ex, const al_grader_opts *o, al_exercis
     err[0] = 0;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if (o->src) snprintf(r->src, sizeof r->src, "%s", o->src);
-    else if (snprintf(r->src, sizeof r->src, "%s/%s", ex->dir, o->solution ? "solution" : "starter") >=
+    char where[256] = "";   /* why the submission's files were not found, if so */
+    if (o->src) {
+        /* A zip's folder, a repository: the files may be a level or more down. */
+        if (al_find_submission(o->src, ex->submission[0], NULL, r->src, sizeof r->src, where,
+                               sizeof where) < 0)   /* nowhere, or in two folders */
+            snprintf(r->src, sizeof r->src, "%s", o->src);
+    } else if (snprintf(r->src, sizeof r->src, "%s/%s", ex->dir, o->solution ? "solution" : "starter") >=
              (int)sizeof r->src)
         return -ENAMETOOLONG;
 
@@ -791,6 +797,14 @@ int al_grade_exercise(const al_exercise *ex, const al_grader_opts *o, al_exercis
 
     progress(o, "[%s] compiling %s ...", ex->id, r->src);
     int rc = compile(ex, o, work, r->src, &r->compile_output, err, errlen);
+    if (rc == 0 && where[0]) {   /* two candidates: say so, never guess */
+        char *both = NULL;
+        if (asprintf(&both, "%s: which one is the submission? Hand in one.\n%s", where,
+                     r->compile_output ? r->compile_output : "") >= 0) {
+            free(r->compile_output);
+            r->compile_output = both;
+        }
+    }
     if (rc == 1) {
         r->compiled = 1;
         for (size_t i = 0; i < n; i++) {

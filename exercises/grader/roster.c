@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "find_src.h"
 #include "sandbox.h"
 
-#define MAX_DEPTH 4
 #define METADATA "submission_metadata.yml"
 
 const char *al_roster_layout_name(al_roster_layout l) {
@@ -43,88 +43,15 @@ static void clean_name(char *s) {
         if (*p == '\t' || *p == '\n' || *p == '\r') *p = ' ';
 }
 
-static int by_name(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static char skip_real[PATH_MAX];   /* al_roster_load's `skip`, resolved */
 
-/* The real subfolders of dir (no symlinks, no hidden ones, not `skip`), sorted. */
-static char **subfolders(const char *dir, size_t *n) {
-    *n = 0;
-    DIR *d = opendir(dir);
-    if (!d) return NULL;
-    char **v = NULL;
-    size_t cap = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.') continue;
-        char path[PATH_MAX * 2];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (!is_dir(path)) continue;
-        char real[PATH_MAX];
-        if (skip_real[0] && realpath(path, real) && strcmp(real, skip_real) == 0) continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **grown = realloc(v, cap * sizeof *v);
-            if (!grown) break;
-            v = grown;
-        }
-        if (!(v[*n] = strdup(e->d_name))) break;
-        (*n)++;
-    }
-    closedir(d);
-    if (*n) qsort(v, *n, sizeof *v, by_name);
-    return v;
-}
-
-static void free_names(char **v, size_t n) {
-    for (size_t i = 0; i < n; i++) free(v[i]);
-    free(v);
-}
-
-/* ---- where the submission is inside a member's folder ------------------- */
-
-/* Breadth first, so the shallowest folder holding `file` wins; two at that
- * depth cannot be told apart. */
+/* Breadth first (find_src.h): the shallowest folder holding `file` wins;
+ * two at that depth cannot be told apart. */
 static void find_src(al_roster_member *m, const char *file) {
-    char probe[PATH_MAX * 2];
-    snprintf(m->src, sizeof m->src, "%s", m->folder);
-    char *level[256], *next[256];
-    size_t nlevel = 1, nnext = 0;
-    level[0] = strdup(m->folder);
-    if (!level[0]) return;
-    for (int depth = 0; depth <= MAX_DEPTH && nlevel; depth++) {
-        size_t found = 0;
-        for (size_t i = 0; i < nlevel; i++) {
-            snprintf(probe, sizeof probe, "%s/%s", level[i], file);
-            if (!exists_nofollow(probe)) continue;
-            if (found++ == 0) snprintf(m->src, sizeof m->src, "%s", level[i]);
-            else
-                snprintf(m->problem, sizeof m->problem, "%s is in two folders: %s and %s", file,
-                         m->src + strlen(m->folder), level[i] + strlen(m->folder));
-        }
-        for (size_t i = 0; i < nlevel && !found; i++) {
-            size_t n;
-            char **subs = subfolders(level[i], &n);
-            for (size_t k = 0; k < n && nnext < 256; k++) {
-                snprintf(probe, sizeof probe, "%s/%s", level[i], subs[k]);
-                next[nnext] = strdup(probe);
-                if (next[nnext]) nnext++;
-            }
-            free_names(subs, n);
-        }
-        for (size_t i = 0; i < nlevel; i++) free(level[i]);
-        if (found) {
-            nlevel = 0;
-            for (size_t i = 0; i < nnext; i++) free(next[i]);
-            break;
-        }
-        memcpy(level, next, nnext * sizeof *next);
-        nlevel = nnext;
-        nnext = 0;
-    }
-    for (size_t i = 0; i < nlevel; i++) free(level[i]);
+    char problem[sizeof m->problem];
+    if (al_find_submission(m->folder, file, skip_real, m->src, sizeof m->src, problem,
+                           sizeof problem) == -2)
+        snprintf(m->problem, sizeof m->problem, "%s", problem);
 }
 
 /* ---- Gradescope's submission_metadata.yml ---------------------------------- */
@@ -260,15 +187,15 @@ int al_roster_load(al_roster *r, const char *dir, const al_exercise *ex, const c
     }
     snprintf(r->dir, sizeof r->dir, "%s", dir);
     size_t n;
-    char **names = subfolders(r->dir, &n);
+    char **names = al_subfolders(r->dir, skip_real, &n);
     char meta[PATH_MAX * 2];
     snprintf(meta, sizeof meta, "%s/%s", r->dir, METADATA);
     if (!exists_nofollow(meta) && n == 1) {   /* assignment_NNN_export/ */
         snprintf(meta, sizeof meta, "%s/%s/%s", dir, names[0], METADATA);
         if (exists_nofollow(meta)) {
             snprintf(r->dir, sizeof r->dir, "%s/%s", dir, names[0]);
-            free_names(names, n);
-            names = subfolders(r->dir, &n);
+            al_free_names(names, n);
+            names = al_subfolders(r->dir, skip_real, &n);
         }
     }
     if (exists_nofollow(meta)) r->layout = AL_ROSTER_GRADESCOPE;
@@ -276,13 +203,13 @@ int al_roster_load(al_roster *r, const char *dir, const al_exercise *ex, const c
     if (r->layout == AL_ROSTER_PLAIN && all_git(r->dir, names, n) && (prefix = classroom_prefix(names, n)))
         r->layout = AL_ROSTER_CLASSROOM;
     if (n == 0) {
-        free_names(names, n);
+        al_free_names(names, n);
         snprintf(err, errlen, "--roster %s: no submission folders in it", dir);
         return -ENOENT;
     }
     r->members = calloc(n, sizeof *r->members);
     if (!r->members) {
-        free_names(names, n);
+        al_free_names(names, n);
         return -ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
@@ -293,7 +220,7 @@ int al_roster_load(al_roster *r, const char *dir, const al_exercise *ex, const c
         find_src(m, ex->submission[0]);
     }
     r->n = n;
-    free_names(names, n);
+    al_free_names(names, n);
     if (r->layout == AL_ROSTER_GRADESCOPE) {
         read_metadata(meta, r->members, r->n);
         for (size_t i = 0; i < r->n; i++)

@@ -6,8 +6,9 @@
 # segfault, a hang, an fd leak, exit() mid-test, a fork storm whose
 # processes leave their process group, and an output flood. Also checked:
 # nothing of a run survives it (no process left under the run's private
-# uids), the flood is cut to 10 KiB with a note, and without sanitizers
-# the segfault is reported as SIGSEGV. An expect line may name two statuses
+# uids), the flood is cut to 10 KiB with a note, an endless loop and a
+# blocking call end when seen stuck (not at the deadline) and say which,
+# and without sanitizers the segfault is reported as SIGSEGV. An expect line may name two statuses
 # (PASS|FAIL) where the submission's own bug is a race, with a comment why.
 set -eu
 BUILD=$1
@@ -78,6 +79,14 @@ if "flood" in label:
     if "bytes of output not shown" not in out or len(out.encode()) > 12 * 1024:
         g.fail(f"{label}: the flood's output was not cut to 10 KiB with a note ({len(out)} chars)")
     print(f"ok: {label}'s output kept to {len(out.encode())} bytes with a note")
+# A stuck call ends when it is seen stuck, not at the deadline, and says how.
+stuck = {"hang": "still computing after", "sleep-forever": "asleep in the kernel"}
+for name, words in stuck.items():
+    if label.endswith("/" + name):
+        for (e, t), (r, s, m, o) in results.items():
+            if t in expect and words not in o:
+                g.fail(f"{label}: {t} should end early, saying the call is {words!r}: {o[:300]!r}")
+        print(f"ok: {label}'s calls end as soon as they are seen stuck ({words})")
 END
     checked=$((checked + 1))
 done

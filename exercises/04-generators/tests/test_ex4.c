@@ -337,7 +337,12 @@ AL_TEST(average_by_send_twin) {
     int n = (int)al_kit_rand(3, 12);
     long sent[12];
     add_op(&in, 0, EX4_NEXT, 0);
-    for (int i = 0; i < n; i++) add_op(&in, 0, EX4_SEND, sent[i] = al_kit_rand(-1000, 1000));
+    /* At least one negative number, somewhere, as the visible test has one. */
+    int neg = (int)al_kit_rand(0, n - 1);
+    for (int i = 0; i < n; i++) {
+        sent[i] = i == neg ? al_kit_rand(-1000, -1) : al_kit_rand(-1000, 1000);
+        add_op(&in, 0, EX4_SEND, sent[i]);
+    }
     drive(&in, &out, "average: next, then sends");
     AL_REQUIRE_MSG(out.res[0].rc == AL_GEN_YIELDED && out.res[0].value == 0, "starting with "
                    "al_gen_next must yield 0");

@@ -229,6 +229,39 @@ AL_TEST(many_timers_in_order) {
     AL_CHECK_MSG(bad || k2 == N, "expected %d wake-ups, got %d", N, k2);
 }
 
+/* Top-level sleepers (ids 10, 11, ...) beside a parent gathering kids with a
+ * timeout: every sleeper must finish at its own length. The scenarios were
+ * found by simulating a heap whose removal only sifts down: they take a
+ * timer out of the middle of the heap where the last timer, moved into the
+ * hole, belongs above it. */
+static void check_beside_gather(const int64_t *sleep_s, int n, const int64_t *kid_s, int nkids,
+                                int64_t timeout_s, const char *what) {
+    reset();
+    for (int i = 0; i < n; i++) add_sleeper(10 + i, sleep_s[i] * SEC);
+    sc.parent = 1;
+    sc.nkids = nkids;
+    for (int i = 0; i < nkids; i++) sc.kids[i] = (ex5_sleeper_spec){1 + i, 0, kid_s[i] * SEC};
+    sc.timeout = timeout_s * SEC;
+    run(what);
+    for (int i = 0; i < n; i++) {
+        int64_t at = finished_at(10 + i);
+        AL_CHECK_MSG(at == sleep_s[i] * SEC, "%s: task %d sleeping %lld s finished at %lld us (when "
+                     "a timer leaves the middle of the heap, the one moved into its place may need "
+                     "to go up, not only down)", what, 10 + i, (long long)sleep_s[i],
+                     (long long)at);
+    }
+}
+
+AL_TEST(timer_removed_from_middle) {
+    /* The 5 s timeout cancels the 13 s kid: its timer leaves the middle. */
+    static const int64_t cut[] = {8, 13, 14, 1, 16, 8, 8}, cut_kid[] = {13};
+    check_beside_gather(cut, 7, cut_kid, 1, 5, "seven sleepers beside a 13 s task cut at 5 s");
+    /* The kids are done at 3 s: the 10 s timeout's timer leaves the middle. */
+    static const int64_t early[] = {2, 5, 12, 4, 14, 4, 4, 2}, early_kids[] = {3, 1};
+    check_beside_gather(early, 8, early_kids, 2, 10, "eight sleepers beside a gather done before "
+                        "its 10 s timeout");
+}
+
 /* ---- hidden twins: the same checks on scenarios drawn at run time ---------- */
 
 /* Top-level sleepers of the given lengths: each must finish at its own

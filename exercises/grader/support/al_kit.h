@@ -179,6 +179,10 @@ typedef struct al_subject {
     int chan;
     char entry[64];
     int ended, status;
+    /* Set by the caller before al_subject_read to end a wait as soon as the
+     * subject is seen stuck (see al_kit_call_at); `stuck` then says how. */
+    int watch;
+    char stuck[200];
 } al_subject;
 
 int al_subject_start(al_subject *s, const char *entry, const void *in, size_t in_len, int peer);
@@ -193,7 +197,14 @@ void al_subject_describe_end(int status, char *buf, size_t len);
  * bytes of answer, reap. If the subject crashes, trips a sanitizer, exits
  * early, or does not answer in time, the test ends there as a CRASH or
  * TIMEOUT that names `what` and the calling line. `peer` (or -1) is handed
- * to the subject and closed here: the call owns it. */
+ * to the subject and closed here: the call owns it.
+ * A call's work is milliseconds of computation (the clock is virtual), so
+ * the wait ends early, as a TIMEOUT that says which, once the subject has
+ * computed for AL_CALL_CPU_MS without answering (an endless loop), or, with
+ * no peer to wait on, has slept AL_CALL_ASLEEP_MS in one kernel wait without
+ * using the CPU (a blocking call): not only at the test's deadline. */
+#define AL_CALL_CPU_MS 1000
+#define AL_CALL_ASLEEP_MS 1000
 void al_kit_call_at(const char *file, int line, const char *entry, const void *in, size_t in_len,
                     void *out, size_t out_len, int peer, const char *what);
 #define AL_CALL(entry, in, out, peer, what) \

@@ -186,9 +186,76 @@ int al_subject_start(al_subject *s, const char *entry, const void *in, size_t in
 /* Exactly len bytes, or the reason there are not. The subject's exit ends
  * the wait at once (pidfd) even if a child it left behind still holds the
  * channel open: what it did not say before it ended, it will not say. */
+/* ---- is a subject stuck? ------------------------------------------------- */
+
+/* From /proc/PID/stat: the state letter and the CPU time used, in ms. */
+static int proc_cpu(pid_t pid, char *state, int64_t *cpu_ms) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');   /* the command name may hold spaces */
+    unsigned long long ut, st;
+    if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", state, &ut,
+                     &st) != 3)
+        return -1;
+    long hz = sysconf(_SC_CLK_TCK);
+    *cpu_ms = (int64_t)(ut + st) * 1000 / (hz > 0 ? hz : 100);
+    return 0;
+}
+
+/* Where a sleeping process waits in the kernel ("hrtimer_nanosleep"), or "". */
+static void proc_wchan(pid_t pid, char *buf, size_t len) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/wchan", (int)pid);
+    buf[0] = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    ssize_t n = read(fd, buf, len - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    if (!strcmp(buf, "0")) buf[0] = 0;
+}
+
+/* The watch of al_subject_read: fills s->stuck and returns 1 once the
+ * subject has computed AL_CALL_CPU_MS, or slept AL_CALL_ASLEEP_MS straight
+ * (its CPU time not moving), without answering. */
+typedef struct watch_state {
+    int64_t cpu_ms, still_since;
+} watch_state;
+
+static int subject_stuck(al_subject *s, watch_state *w) {
+    char state;
+    int64_t cpu, now = al_kit_ms();
+    if (proc_cpu(s->pid, &state, &cpu) < 0) return 0;
+    if (cpu >= AL_CALL_CPU_MS) {
+        snprintf(s->stuck, sizeof s->stuck, "still computing after %.1f s of CPU time, where the "
+                 "call needs milliseconds: an endless loop?", (double)cpu / 1000);
+        return 1;
+    }
+    if (cpu != w->cpu_ms || state != 'S') {   /* running, or in a disk wait: not stuck */
+        w->cpu_ms = cpu;
+        w->still_since = now;
+        return 0;
+    }
+    if (s->watch < 2 || now - w->still_since < AL_CALL_ASLEEP_MS) return 0;
+    char wchan[64];
+    proc_wchan(s->pid, wchan, sizeof wchan);
+    snprintf(s->stuck, sizeof s->stuck, "asleep in the kernel for %.1f s%s%s%s without using the "
+             "CPU: a blocking call (sleep, read, a lock) where none should be?",
+             (double)(now - w->still_since) / 1000, *wchan ? " (in " : "", wchan, *wchan ? ")" : "");
+    return 1;
+}
+
 int al_subject_read(al_subject *s, void *out, size_t len, int timeout_ms) {
     char *p = out;
     int64_t end = al_kit_ms() + al_kit_time_left(timeout_ms);
+    watch_state w = {-1, al_kit_ms()};
+    s->stuck[0] = 0;
     int pidfd = -1;
 #ifdef SYS_pidfd_open
     pidfd = (int)syscall(SYS_pidfd_open, s->pid, 0);
@@ -200,6 +267,11 @@ int al_subject_read(al_subject *s, void *out, size_t len, int timeout_ms) {
             if (pidfd >= 0) close(pidfd);
             return -ETIMEDOUT;
         }
+        if (s->watch && !exited && subject_stuck(s, &w)) {
+            if (pidfd >= 0) close(pidfd);
+            return -ETIMEDOUT;
+        }
+        if (s->watch && left > 200) left = 200;   /* look at it again soon */
         struct pollfd pf[2] = {{.fd = s->chan, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
         int r = poll(pf, pidfd >= 0 && !exited ? 2 : 1, exited ? 0 : left);
         if (r < 0 && errno != EINTR) break;
@@ -300,11 +372,16 @@ void al_kit_call_at(const char *file, int line, const char *entry, const void *i
                       strerror(-rc));
         return;
     }
+    s.watch = peer >= 0 ? 1 : 2;   /* with a peer, sleeping may be waiting on it */
     rc = al_subject_read(&s, out, out_len, 60 * 1000);
     int status = rc == 0 ? al_subject_wait(&s, 2000) : al_subject_wait(&s, rc == -EPIPE ? 2000 : 0);
     al_subject_stop(&s);
     char why[256];
-    if (rc == -ETIMEDOUT) {
+    if (rc == -ETIMEDOUT && s.stuck[0]) {
+        al_test_outcome("TIMEOUT", "%s", "");
+        al_test_check(0, 1, file, line, entry, "waiting for %s: no answer; the submission is %s",
+                      what, s.stuck);
+    } else if (rc == -ETIMEDOUT) {
         al_test_outcome("TIMEOUT", "%s", "");
         al_test_check(0, 1, file, line, entry, "waiting for %s: no answer before the time ran out "
                       "(an endless loop, a deadlock, a blocking call?)", what);
