@@ -343,6 +343,28 @@ static int run_compiler(argv_list *a, const identity *id, const char *build, con
     return ok;
 }
 
+/* Compile the grader's own code (the judge, the subject's trusted parts) as
+ * the grader, or take it from the cache (judge_cache.h) when nothing that
+ * goes into it changed. Same returns as run_compiler; a compile error here is
+ * the tests', never the submission's. */
+static int cached_compile(argv_list *a, const char *const *dirs, size_t ndirs, const char *work,
+                          const char *build, const char *product, mode_t mode, strbuf *msg,
+                          char *err, size_t errlen) {
+    char key[33];
+    al_judge_cache_key(a->v, work, dirs, ndirs, key);
+    if (al_judge_cache_fetch(key, product, mode)) return 1;
+    identity self = {0};
+    strbuf cmsg = {0};
+    int rc = run_compiler(a, &self, build, build, &cmsg, err, errlen);
+    if (rc == 0)
+        sb_printf(msg, "the tests themselves did not compile (not the submission's fault):\n%s",
+                  cmsg.s ? cmsg.s : "");
+    else if (rc == 1 && chmod(product, mode) == 0)
+        al_judge_cache_store(key, product);
+    free(cmsg.s);
+    return rc;
+}
+
 /* Builds the two programs of a grading (see support/al_subject.h):
  *   work/build/subject  the submission + given code + the probes, compiled
  *                       under the submission's identity;
@@ -400,7 +422,20 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
     al_stage stage;
     if ((rc = al_stage_make(ex, work, &stage, err, errlen)) < 0) return rc;
     int sanitize = o->sanitize || CORE_IS_SANITIZED;
-    argv_list subj = {0}, judge = {0};
+    /* The subject is the submission linked with its trusted parts (the given
+     * code, the probes, the harness, the kit): those are the same for every
+     * submission of an exercise, so they are compiled once, by the grader,
+     * into one relocatable object (cc -r) kept in the judges' cache; only the
+     * submission's own files are compiled per submission, unprivileged. */
+    argv_list subj = {0}, judge = {0}, parts = {0};
+    char parts_obj[PATH_MAX + 64];
+    snprintf(parts_obj, sizeof parts_obj, "%s/parts.o", build);
+    common_flags(&parts, sanitize, ex->dir, root);
+    arg(&parts, "-I%s/tests", ex->dir);
+    arg(&parts, "-r");
+    arg(&parts, "-nostdlib");
+    arg(&parts, "-o");
+    arg(&parts, "%s", parts_obj);
     common_flags(&subj, sanitize, stage.exercise, stage.root);
     arg(&subj, "-I%s", sub);
     arg(&subj, "-I%s/tests", stage.exercise);
@@ -411,9 +446,10 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
         size_t len = strlen(f);
         if (len > 2 && strcmp(f + len - 2, ".c") == 0) arg(&subj, "%s", f);
     }
-    for (size_t i = 0; i < stage.ngiven; i++) {
-        size_t len = strlen(stage.given[i]);
-        if (len > 2 && strcmp(stage.given[i] + len - 2, ".c") == 0) arg(&subj, "%s", stage.given[i]);
+    arg(&subj, "%s", parts_obj);
+    for (size_t i = 0; i < ex->ngiven; i++) {
+        size_t len = strlen(ex->given[i]);
+        if (len > 2 && strcmp(ex->given[i] + len - 2, ".c") == 0) arg(&parts, "%s", ex->given[i]);
     }
     /* The judge only links with the core when the core carries sanitizers. */
     common_flags(&judge, CORE_IS_SANITIZED, ex->dir, root);
@@ -442,41 +478,37 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
         char *slash = strrchr(folder, '/');
         if (slash) *slash = 0;
         if (!probe) arg(&judge, "-I%s", folder);
-        if (probe) arg(&subj, "%s", to);
+        if (probe) arg(&parts, "%s", to);
         else arg(&judge, "%s", to);
     }
-    arg(&subj, "%s/exercises/grader/harness/al_subject_main.c", stage.root);
+    arg(&parts, "%s/exercises/grader/harness/al_subject_main.c", root);
     arg(&judge, "%s/exercises/grader/harness/al_grade_main.c", root);
     arg(&judge, "%s/exercises/grader/support/al_kit_subject.c", root);
     arg(&judge, "%s/exercises/grader/support/al_kit_proc.c", root);
     static const char *kit[] = {"al_kit_net.c", "al_kit_http.c"};
     for (size_t i = 0; i < 2; i++) {
-        arg(&subj, "%s/exercises/grader/support/%s", stage.root, kit[i]);
+        arg(&parts, "%s/exercises/grader/support/%s", root, kit[i]);
         arg(&judge, "%s/exercises/grader/support/%s", root, kit[i]);
     }
     link_flags(&subj, stage.core_lib, stage.llhttp_lib, 0);
     link_flags(&judge, core_lib, llhttp_lib, 1);
 
-    strbuf msg = {0};
-    rc = run_compiler(&subj, &id, build, sub, &msg, err, errlen);
-    char judge_bin[PATH_MAX + 64], key[33];
-    snprintf(judge_bin, sizeof judge_bin, "%s/judge", build);
-    char tests_dir[PATH_MAX + 32], common[PATH_MAX], support[PATH_MAX], harness[PATH_MAX], runner[PATH_MAX];
+    char tests_dir[PATH_MAX + 32], common[PATH_MAX], support[PATH_MAX], harness[PATH_MAX],
+        runner[PATH_MAX], headers[PATH_MAX];
     snprintf(tests_dir, sizeof tests_dir, "%s/tests", ex->dir);
     snprintf(common, sizeof common, "%s/exercises/common", root);
     snprintf(support, sizeof support, "%s/exercises/grader/support", root);
     snprintf(harness, sizeof harness, "%s/exercises/grader/harness", root);
     snprintf(runner, sizeof runner, "%s/tests/runner", root);
-    const char *dirs[] = {ex->dir, tests_dir, common, support, harness, runner};
-    al_judge_cache_key(judge.v, work, dirs, sizeof dirs / sizeof dirs[0], key);
-    if (rc == 1 && !al_judge_cache_fetch(key, judge_bin)) {
-        strbuf jmsg = {0};
-        rc = run_compiler(&judge, &self, build, build, &jmsg, err, errlen);
-        if (rc == 0) sb_printf(&msg, "the tests themselves did not compile (not the submission's "
-                                     "fault):\n%s", jmsg.s ? jmsg.s : "");
-        else if (rc == 1) al_judge_cache_store(key, judge_bin);
-        free(jmsg.s);
-    }
+    snprintf(headers, sizeof headers, "%s/core/include/asynclab", root);
+    const char *dirs[] = {ex->dir, tests_dir, common, support, harness, runner, headers};
+    size_t ndirs = sizeof dirs / sizeof dirs[0];
+    strbuf msg = {0};
+    rc = cached_compile(&parts, dirs, ndirs, work, build, parts_obj, 0644, &msg, err, errlen);
+    if (rc == 1) rc = run_compiler(&subj, &id, build, sub, &msg, err, errlen);
+    char judge_bin[PATH_MAX + 64];
+    snprintf(judge_bin, sizeof judge_bin, "%s/judge", build);
+    if (rc == 1) rc = cached_compile(&judge, dirs, ndirs, work, build, judge_bin, 0700, &msg, err, errlen);
     *out = sb_take(&msg);
     /* Hand the programs to root: later runs, under other uids, must not be
      * able to replace them. */
@@ -494,6 +526,7 @@ done:
     al_stage_free(&stage);
     argv_free(&subj);
     argv_free(&judge);
+    argv_free(&parts);
     return rc;
 }
 

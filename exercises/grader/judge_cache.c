@@ -146,12 +146,12 @@ static int cache_dir(char *out, size_t len) {
     return 1;
 }
 
-int al_judge_cache_fetch(const char *key, const char *dest) {
+int al_judge_cache_fetch(const char *key, const char *dest, mode_t mode) {
     char dir[PATH_MAX], path[PATH_MAX + 64];
     if (!cache_dir(dir, sizeof dir)) return 0;
     snprintf(path, sizeof path, "%s/judge-%s", dir, key);
     if (access(path, R_OK) < 0) return 0;
-    return copy_program(path, dest) == 0 && chmod(dest, 0700) == 0;
+    return copy_program(path, dest) == 0 && chmod(dest, mode) == 0;
 }
 
 void al_judge_cache_store(const char *key, const char *src) {
