@@ -122,6 +122,10 @@ typedef struct al_kit_reply {
  * reply->error saying what was wrong. */
 int al_kit_reply_parse(const char *data, size_t len, al_kit_reply *reply);
 
+/* Bytes sent on fd that the peer's kernel has not acknowledged yet
+ * (SIOCOUTQ), or -errno: 0 means all of it is in the peer's socket. */
+int al_kit_unacked(int fd);
+
 /* Connect, send `request`, read until the server closes, parse. Returns 0,
  * -ETIMEDOUT (no complete answer in time), -EPROTO (malformed, see
  * reply->error), or -errno. `raw` (may be NULL) keeps the bytes; when it is
@@ -134,14 +138,29 @@ int al_kit_request(uint16_t port, const char *request, al_kit_bytes *raw, al_kit
 int al_kit_fd_count(pid_t pid);     /* entries of /proc/PID/fd, or -errno */
 int al_kit_threads(pid_t pid);      /* "Threads:" of /proc/PID/status, or -errno */
 int al_kit_children(pid_t pid);     /* live processes whose parent is pid */
-/* Poll (every 10 ms) until the fd count is <= want or timeout_ms passed.
- * Returns the last count seen. Closing is asynchronous to the client's view
- * (a FIN can arrive a moment before the close() returns), hence the wait. */
+/* Poll (every 10 ms) until the fd count is <= want, timeout_ms passed, or
+ * the server has been idle (al_kit_idle_for) AL_KIT_IDLE_SETTLED_MS: it has
+ * nothing left to close with. Returns the last count seen. Closing is
+ * asynchronous to the client's view (a FIN can arrive a moment before the
+ * close() returns), hence the wait. */
 int al_kit_wait_fd_count(pid_t pid, int want, int timeout_ms);
 
 /* 1 if the process is blocked reading or writing a socket (not waiting in
  * select/poll/epoll/accept), with what it is in, e.g. "recv() on fd 5". */
 int al_kit_blocked_on_socket(pid_t pid, char *what, size_t len);
+
+/* How long a server has been idle: every thread in select/poll/epoll_wait/
+ * accept, no child, its CPU time not moving. Call it every few ms with the
+ * same al_kit_idle (zeroed first): it returns the ms idle so far (0 on the
+ * first call and whenever it was seen doing anything), and names the wait
+ * ("epoll_wait()"). A server that is idle while a request it has been sent
+ * is in its socket will not answer it: that is how tests end early. */
+typedef struct al_kit_idle {
+    long long cpu;
+    int64_t since;
+} al_kit_idle;
+int al_kit_idle_for(pid_t pid, al_kit_idle *w, char *what, size_t len);
+#define AL_KIT_IDLE_SETTLED_MS 1000   /* idle this long: nothing is left in flight */
 
 /* One registration of an epoll instance, from /proc/PID/fdinfo/EPFD. */
 typedef struct al_kit_epoll_watch {

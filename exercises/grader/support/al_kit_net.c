@@ -4,6 +4,9 @@
 #define _GNU_SOURCE
 #include "al_kit.h"
 
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -136,6 +139,11 @@ int al_kit_read_some(int fd, al_kit_bytes *out, size_t want, int timeout_ms) {
 int al_kit_read_all(int fd, al_kit_bytes *out, int timeout_ms) {
     int rc = al_kit_read_some(fd, out, (size_t)-1 / 2, timeout_ms);
     return rc == 1 ? -EFBIG : rc;
+}
+
+int al_kit_unacked(int fd) {
+    int n = 0;
+    return ioctl(fd, SIOCOUTQ, &n) < 0 ? -errno : n;
 }
 
 void al_kit_reset(int fd) {

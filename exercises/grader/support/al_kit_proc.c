@@ -78,12 +78,94 @@ int al_kit_children(pid_t pid) {
 
 int al_kit_wait_fd_count(pid_t pid, int want, int timeout_ms) {
     int64_t end = al_kit_ms() + timeout_ms;
+    al_kit_idle idle = {0};
     for (;;) {
         int n = al_kit_fd_count(pid);
         if (n <= want || al_kit_ms() >= end) return n;
+        /* Asleep in its wait, CPU time still, for a second: nothing that
+         * would close a descriptor is left for it to do. */
+        char what[64];
+        if (al_kit_idle_for(pid, &idle, what, sizeof what) >= AL_KIT_IDLE_SETTLED_MS) return n;
         struct timespec pause = {0, 10 * 1000 * 1000};
         nanosleep(&pause, NULL);
     }
+}
+
+/* ---- is a server idle? -------------------------------------------------------- */
+
+/* The syscall a thread is in, from /proc/PID/task/TID/syscall: its number,
+ * -1 when running, -2 when unknown. */
+static long thread_syscall(pid_t pid, const char *tid) {
+    char path[96], line[256];
+    snprintf(path, sizeof path, "/proc/%d/task/%s/syscall", (int)pid, tid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -2;
+    char *got = fgets(line, sizeof line, f);
+    fclose(f);
+    if (!got) return -2;
+    if (strncmp(line, "running", 7) == 0) return -1;
+    long nr;
+    return sscanf(line, "%ld", &nr) == 1 ? nr : -2;
+}
+
+static const char *wait_name(long nr) {
+    switch (nr) {
+    case SYS_epoll_wait: return "epoll_wait";
+    case SYS_epoll_pwait: return "epoll_pwait";
+    case SYS_poll: return "poll";
+    case SYS_ppoll: return "ppoll";
+    case SYS_select: return "select";
+    case SYS_pselect6: return "pselect6";
+    case SYS_accept: return "accept";
+    case SYS_accept4: return "accept4";
+    default: return NULL;
+    }
+}
+
+/* utime + stime of the whole process, in clock ticks, or -1. */
+static long long cpu_ticks(pid_t pid) {
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    char *p = strrchr(buf, ')');
+    unsigned long long ut, st;
+    if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+        return -1;
+    return (long long)(ut + st);
+}
+
+/* 1 when every thread of pid sits in one of the waits, with the first's name. */
+static int all_threads_waiting(pid_t pid, char *what, size_t len) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
+    if (!d) return 0;
+    int waiting = 1, threads = 0;
+    struct dirent *e;
+    while (waiting && (e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        const char *name = wait_name(thread_syscall(pid, e->d_name));
+        if (!name) waiting = 0;
+        else if (threads++ == 0) snprintf(what, len, "%s()", name);
+    }
+    closedir(d);
+    return waiting && threads > 0;
+}
+
+int al_kit_idle_for(pid_t pid, al_kit_idle *w, char *what, size_t len) {
+    int64_t now = al_kit_ms();
+    long long cpu = cpu_ticks(pid);
+    if (cpu < 0 || al_kit_children(pid) > 0 || !all_threads_waiting(pid, what, len) ||
+        !w->since || cpu != w->cpu) {
+        w->cpu = cpu;
+        w->since = now;
+        return 0;
+    }
+    return (int)(now - w->since);
 }
 
 /* /proc/PID/fd/N links to "anon_inode:[eventpoll]" for an epoll instance;
