@@ -215,3 +215,33 @@ void al_view_draw_legend(al_view *v, al_cells *c, al_rect r) {
         x += 2;
     }
 }
+
+/* ---- panel titles ---------------------------------------------------------- */
+
+void al_view_draw_title(al_view *v, al_cells *c, al_rect r, int panel, const char *title,
+                        const char *info) {
+    if (v->rects.tabbed && panel != AL_PANEL_TIMELINE) {
+        al_view_draw_tabs(v, c, (al_rect){r.x, r.y, r.w, 1}, info);
+        return;
+    }
+    int focused = v->focus == panel;
+    int style = focused ? AL_ST_FOCUS : AL_ST_TITLE;
+    al_cells_fill(c, (al_rect){r.x, r.y, r.w, 1}, al_view_rule_glyph(focused, c->ascii),
+                  focused ? AL_ST_FOCUS : AL_ST_DIM, focused ? AL_CELL_BOLD : 0);
+    int x = r.x + 1;
+    al_cells_put(c, x++, r.y, ' ', style, 0);
+    x += al_cells_text(c, x, r.y, r.w - 4, title, style,
+                       focused ? AL_CELL_BOLD | AL_CELL_REVERSE : AL_CELL_BOLD, 1);
+    al_cells_put(c, x++, r.y, ' ', style, 0);
+    if (info && *info) {
+        int room = r.x + r.w - x - 3;
+        if (room > 4) {
+            int iw = al_text_width(info, c->ascii);
+            if (iw > room) iw = room;
+            int ix = r.x + r.w - 2 - iw;
+            al_cells_put(c, ix - 1, r.y, ' ', AL_ST_DIM, 0);
+            al_cells_text(c, ix, r.y, iw, info, AL_ST_DIM, 0, 1);
+            al_cells_put(c, ix + iw, r.y, ' ', AL_ST_DIM, 0);
+        }
+    }
+}

@@ -59,6 +59,16 @@ uv_loop_t *al_backend_uv_native(void *backend_state) {
     return &((uvb_state *)backend_state)->loop;
 }
 
+static void *uvb_native(void *state) {
+    return al_backend_uv_native(state);
+}
+
+/* A libuv-native callback run inside uv_run gave the loop work: without
+ * uv_stop, libuv could go on blocking for I/O. */
+static void uvb_interrupt(void *state) {
+    uv_stop(al_backend_uv_native(state));
+}
+
 static int uvb_create(void **state) {
     uvb_state *st = calloc(1, sizeof *st);
     if (!st) return -ENOMEM;
@@ -277,4 +287,6 @@ const al_backend_ops al_backend_uv = {
     .del = uvb_del,
     .poll = uvb_poll,
     .alive = uvb_alive,
+    .interrupt = uvb_interrupt,
+    .native = uvb_native,
 };

@@ -8,13 +8,33 @@
  */
 #include "loop_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "asynclab/error.h"
 #include "asynclab/future.h"
 
-void al__task_retain_future(al_future *fut);
-void al__task_release_future(al_future *fut);
+
+/* ---- owners: who embeds a future (future.h) ------------------------------- */
+
+#define MAX_OWNERS 8
+static const al_future_owner *owners[MAX_OWNERS];   /* [0] unused: no owner */
+static pthread_mutex_t owners_lock = PTHREAD_MUTEX_INITIALIZER;
+
+uint8_t al_future_owner_kind(const al_future_owner *ops) {
+    uint8_t kind = 0;
+    pthread_mutex_lock(&owners_lock);
+    for (uint8_t i = 1; i < MAX_OWNERS && !kind; i++) {
+        if (!owners[i]) owners[i] = ops;
+        if (owners[i] == ops) kind = i;
+    }
+    pthread_mutex_unlock(&owners_lock);
+    return kind;
+}
+
+void al__future_owner_cancel(al_future *fut) {
+    if (fut->owner && owners[fut->owner]->cancel) owners[fut->owner]->cancel(fut);
+}
 
 int al_future_init(al_loop *loop, al_future *fut) {
     if (!loop || !fut) return -EINVAL;
@@ -76,7 +96,7 @@ int al_future_set_error(al_future *fut, int err) {
 }
 
 int al_future_cancel(al_future *fut) {
-    if (fut && fut->is_task) return -EINVAL;   /* cancel the task instead */
+    if (fut && fut->owner) return -EINVAL;   /* cancel its owner (the task) instead */
     return complete(fut, AL_FUTURE_CANCELLED, 0, -ECANCELED);
 }
 
@@ -108,7 +128,7 @@ static void run_done_callback(al_loop *loop, void *arg) {
     (void)loop;
     done_callback *dc = arg;
     dc->cb(dc->fut, dc->arg);
-    if (dc->fut->is_task) al__task_release_future(dc->fut);
+    if (dc->fut->owner && owners[dc->fut->owner]->release) owners[dc->fut->owner]->release(dc->fut);
     free(dc);
 }
 
@@ -125,7 +145,8 @@ int al_future_add_done_callback(al_future *fut, al_future_cb cb, void *arg) {
     done_callback *dc = malloc(sizeof *dc);
     if (!dc) return -ENOMEM;
     *dc = (done_callback){.waiter.notify = queue_done_callback, .fut = fut, .cb = cb, .arg = arg};
-    if (fut->is_task) al__task_retain_future(fut);   /* keep the task until cb ran */
+    if (fut->owner && owners[fut->owner]->retain)
+        owners[fut->owner]->retain(fut);   /* keep its owner until cb ran */
     if (fut->state != AL_FUTURE_PENDING) {
         queue_done_callback(&dc->waiter, fut);
         return 0;

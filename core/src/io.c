@@ -36,8 +36,8 @@ static int fds_grow(al_loop *loop, int fd) {
 }
 
 static int wanted_mask(const al_fdrec *rec) {
-    return (rec->io ? rec->io->events : 0) | (rec->reader ? AL_READABLE : 0) |
-           (rec->writer ? AL_WRITABLE : 0);
+    return (rec->io ? rec->io->events : 0) | (rec->reader.owner ? AL_READABLE : 0) |
+           (rec->writer.owner ? AL_WRITABLE : 0);
 }
 
 /* Bring the backend's interest in fd in line with the record. On failure the
@@ -59,8 +59,8 @@ int al__fd_update(al_loop *loop, int fd) {
     return 0;
 }
 
-/* A task wants to wait on fd (dir = AL_READABLE or AL_WRITABLE). */
-int al__fd_wait(al_loop *loop, int fd, int dir, al_task *task) {
+/* A one-shot wait on fd (dir = AL_READABLE or AL_WRITABLE), by a task. */
+int al__fd_wait(al_loop *loop, int fd, int dir, al_fd_ready_cb ready, void *owner) {
     /* No fcntl() check here, unlike al_io_start: this is the hot path of
      * every await on a socket, and every backend's add() refuses a closed
      * descriptor with -EBADF by itself. */
@@ -69,21 +69,21 @@ int al__fd_wait(al_loop *loop, int fd, int dir, al_task *task) {
     if (rc < 0) return rc;
     al_fdrec *rec = &loop->fds[fd];
     if (rec->io) return -EEXIST;
-    al_task **slot = dir == AL_READABLE ? &rec->reader : &rec->writer;
-    if (*slot && *slot != task) return -EBUSY;
-    *slot = task;
+    al_fd_wait *slot = dir == AL_READABLE ? &rec->reader : &rec->writer;
+    if (slot->owner && slot->owner != owner) return -EBUSY;
+    *slot = (al_fd_wait){ready, owner};
     rc = al__fd_update(loop, fd);
-    if (rc < 0) *slot = NULL;
+    if (rc < 0) *slot = (al_fd_wait){0};
     return rc;
 }
 
-/* Forget a task's wait on fd (cancellation, or after it fired). */
-void al__fd_unwait(al_loop *loop, int fd, int dir, al_task *task) {
+/* Forget owner's wait on fd (cancellation, or before it is called). */
+void al__fd_unwait(al_loop *loop, int fd, int dir, void *owner) {
     al_fdrec *rec = fdrec(loop, fd);
     if (!rec) return;
-    al_task **slot = dir == AL_READABLE ? &rec->reader : &rec->writer;
-    if (*slot != task) return;
-    *slot = NULL;
+    al_fd_wait *slot = dir == AL_READABLE ? &rec->reader : &rec->writer;
+    if (slot->owner != owner) return;
+    *slot = (al_fd_wait){0};
     al__fd_update(loop, fd);
 }
 
@@ -95,17 +95,14 @@ void al__io_dispatch(al_loop *loop, int fd, int events) {
     al_io *io = rec->io;
     if (io && (events & io->events)) io->cb(io, events & io->events);
 
-    rec = fdrec(loop, fd);
-    if (rec && (events & AL_READABLE) && rec->reader) {
-        al_task *t = rec->reader;
-        al__fd_unwait(loop, fd, AL_READABLE, t);
-        al__task_wake_fd(t, fd);
-    }
-    rec = fdrec(loop, fd);
-    if (rec && (events & AL_WRITABLE) && rec->writer) {
-        al_task *t = rec->writer;
-        al__fd_unwait(loop, fd, AL_WRITABLE, t);
-        al__task_wake_fd(t, fd);
+    static const int dirs[2] = {AL_READABLE, AL_WRITABLE};
+    for (int i = 0; i < 2; i++) {
+        rec = fdrec(loop, fd);
+        if (!rec || !(events & dirs[i])) continue;
+        al_fd_wait w = dirs[i] == AL_READABLE ? rec->reader : rec->writer;
+        if (!w.owner) continue;
+        al__fd_unwait(loop, fd, dirs[i], w.owner);
+        w.ready(w.owner, fd);
     }
 }
 
@@ -142,7 +139,7 @@ int al_io_start(al_io *io, int events, al_io_cb cb) {
     if (rc < 0) return rc;
     if ((rc = fds_grow(loop, io->fd)) < 0) return rc;
     al_fdrec *rec = &loop->fds[io->fd];
-    if ((rec->io && rec->io != io) || rec->reader || rec->writer) return -EEXIST;
+    if ((rec->io && rec->io != io) || rec->reader.owner || rec->writer.owner) return -EEXIST;
     int old_events = io->events;
     al_io *old_io = rec->io;
     rec->io = io;

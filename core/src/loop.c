@@ -114,14 +114,13 @@ int al_loop_new(al_loop **out, const al_loop_options *opts) {
     return 0;
 }
 
-void al__fiber_pools_free(al_loop *loop);
-
 void al_loop_free(al_loop *loop) {
     if (!loop) return;
-    al__tasks_free_all(loop);
-    for (size_t i = 0; i < loop->heap_len; i++) loop->heap[i]->heap_index = SIZE_MAX;
+    /* The layer above (tasks, their stacks) goes first: it may still hold
+     * timers and fd waits of this loop. */
+    if (loop->owners_free) loop->owners_free(loop);
+    for (size_t i = 0; i < loop->heap_len; i++) loop->heap[i]->heap_index = AL_TIMER_INACTIVE;
     al__fds_free(loop);
-    al__fiber_pools_free(loop);
     loop->backend->destroy(loop->backend_state);
     if (loop->trace) {
         al_trace_flush(loop->trace);
@@ -137,6 +136,10 @@ void al_loop_free(al_loop *loop) {
  * The capacity is always a power of two, so wrapping is a mask, not a divide. */
 
 int al__ready_push(al_loop *loop, al_callback cb, void *arg) {
+    return al__ready_push_task(loop, cb, arg, 0);
+}
+
+int al__ready_push_task(al_loop *loop, al_callback cb, void *arg, uint64_t task) {
     if (loop->ready_len == loop->ready_cap) {
         /* Grow in place (large blocks are remapped, not copied), then move
          * the part of the ring that had wrapped around to the new space. */
@@ -148,17 +151,17 @@ int al__ready_push(al_loop *loop, al_callback cb, void *arg) {
         loop->ready_cap = cap;
     }
     size_t tail = (loop->ready_head + loop->ready_len) & (loop->ready_cap - 1);
-    loop->ready[tail] = (al_ready_item){cb, arg};
+    loop->ready[tail] = (al_ready_item){cb, arg, task};
     loop->ready_len++;
     if (loop->in_poll) al__poll_interrupt(loop);
     return 0;
 }
 
-/* Only the uv backend runs foreign code (libuv-native callbacks) inside its
- * poll. When such a callback gives us work, libuv might otherwise go on
- * blocking for I/O: uv_stop ends just this poll step. */
+/* Work arrived while the backend polls: only a backend that runs foreign
+ * callbacks inside its poll (libuv's) can be in this state, and its
+ * interrupt op ends just this poll step. */
 void al__poll_interrupt(al_loop *loop) {
-    if (loop->backend == &al_backend_uv) uv_stop(al_backend_uv_native(loop->backend_state));
+    if (loop->backend->interrupt) loop->backend->interrupt(loop->backend_state);
 }
 
 int al_call_soon(al_loop *loop, al_callback cb, void *arg) {
@@ -199,12 +202,11 @@ static void run_ready(al_loop *loop) {
             item.cb(loop, item.arg);
             continue;
         }
-        uint64_t task = al__is_task_step(item.cb) ? al__task_id_of_step_arg(item.arg) : 0;
         int64_t start = real_now_us();
         item.cb(loop, item.arg);
         int64_t took = real_now_us() - start;
         if (took >= loop->slow_step_us && loop->trace) {
-            al_trace_event ev = {.type = AL_EV_SLOW, .fd = -1, .task = task, .value = took};
+            al_trace_event ev = {.type = AL_EV_SLOW, .fd = -1, .task = item.task, .value = took};
             al__trace(loop, &ev);
         }
     }
@@ -219,9 +221,9 @@ static int backend_alive(const al_loop *loop) {
  * -1 if only I/O can wake us, NO_POLL if nothing can. */
 static int poll_timeout_ms(al_loop *loop) {
     if (loop->ready_len > 0 || loop->stopping) return 0;
-    /* run_until_complete's task finished in this pass: look, but never block
-     * (another watcher, a listening socket say, may never fire). */
-    if (loop->awaited && al_task_is_done(loop->awaited)) return 0;
+    /* What we run for is done (run_until_complete's task): look, but never
+     * block (another watcher, a listening socket say, may never fire). */
+    if (loop->stop_blocking && loop->stop_blocking(loop->stop_blocking_arg)) return 0;
     al_timer *next = al__timer_peek(loop);
     if (next) {
         if (loop->clock == AL_CLOCK_VIRTUAL) return 0;  /* look, then jump */
@@ -320,32 +322,6 @@ void al_loop_stop(al_loop *loop) {
     if (loop) loop->stopping = 1;
 }
 
-int al_loop_run_until_complete(al_loop *loop, al_task *task) {
-    if (!loop || !task || al_task_loop(task) != loop) return -EINVAL;
-    al_task_retain(task);
-    al_task *outer = loop->awaited;   /* run_until_complete may nest */
-    loop->awaited = task;
-    int rc = 0;
-    while (!al_task_is_done(task)) {
-        if (loop->stopping) {
-            loop->stopping = 0;
-            rc = -EINTR;
-            break;
-        }
-        if (!al_loop_alive(loop)) {
-            rc = -EDEADLK;   /* the task waits for something nothing will ever do */
-            break;
-        }
-        rc = al_loop_run_once(loop);
-        if (rc < 0) break;
-        rc = 0;
-    }
-    loop->awaited = outer;
-    if (rc == 0) rc = al_task_error(task);
-    al_task_release(task);
-    return rc;
-}
-
 /* ---- accessors ------------------------------------------------------------ */
 
 al_clock_kind al_loop_clock(const al_loop *loop) { return loop->clock; }
@@ -354,8 +330,8 @@ uint64_t al_loop_iterations(const al_loop *loop) { return loop->iterations; }
 al_trace *al_loop_trace(const al_loop *loop) { return loop->trace; }
 
 uv_loop_t *al_loop_uv(al_loop *loop) {
-    if (!loop || loop->backend != &al_backend_uv) return NULL;
-    return al_backend_uv_native(loop->backend_state);
+    if (!loop || !loop->backend->native) return NULL;
+    return loop->backend->native(loop->backend_state);
 }
 
 /* ---- program output ------------------------------------------------------- */
@@ -379,9 +355,7 @@ int al_vprintf(al_loop *loop, const char *fmt, va_list ap) {
     fputc('\n', stdout);
     fflush(stdout);
     if (loop && loop->trace) {
-        al_task *cur = al_task_current();
-        al_trace_event ev = {.type = AL_EV_OUTPUT, .fd = -1,
-                             .task = cur && al_task_loop(cur) == loop ? al_task_id(cur) : 0,
+        al_trace_event ev = {.type = AL_EV_OUTPUT, .fd = -1, .task = loop->current_task,
                              .text = text, .text_len = n};
         al__trace(loop, &ev);
     }

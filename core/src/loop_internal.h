@@ -18,14 +18,26 @@
 typedef struct al_ready_item {
     al_callback cb;
     void *arg;
+    uint64_t task;          /* the task this step belongs to (traces), or 0 */
 } al_ready_item;
 
-/* Who waits on a descriptor: a callback watcher, or up to two tasks (one
- * reading, one writing). The backend is told the union of their masks. */
+/* A one-shot wait on a descriptor by anyone above the loop (a task waits
+ * this way): ready(owner, fd) is called once, when fd is ready in that
+ * direction, and the wait is forgotten first. The loop never knows who the
+ * owner is. */
+typedef void (*al_fd_ready_cb)(void *owner, int fd);
+typedef struct al_fd_wait {
+    al_fd_ready_cb ready;
+    void *owner;           /* NULL: nobody waits */
+} al_fd_wait;
+
+/* Who waits on a descriptor: a callback watcher, or up to two one-shot
+ * waits (one reading, one writing). The backend is told the union of their
+ * masks. */
 typedef struct al_fdrec {
     al_io *io;
-    al_task *reader;
-    al_task *writer;
+    al_fd_wait reader;     /* one waiting to read, one to write (tasks) */
+    al_fd_wait writer;
     int mask;              /* what the backend currently watches */
 } al_fdrec;
 
@@ -57,7 +69,9 @@ struct al_loop {
     al_fired *fired;
     int fired_cap;
 
-    /* tasks */
+    /* the task layer's (task.c) state; the loop only calls owners_free */
+    void (*owners_free)(al_loop *loop);   /* first in al_loop_free, if set */
+    uint64_t current_task;        /* id of the task running now (al_printf), or 0 */
     uint64_t next_task_id;
     al_task *tasks;               /* every task the loop holds, doubly linked */
     size_t tasks_alive;
@@ -70,13 +84,18 @@ struct al_loop {
     int64_t slow_step_us;
 
     int stopping;
-    al_task *awaited;             /* run_until_complete's task: don't block once it is done */
+    /* while set and true, poll only looks, never blocks (run_until_complete:
+     * its task finished, another watcher may never fire) */
+    int (*stop_blocking)(void *arg);
+    void *stop_blocking_arg;
     int in_poll;                  /* inside backend->poll (native callbacks may run) */
     uint64_t iterations;
 };
 
 /* loop.c */
 int al__ready_push(al_loop *loop, al_callback cb, void *arg);
+/* The same, for a step of task `task` (its id, named in traces). */
+int al__ready_push_task(al_loop *loop, al_callback cb, void *arg, uint64_t task);
 void al__trace(al_loop *loop, al_trace_event *ev);   /* fills t; call only when loop->trace */
 
 void al__poll_interrupt(al_loop *loop);  /* new work arrived during poll */
@@ -88,17 +107,14 @@ void al__loop_step_gate(al_loop *loop);
 al_timer *al__timer_peek(al_loop *loop);
 void al__timers_fire_due(al_loop *loop);
 
-/* io.c */
+/* io.c: al__fd_wait registers a one-shot wait (see al_fd_wait above);
+ * -EBUSY if another owner waits in that direction, -EEXIST if an al_io
+ * watches fd. al__fd_unwait forgets owner's wait, if it is there. */
+int al__fd_wait(al_loop *loop, int fd, int dir, al_fd_ready_cb ready, void *owner);
+void al__fd_unwait(al_loop *loop, int fd, int dir, void *owner);
 int al__fd_check(int fd);
 int al__fd_update(al_loop *loop, int fd);
 void al__io_dispatch(al_loop *loop, int fd, int events);
 void al__fds_free(al_loop *loop);
-
-/* task.c */
-void al__task_wake_fd(al_task *task, int fd);
-void al__task_timer_cb(al_timer *timer);
-void al__tasks_free_all(al_loop *loop);
-int al__is_task_step(al_callback cb);
-uint64_t al__task_id_of_step_arg(void *arg);
 
 #endif

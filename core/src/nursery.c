@@ -24,11 +24,20 @@ static al_nursery *from_timer(al_timer *timer) {
     return (al_nursery *)((char *)timer - offsetof(al_nursery, deadline_timer));
 }
 
+/* A task waiting in al_nursery_wait was cancelled: the wait is shielded
+ * (the task keeps waiting for its children), and the children are
+ * cancelled. The task layer asks through all_done's owner ops. */
+static void cancel_from_waiter(al_future *all_done) {
+    al_nursery_cancel(from_all_done(all_done));
+}
+static const al_future_owner nursery_owner = {NULL, NULL, cancel_from_waiter};
+
 int al_nursery_init(al_loop *loop, al_nursery *n) {
     if (!loop || !n) return -EINVAL;
     *n = (al_nursery){.loop = loop};
     al_timer_init(loop, &n->deadline_timer);
     al_future_init(loop, &n->all_done);
+    n->all_done.owner = al_future_owner_kind(&nursery_owner);
     return 0;
 }
 
@@ -50,9 +59,6 @@ int al_nursery_cancel(al_nursery *n) {
     return 0;
 }
 
-void al__nursery_cancel_from_waiter(void *all_done_future) {
-    al_nursery_cancel(from_all_done(all_done_future));
-}
 
 static void child_done(al_waiter *w, al_future *fut) {
     al_nursery_child *c = (al_nursery_child *)w;

@@ -57,8 +57,6 @@ struct al_task {
 
 static _Thread_local al_task *current;
 
-void al__nursery_cancel_from_waiter(void *all_done_future);
-
 static al_gen *task_gen(al_task *t) { return (al_gen *)(void *)(t + 1); }
 static fiber_part *task_fiber(al_task *t) {
     return t->kind == AL_TASK_FIBER ? (fiber_part *)(void *)(t + 1) : NULL;
@@ -96,15 +94,21 @@ void al_task_release(al_task *task) {
     if (task && --task->refs == 0) task_free(task);
 }
 
-void al__task_retain_future(al_future *fut) { al_task_retain((al_task *)fut); }
-void al__task_release_future(al_future *fut) { al_task_release((al_task *)fut); }
+/* A task is a future its owner keeps alive while callbacks are queued on
+ * it (future.h: al_future_owner); tasks_kind() is its owner kind. */
+static void retain_future(al_future *fut) { al_task_retain((al_task *)fut); }
+static void release_future(al_future *fut) { al_task_release((al_task *)fut); }
+static const al_future_owner task_owner = {retain_future, release_future, NULL};
+static uint8_t task_kind;
+
+static int is_task(const al_future *fut) { return fut->owner && fut->owner == task_kind; }
 
 /* ---- waking --------------------------------------------------------------- */
 
 static void task_step(al_loop *loop, void *arg);
 
-int al__is_task_step(al_callback cb) { return cb == task_step; }
-uint64_t al__task_id_of_step_arg(void *arg) { return ((al_task *)arg)->id; }
+static void task_timer_cb(al_timer *timer);
+static int queue_step(al_task *t) { return al__ready_push_task(task_loop(t), task_step, t, t->id); }
 
 /* The wait is over (whoever ended it has already detached its own part):
  * queue the next step, carrying the await's result. */
@@ -115,19 +119,20 @@ static void task_wake(al_task *t, al_wake_cause cause, int result, uint64_t wake
     t->wake_result = result;
     t->state = AL_TASK_READY;
     trace_task(t, AL_EV_READY, (uint16_t)cause, fd, waker, 0);
-    if (al__ready_push(task_loop(t), task_step, t) < 0) {
+    if (queue_step(t) < 0) {
         /* Cannot queue the step: fail the await rather than lose the task.
          * The step is retried from a timer, which needs no allocation. */
         t->wake_result = -ENOMEM;
-        al_timer_start(&t->timer, al__task_timer_cb, 0, 0);
+        al_timer_start(&t->timer, task_timer_cb, 0, 0);
     }
 }
 
-void al__task_wake_fd(al_task *task, int fd) {
-    task_wake(task, AL_WAKE_FD, 0, 0, fd);
+/* The loop's one-shot fd wait fired (al__fd_wait's ready callback). */
+static void fd_ready(void *owner, int fd) {
+    task_wake(owner, AL_WAKE_FD, 0, 0, fd);
 }
 
-void al__task_timer_cb(al_timer *timer) {
+static void task_timer_cb(al_timer *timer) {
     al_task *t = (al_task *)((char *)timer - offsetof(al_task, timer));
     if (t->wait == WAIT_FOR) {
         /* wait_for's timeout: cancel the target and keep waiting for it to
@@ -140,7 +145,7 @@ void al__task_timer_cb(al_timer *timer) {
     }
     if (t->state == AL_TASK_READY) {
         /* the -ENOMEM retry path of task_wake */
-        if (al__ready_push(task_loop(t), task_step, t) < 0) al_timer_start(timer, al__task_timer_cb, 1000, 0);
+        if (queue_step(t) < 0) al_timer_start(timer, task_timer_cb, 1000, 0);
         return;
     }
     trace_task(t, AL_EV_TIMER, 0, -1, 0, timer->deadline);
@@ -156,7 +161,7 @@ static void future_notify(al_waiter *w, al_future *fut) {
         task_wake(t, AL_WAKE_TASK, timed_out ? -ETIMEDOUT : fut->error, ((al_task *)fut)->id, -1);
         return;
     }
-    if (fut->is_task)
+    if (is_task(fut))
         task_wake(t, AL_WAKE_TASK, fut->error, ((al_task *)fut)->id, -1);
     else
         task_wake(t, AL_WAKE_FUTURE, fut->error, 0, -1);
@@ -234,27 +239,35 @@ static void task_step(al_loop *loop, void *arg) {
     t->wait = AL_WAIT_NONE;
     trace_task(t, AL_EV_RESUME, 0, -1, 0, 0);
     al_task *prev = current;
+    uint64_t prev_id = loop->current_task;
     current = t;
+    loop->current_task = t->id;   /* al_printf's output is tagged with it */
     if (t->kind == AL_TASK_FIBER) step_fiber(t); else step_stackless(t);
+    loop->current_task = prev_id;
     current = prev;
 }
 
 /* ---- creation ------------------------------------------------------------- */
 
+static void tasks_free(al_loop *loop);   /* the loop's owners_free */
+
 static al_task *task_alloc(al_loop *loop, const char *name, size_t extra) {
     al_task *t = calloc(1, sizeof *t + extra);
     if (!t) return NULL;
     al_future_init(loop, &t->fut);
-    t->fut.is_task = 1;
+    if (!task_kind) task_kind = al_future_owner_kind(&task_owner);
+    t->fut.owner = task_kind;
     t->id = ++loop->next_task_id;
     t->wait_fd = -1;
     al_timer_init(loop, &t->timer);
+    t->timer.quiet = 1;   /* its firing is traced here, with the task's id */
+    loop->owners_free = tasks_free;
     al_task_name_fit(t->name, sizeof t->name, name);
     return t;
 }
 
 static int task_start(al_loop *loop, al_task *t, al_task **out) {
-    if (al__ready_push(loop, task_step, t) < 0) return -ENOMEM;
+    if (queue_step(t) < 0) return -ENOMEM;
     t->refs = out ? 2 : 1;
     t->next = loop->tasks;
     if (loop->tasks) loop->tasks->prev = t;
@@ -305,10 +318,11 @@ static al_stack_pool *pool_for(al_loop *loop, size_t size) {
     e->size = size;
     e->next = (pool_entry *)loop->stack_pool;
     loop->stack_pool = (struct al_stack_pool *)e;
+    loop->owners_free = tasks_free;
     return e->pool;
 }
 
-void al__fiber_pools_free(al_loop *loop) {
+static void fiber_pools_free(al_loop *loop) {
     pool_entry *e = (pool_entry *)loop->stack_pool;
     while (e) {
         pool_entry *next = e->next;
@@ -343,7 +357,7 @@ int al_task_create_fiber(al_loop *loop, al_task **out, const char *name, al_fibe
     return rc;
 }
 
-void al__tasks_free_all(al_loop *loop) {
+static void tasks_free_all(al_loop *loop) {
     /* Unfinished tasks may sit in futures' waiter lists the loop cannot see;
      * those futures must not be completed after the loop is gone. */
     while (loop->tasks) {
@@ -355,6 +369,48 @@ void al__tasks_free_all(al_loop *loop) {
         if (fp && fp->fiber) al_fiber_destroy(fp->fiber);
         free(t);
     }
+}
+
+/* The loop's owners_free: al_loop_free calls it first (tasks, then the
+ * stacks their fibers were on). */
+static void tasks_free(al_loop *loop) {
+    tasks_free_all(loop);
+    fiber_pools_free(loop);
+}
+
+
+/* ---- running a loop for one task ------------------------------------------ */
+
+static int task_is_done(void *task) { return al_task_is_done(task); }
+
+int al_loop_run_until_complete(al_loop *loop, al_task *task) {
+    if (!loop || !task || al_task_loop(task) != loop) return -EINVAL;
+    al_task_retain(task);
+    /* run_until_complete may nest: keep the outer one's rule */
+    int (*outer)(void *) = loop->stop_blocking;
+    void *outer_arg = loop->stop_blocking_arg;
+    loop->stop_blocking = task_is_done;
+    loop->stop_blocking_arg = task;
+    int rc = 0;
+    while (!al_task_is_done(task)) {
+        if (loop->stopping) {
+            loop->stopping = 0;
+            rc = -EINTR;
+            break;
+        }
+        if (!al_loop_alive(loop)) {
+            rc = -EDEADLK;   /* the task waits for something nothing will ever do */
+            break;
+        }
+        rc = al_loop_run_once(loop);
+        if (rc < 0) break;
+        rc = 0;
+    }
+    loop->stop_blocking = outer;
+    loop->stop_blocking_arg = outer_arg;
+    if (rc == 0) rc = al_task_error(task);
+    al_task_release(task);
+    return rc;
 }
 
 /* ---- suspending ----------------------------------------------------------- */
@@ -387,7 +443,7 @@ int al_sleep_until(int64_t deadline_us) {
     al_task *t;
     int rc = await_begin(&t);
     if (rc < 0) return rc;
-    rc = al_timer_start_at(&t->timer, al__task_timer_cb, deadline_us, 0);
+    rc = al_timer_start_at(&t->timer, task_timer_cb, deadline_us, 0);
     if (rc < 0) return rc;
     return suspend(t, AL_WAIT_SLEEP, AL_WAIT_SLEEP, -1, 0, deadline_us);
 }
@@ -412,14 +468,11 @@ int al_yield(void) {
     return t->wake_result;
 }
 
-int al__fd_wait(al_loop *loop, int fd, int dir, al_task *task);
-void al__fd_unwait(al_loop *loop, int fd, int dir, al_task *task);
-
 static int wait_fd(int fd, int dir) {
     al_task *t;
     int rc = await_begin(&t);
     if (rc < 0) return rc;
-    rc = al__fd_wait(task_loop(t), fd, dir, t);
+    rc = al__fd_wait(task_loop(t), fd, dir, fd_ready, t);
     if (rc < 0) return rc;
     t->wait_fd = fd;
     uint8_t reason = dir == AL_READABLE ? AL_WAIT_READ : AL_WAIT_WRITE;
@@ -443,7 +496,7 @@ static int await_future(al_future *fut, uint8_t reason, uint64_t other) {
 }
 
 int al_await(al_future *fut) {
-    if (fut && fut->is_task) return al_join((al_task *)fut);
+    if (fut && is_task(fut)) return al_join((al_task *)fut);
     return await_future(fut, AL_WAIT_FUTURE, 0);
 }
 
@@ -459,7 +512,7 @@ int al_wait_for(al_task *task, int64_t timeout_us) {
     if (!task || task_loop(task) != task_loop(t)) return -EINVAL;
     if (task == t) return -EDEADLK;
     if (al_task_is_done(task)) return task->fut.error;
-    rc = al_timer_start(&t->timer, al__task_timer_cb, timeout_us, 0);
+    rc = al_timer_start(&t->timer, task_timer_cb, timeout_us, 0);
     if (rc < 0) return rc;
     t->flags &= (uint8_t)~FLAG_TIMED_OUT;
     t->waiter.notify = future_notify;
@@ -550,7 +603,7 @@ static int disarm(al_task *t) {
         if (t->flags & FLAG_SHIELD_WAIT) {
             /* a nursery wait: cancel the children, keep waiting for them */
             t->flags |= FLAG_MUST_CANCEL;
-            al__nursery_cancel_from_waiter(t->wait_obj);
+            al__future_owner_cancel(t->wait_obj);
             return 0;
         }
         al__future_remove_waiter(t->wait_obj, &t->waiter);

@@ -19,7 +19,7 @@ static int earlier(const al_timer *a, const al_timer *b) {
 
 static void place(al_loop *loop, size_t i, al_timer *t) {
     loop->heap[i] = t;
-    t->heap_index = i;
+    t->heap_index = (uint32_t)i;
 }
 
 static void sift_up(al_loop *loop, size_t i) {
@@ -48,6 +48,7 @@ static void sift_down(al_loop *loop, size_t i) {
 }
 
 static int heap_push(al_loop *loop, al_timer *t) {
+    if (loop->heap_len >= AL_TIMER_INACTIVE) return -ENOMEM;   /* the index is 32 bits */
     if (loop->heap_len == loop->heap_cap) {
         size_t cap = loop->heap_cap ? loop->heap_cap * 2 : 64;
         al_timer **heap = realloc(loop->heap, cap * sizeof *heap);
@@ -63,7 +64,7 @@ static int heap_push(al_loop *loop, al_timer *t) {
 static void heap_remove(al_loop *loop, al_timer *t) {
     size_t i = t->heap_index;
     al_timer *last = loop->heap[--loop->heap_len];
-    t->heap_index = SIZE_MAX;
+    t->heap_index = AL_TIMER_INACTIVE;
     if (last == t) return;
     place(loop, i, last);
     if (i > 0 && earlier(last, loop->heap[(i - 1) / 2]))
@@ -83,14 +84,15 @@ int al_timer_init(al_loop *loop, al_timer *timer) {
     timer->deadline = 0;
     timer->repeat = 0;
     timer->seq = 0;
-    timer->heap_index = SIZE_MAX;
+    timer->heap_index = AL_TIMER_INACTIVE;
+    timer->quiet = 0;
     return 0;
 }
 
 int al_timer_start_at(al_timer *timer, al_timer_cb cb, int64_t deadline_us, int64_t repeat_us) {
     if (!timer || !timer->loop || !cb || repeat_us < 0) return -EINVAL;
     al_loop *loop = timer->loop;
-    if (timer->heap_index != SIZE_MAX) heap_remove(loop, timer);
+    if (timer->heap_index != AL_TIMER_INACTIVE) heap_remove(loop, timer);
     timer->cb = cb;
     timer->deadline = deadline_us;
     timer->repeat = repeat_us;
@@ -108,15 +110,13 @@ int al_timer_start(al_timer *timer, al_timer_cb cb, int64_t timeout_us, int64_t 
 
 int al_timer_stop(al_timer *timer) {
     if (!timer || !timer->loop) return -EINVAL;
-    if (timer->heap_index != SIZE_MAX) heap_remove(timer->loop, timer);
+    if (timer->heap_index != AL_TIMER_INACTIVE) heap_remove(timer->loop, timer);
     return 0;
 }
 
 int al_timer_is_active(const al_timer *timer) {
-    return timer && timer->heap_index != SIZE_MAX;
+    return timer && timer->heap_index != AL_TIMER_INACTIVE;
 }
-
-void al__task_timer_cb(al_timer *timer);
 
 /* Phase 4 of an iteration. Only timers started before this phase began may
  * fire in it (seq <= limit): a callback that re-arms a timer for "now" is
@@ -133,7 +133,7 @@ void al__timers_fire_due(al_loop *loop) {
             t->deadline += t->repeat;
             heap_push(loop, t);   /* cannot fail: the slot was just freed */
         }
-        if (loop->trace && t->cb != al__task_timer_cb) {
+        if (loop->trace && !t->quiet) {   /* a task traces its own timer */
             al_trace_event ev = {.type = AL_EV_TIMER, .fd = -1, .value = deadline};
             al__trace(loop, &ev);
         }

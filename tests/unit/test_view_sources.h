@@ -21,6 +21,8 @@
 #include "../../tui/view_cells.c"
 #include "../../tui/view_lines.c"
 #include "../../tui/view_fmt.c"
+#include "../../tui/view_rows.c"
+#include "../../tui/view_style.c"
 #include "../../tui/view_render.c"
 #include "../../tui/view_timeline.c"
 #include "../../tui/view_table.c"

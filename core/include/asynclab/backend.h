@@ -17,6 +17,11 @@
  *            read or write sees the error itself.
  *   alive    optional (NULL = never): 1 while backend-native handles exist
  *            that should keep the loop running (libuv's own TCP handles).
+ *   interrupt optional (NULL = nothing to do): end the poll in progress. Only
+ *            a backend that runs foreign callbacks inside its poll needs it
+ *            (libuv's): when one gives the loop work, the poll must return.
+ *   native   optional (NULL = none): the library loop underneath (libuv's
+ *            uv_loop_t), for programs that share it (asynclab/uv.h).
  *
  * Masks: AL_READABLE | AL_WRITABLE. Errors are negative errno values.
  * add() on an fd the backend cannot watch returns an error and leaves the
@@ -41,6 +46,8 @@ typedef struct al_backend_ops {
     int  (*del)(void *state, int fd, int old_mask, int del_mask);
     int  (*poll)(void *state, int timeout_ms, al_fired *fired, int max_fired);
     int  (*alive)(void *state);
+    void (*interrupt)(void *state);
+    void *(*native)(void *state);
 } al_backend_ops;
 
 extern const al_backend_ops al_backend_select;

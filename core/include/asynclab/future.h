@@ -36,6 +36,22 @@ struct al_waiter {
     void (*notify)(al_waiter *w, al_future *fut);
 };
 
+/* private: a future embedded in something that owns it (a task, a
+ * nursery), which must outlive the callbacks still queued for it (retain,
+ * release) and is cancelled as a whole (cancel: a waiter that must see it
+ * through asks for it, al__future_owner_cancel). Any op may be NULL.
+ * A future names its owner's kind by a one-byte index (al_future_owner_kind):
+ * a million tasks are a million futures, and a pointer would cost each 8. */
+typedef struct al_future_owner {
+    void (*retain)(al_future *fut);
+    void (*release)(al_future *fut);
+    void (*cancel)(al_future *fut);
+} al_future_owner;
+
+/* The index for an owner's ops (1..7), the same for the same ops; 0 when the
+ * table is full. Thread-safe. */
+uint8_t al_future_owner_kind(const al_future_owner *ops);
+
 struct al_future {
     void *data;               /* yours */
     /* private */
@@ -44,7 +60,7 @@ struct al_future {
     intptr_t result;
     int error;
     uint8_t state;
-    uint8_t is_task;
+    uint8_t owner;            /* 0 for a plain future, else al_future_owner_kind */
 };
 
 int al_future_init(al_loop *loop, al_future *fut);
@@ -64,6 +80,7 @@ int al_future_add_done_callback(al_future *fut, al_future_cb cb, void *arg);
 
 /* private: used by tasks and the nursery */
 void al__future_add_waiter(al_future *fut, al_waiter *w);
+void al__future_owner_cancel(al_future *fut);   /* its owner's cancel op, if any */
 int  al__future_remove_waiter(al_future *fut, al_waiter *w);
 /* Notify (and detach) every waiter; the caller has set state/result/error. */
 void al__future_notify_all(al_future *fut);

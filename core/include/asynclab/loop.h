@@ -42,7 +42,6 @@
 
 typedef struct al_loop al_loop;
 typedef struct al_trace al_trace;
-typedef struct al_task al_task;
 
 typedef enum al_clock_kind {
     AL_CLOCK_REAL = 0,    /* CLOCK_MONOTONIC: sleeps take real time */
@@ -83,10 +82,8 @@ int al_loop_run_once(al_loop *loop);
 /* Make al_loop_run() return after the current iteration. */
 void al_loop_stop(al_loop *loop);
 
-/* Run until `task` is done; returns the task's error (0 when it returned
- * normally, -ECANCELED when cancelled). -EDEADLK if the loop ran out of work
- * while the task was still waiting (nothing could ever wake it). */
-int al_loop_run_until_complete(al_loop *loop, al_task *task);
+/* (Running the loop until one task is done: al_loop_run_until_complete, in
+ * task.h: the loop knows nothing of tasks.) */
 
 /* Queue cb(loop, arg) to run in the next READY pass. 0 or -ENOMEM. */
 typedef void (*al_callback)(al_loop *loop, void *arg);

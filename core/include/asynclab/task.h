@@ -52,6 +52,8 @@
 #include "future.h"
 #include "loop.h"
 
+typedef struct al_task al_task;
+
 /* AL_TASK_PLAIN is never a task of the scheduler: it names, in a trace, a
  * unit of work a program runs with plain code, not a coroutine (lesson 1's
  * connections, served one after the other by blocking calls on the main
@@ -139,6 +141,12 @@ int al_wait_readable(int fd);
 int al_wait_writable(int fd);
 int al_await(al_future *fut);              /* returns the future's error */
 int al_join(al_task *task);                /* returns the task's error */
+
+/* Run the loop until `task` is done; returns the task's error (0 when it
+ * returned normally, -ECANCELED when cancelled). -EDEADLK if the loop ran out
+ * of work while the task was still waiting (nothing could ever wake it),
+ * -EINTR if al_loop_stop was called first. */
+int al_loop_run_until_complete(al_loop *loop, al_task *task);
 /* All done; returns 0, or the error of the first task (in array order) that
  * failed. Unlike asyncio.gather it waits for every task even after an error;
  * use a nursery to cancel siblings on the first error. */

@@ -32,8 +32,10 @@ struct al_timer {
     int64_t deadline;
     int64_t repeat;
     uint64_t seq;            /* start order: breaks ties FIFO */
-    size_t heap_index;       /* SIZE_MAX while inactive */
+    uint32_t heap_index;     /* AL_TIMER_INACTIVE while inactive */
+    uint8_t quiet;           /* its owner traces its firing (a task's timer) */
 };
+#define AL_TIMER_INACTIVE UINT32_MAX   /* so at most 4 billion timers at once */
 
 int al_timer_init(al_loop *loop, al_timer *timer);
 /* Fire cb after timeout_us (<= 0: in the next TIMERS phase), then every
