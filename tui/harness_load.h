@@ -14,7 +14,7 @@
  * same way: at the deadline every waiting task is cancelled, and requests
  * still out then are abandoned (not counted).
  *
- * With trace_path, the loop writes a trace (core/TRACE-FORMAT.md): one lane
+ * With trace_path, the loop writes a trace (core/trace/TRACE-FORMAT.md): one lane
  * per connection task, and for each request two "output" events on its lane,
  * when it is sent and when it is answered, so a viewer shows clients
  * overlapping or queueing.

@@ -5,7 +5,7 @@
  * program is a child process. Its environment says where to write the
  * trace (ASYNCLAB_TRACE=fd:N, a pipe the viewer reads) and where the
  * viewer's step commands come from (ASYNCLAB_STEP=fd:M, see
- * core/src/loop_step.c); its stdout and stderr go to a third pipe, shown in
+ * core/loop/src/loop_step.c); its stdout and stderr go to a third pipe, shown in
  * the output panel, never over the screen; its stdin is /dev/null. It runs
  * in a process group of its own, so the terminal's Ctrl-C reaches the viewer
  * (which then stops the whole group) and not a lesson's servers directly.

@@ -27,6 +27,7 @@
 #include "asynclab/io.h"
 #include "asynclab/loop.h"
 #include "asynclab/timer.h"
+#include "asynclab/trace.h"
 
 static const char RESPONSE[] =
     "HTTP/1.1 200 OK\r\n"

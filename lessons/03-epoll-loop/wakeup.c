@@ -28,6 +28,7 @@
 #include "asynclab/error.h"
 #include "asynclab/io.h"
 #include "asynclab/loop.h"
+#include "asynclab/trace.h"
 #include "asynclab/uv.h"
 
 #define WORKER_SLEEP_MS 100

@@ -303,7 +303,7 @@ int main(int argc, char **argv) {
             fprintf(stderr, "coroutines: cannot open a trace ring: %s\n", al_strerror(rc));
             return 1;
         }
-        lo.trace = report.ring;
+        lo.sink = al_trace_sink(report.ring);
     }
     al_loop *loop;
     rc = al_loop_new(&loop, &lo);

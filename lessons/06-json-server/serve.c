@@ -27,6 +27,7 @@
 #include "asynclab/io.h"
 #include "asynclab/loop.h"
 #include "asynclab/timer.h"
+#include "asynclab/trace.h"
 
 #define DEFAULT_UPSTREAM "http://127.0.0.1:8001/"
 

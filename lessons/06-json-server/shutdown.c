@@ -35,6 +35,7 @@
 #include "app.h"
 #include "asynclab.h"
 #include "asynclab/http_server.h"
+#include "asynclab/trace.h"
 
 static int force;                  /* --force */
 static al_http_server *server;

@@ -1,5 +1,5 @@
 /* fuzz_http_conn.c — libFuzzer target: random byte streams through the HTTP
- * connection state machine (core/src/http_conn.c and the llhttp glue).
+ * connection state machine (core/http/src/http_conn.c and the llhttp glue).
  *
  * The input drives everything: its first bytes pick the limits (small ones,
  * so that 413/414/431 and the output pause are reachable), then a PRNG seeded
@@ -27,10 +27,10 @@
  * coverage.
  */
 #define _GNU_SOURCE   /* memmem */
-#include "../../core/src/http_conn.c"
-#include "../../core/src/http_parser.c"
-#include "../../core/src/http_request.c"
-#include "../../core/src/http_response.c"
+#include "../../core/http/src/http_conn.c"
+#include "../../core/http/src/http_parser.c"
+#include "../../core/http/src/http_request.c"
+#include "../../core/http/src/http_response.c"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* fuzz_http_router.c — libFuzzer target: hostile request targets through what
  * turns them into a handler call: the target split (query, fragment), the
- * path's percent-decoding (core/src/http_parser.c), the router's match with
- * typed parameters (core/src/http_router.c), the 404/405/422 bodies, and
- * al_http_query_get (core/src/http_request.c).
+ * path's percent-decoding (core/http/src/http_parser.c), the router's match with
+ * typed parameters (core/http/src/http_router.c), the 404/405/422 bodies, and
+ * al_http_query_get (core/http/src/http_request.c).
  *
  * Input: byte 0 picks the method, byte 1 the room for parameters (scratch
  * size and count: small, so -ENOSPC is reachable), byte 2 the size of the
@@ -22,11 +22,11 @@
  * of exactly its size).
  */
 #define _GNU_SOURCE
-#include "../../core/src/http_parser.c"
-#include "../../core/src/http_request.c"
-#include "../../core/src/http_response.c"
-#include "../../core/src/http_router.c"
-#include "../../core/src/task_name.c"
+#include "../../core/http/src/http_parser.c"
+#include "../../core/http/src/http_request.c"
+#include "../../core/http/src/http_response.c"
+#include "../../core/http/src/http_router.c"
+#include "../../core/loop/src/task_name.c"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* fuzz_trace_reader.c — libFuzzer target: arbitrary bytes into the trace
- * reader (core/src/trace_reader.c), through fmemopen as a file would come.
+ * reader (core/trace/src/trace_reader.c), through fmemopen as a file would come.
  *
  * Checked beyond "no crash, no sanitizer report":
  *   - every error message names its line ("line N: ...");

@@ -2,7 +2,7 @@
 # serve_framing.sh — request framing against RFC 9112 §6 (message body
 # length, Transfer-Encoding) and §7 (transfer codings), one check per rule,
 # over raw sockets. The rules, what we answer and what nginx answers for the
-# same bytes are listed in core/src/http_parser.c.
+# same bytes are listed in core/http/src/http_parser.c.
 #
 # A request whose framing is refused gets its status and a close (the bytes
 # after it cannot be trusted). A request whose framing is fine is followed on

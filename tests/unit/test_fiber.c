@@ -8,7 +8,7 @@
 #include "al_test.h"
 
 #include "asynclab/fiber.h"
-#include "../../core/src/fiber_internal.h"   /* test hook: guard budget */
+#include "../../core/loop/src/fiber_internal.h"   /* test hook: guard budget */
 
 #include <errno.h>
 #include <fenv.h>

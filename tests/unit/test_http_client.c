@@ -15,6 +15,7 @@
 #include "asynclab.h"
 #include "asynclab/http_client.h"
 #include "asynclab/http_server.h"
+#include "asynclab/trace.h"
 
 static int upstream_calls_cancelled;
 

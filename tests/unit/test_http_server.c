@@ -19,6 +19,7 @@
 #include "al_test.h"
 #include "asynclab.h"
 #include "asynclab/http_server.h"
+#include "asynclab/trace.h"
 
 static atomic_int handler_cancelled, handler_finished;
 

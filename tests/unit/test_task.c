@@ -14,7 +14,7 @@
 
 static al_loop *new_loop(al_clock_kind clock, al_trace *trace) {
     al_loop *loop = NULL;
-    al_loop_options opts = {.clock = clock, .trace = trace};
+    al_loop_options opts = {.clock = clock, .sink = al_trace_sink(trace)};
     int rc = al_loop_new(&loop, &opts);
     AL_REQUIRE_MSG(rc == 0, "al_loop_new: %s", al_strerror(rc));
     return loop;

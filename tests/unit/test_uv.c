@@ -7,6 +7,7 @@
 
 #include "al_test.h"
 #include "asynclab.h"
+#include "asynclab/trace.h"
 #include "asynclab/uv.h"
 
 static al_loop *new_uv_backend_loop(void) {

@@ -1,5 +1,5 @@
 /* test_view_step.c — slow motion: the gate a viewer uses to run a traced
- * loop one iteration at a time (core/src/loop_step.c, ASYNCLAB_STEP=fd:N).
+ * loop one iteration at a time (core/loop/src/loop_step.c, ASYNCLAB_STEP=fd:N).
  *
  * The gate is called directly here (al_loop_run_once calls it before each
  * iteration). A broken gate would wait for ever: the runner's timeout turns
@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "asynclab/loop.h"
+#include "asynclab/trace.h"
 
 void al__loop_step_gate(al_loop *loop);
 

@@ -40,8 +40,9 @@
 #include <stddef.h>
 #include <stdarg.h>
 
+#include "events.h"
+
 typedef struct al_loop al_loop;
-typedef struct al_trace al_trace;
 
 typedef enum al_clock_kind {
     AL_CLOCK_REAL = 0,    /* CLOCK_MONOTONIC: sleeps take real time */
@@ -52,10 +53,10 @@ typedef struct al_loop_options {
     /* "select", "poll", "epoll" or "uv". NULL: $ASYNCLAB_BACKEND, else "epoll". */
     const char *backend;
     al_clock_kind clock;
-    /* Where trace events go. NULL: $ASYNCLAB_TRACE ("path" or "fd:N") if set,
-     * else tracing is off. A trace passed here stays owned by the caller and
-     * must outlive the loop; one opened from the environment is the loop's. */
-    al_trace *trace;
+    /* Where the loop's events go (events.h), e.g. al_trace_sink(trace). It
+     * stays the caller's and must outlive the loop. NULL: nowhere, or, with
+     * al_loop_new (trace.h), the trace $ASYNCLAB_TRACE names. */
+    al_event_sink *sink;
     /* A step (one callback or one task resume) that holds the loop longer
      * than this (µs, real time) emits a "slow" trace event. 0 = 100 ms, the
      * asyncio debug-mode default; negative = never measure. Measured only
@@ -64,8 +65,17 @@ typedef struct al_loop_options {
 } al_loop_options;
 
 /* Create a loop. opts may be NULL (all defaults). -EINVAL names an unknown
- * backend (see al_loop_backend_error() for the message). */
-int al_loop_new(al_loop **out, const al_loop_options *opts);
+ * backend (see al_loop_backend_error() for the message). Programs usually
+ * call al_loop_new (trace.h): the same, with the trace $ASYNCLAB_TRACE names;
+ * this one never opens a trace, and needs only the loop library. */
+int al_loop_create(al_loop **out, const al_loop_options *opts);
+
+/* From now on the loop's events go to sink (NULL: nowhere). owned: the loop
+ * flushes and closes it in al_loop_free. For the layer that opens sinks. */
+void al_loop_attach_sink(al_loop *loop, al_event_sink *sink, int owned);
+al_event_sink *al_loop_sink(const al_loop *loop);
+/* Hand one event to the loop's sink (t is filled in); no sink: nothing. */
+void al_loop_emit(al_loop *loop, al_trace_event *ev);
 
 /* Free the loop: tasks that never finished are released without running
  * again; watchers and timers are detached. NULL is ignored. */
@@ -108,7 +118,6 @@ char *al_loop_format_wallclock(const al_loop *loop, char *buf, size_t size);
 al_clock_kind al_loop_clock(const al_loop *loop);
 const char *al_loop_backend_name(const al_loop *loop);
 uint64_t al_loop_iterations(const al_loop *loop);
-al_trace *al_loop_trace(const al_loop *loop);
 int al_loop_alive(const al_loop *loop);
 
 /* Print a line of program output: written to stdout (flushed, so it

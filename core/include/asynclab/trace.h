@@ -4,11 +4,13 @@
  * what the task waits for, every ready says what woke it. The viewer folds
  * this stream into a timeline; tests assert on it.
  *
+ * The trace layer, above the loop: the events themselves and the sink
+ * interface are the loop's (events.h); an al_trace is such a sink, and
+ * al_loop_new is the loop created with the trace $ASYNCLAB_TRACE names.
+ *
  * Contract
- *   Off        a loop without a trace pays one pointer test per event site.
- *   Time       `t` is microseconds on the loop's clock (real or virtual).
  *   Sinks      JSON Lines to a file or an inherited fd (format: docs in
- *              core/TRACE-FORMAT.md, version AL_TRACE_VERSION, first line a
+ *              core/trace/TRACE-FORMAT.md, version AL_TRACE_VERSION, first line a
  *              "hello" event carrying the version), or an in-memory ring of
  *              the most recent `capacity` events (tests). Events that do not
  *              fit (a ring that wrapped, a pipe that failed) are counted as
@@ -37,41 +39,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "events.h"
+#include "loop.h"
+
 #define AL_TRACE_VERSION 1
 #define AL_TRACE_TEXT_MAX 64
 
 typedef struct al_trace al_trace;
-
-typedef enum al_event_type {
-    AL_EV_HELLO = 0,   /* first event: text = program, reason = clock kind, other = pid; backend in text2 */
-    AL_EV_SPAWN,       /* task, other = parent task id (0 = none), reason = al_task_kind, text = name */
-    AL_EV_READY,       /* task, reason = al_wake_cause, other = waking task id (WAKE_TASK), fd (WAKE_FD) */
-    AL_EV_RESUME,      /* task */
-    AL_EV_SUSPEND,     /* task, reason = al_wait_reason, value = until (SLEEP), fd (READ/WRITE), other = joined task (JOIN) */
-    AL_EV_EXIT,        /* task, reason = al_exit_status, value = error (negative errno) */
-    AL_EV_POLL_BEGIN,  /* value = timeout in ms (-1 forever) */
-    AL_EV_POLL_END,    /* value = number of ready fds */
-    AL_EV_TIMER,       /* a timer fired: task = the task it wakes (0 for a callback timer), value = its deadline */
-    AL_EV_FD_READY,    /* fd, value = events mask (1 read, 2 write) */
-    AL_EV_OUTPUT,      /* task (0 = outside tasks), text = one line of program output */
-    AL_EV_SLOW,        /* task (0 = a callback), value = how long the step held the loop, µs */
-    AL_EV__COUNT
-} al_event_type;
-
-typedef enum al_exit_status { AL_EXIT_OK = 0, AL_EXIT_ERROR = 1, AL_EXIT_CANCELLED = 2 } al_exit_status;
-
-typedef struct al_trace_event {
-    int64_t t;           /* µs on the loop's clock */
-    uint16_t type;       /* al_event_type */
-    uint16_t reason;     /* see each type */
-    int32_t fd;          /* -1 when not relevant */
-    uint64_t task;       /* task id, 0 = the loop itself */
-    uint64_t other;      /* parent / waker / joined task id, pid */
-    int64_t value;       /* deadline, timeout, count, duration, error */
-    const char *text;    /* name / output line / program; NULL when none */
-    size_t text_len;
-    const char *text2;   /* HELLO: backend name */
-} al_trace_event;
 
 /* Open a JSON Lines sink. The file is created/truncated; the fd form does
  * not take ownership of fd (it is neither closed nor truncated). */
@@ -86,8 +60,23 @@ int al_trace_open_ring(al_trace **out, size_t capacity);
 void al_trace_close(al_trace *trace);
 int al_trace_flush(al_trace *trace);
 
-/* Record one event (the loop calls this; programs may too). */
+/* Record one event (the loop does, through the sink; programs may too). */
 void al_trace_emit(al_trace *trace, const al_trace_event *ev);
+
+/* The trace as the loop's event sink (al_loop_options.sink). */
+al_event_sink *al_trace_sink(al_trace *trace);
+
+/* ---- a loop with its trace ------------------------------------------------ */
+
+/* al_loop_create (loop.h), plus the trace: the sink of opts if it has one
+ * (stays the caller's), else the trace $ASYNCLAB_TRACE names ("path" or
+ * "fd:N", the loop's own, closed by al_loop_free), else none. A trace starts
+ * with a "hello" event (program, pid, clock, backend). -EINVAL for an unknown
+ * backend or a malformed $ASYNCLAB_TRACE. */
+int al_loop_new(al_loop **out, const al_loop_options *opts);
+
+/* The loop's trace, or NULL if it has none (or its sink is not a trace). */
+al_trace *al_loop_trace(const al_loop *loop);
 
 uint64_t al_trace_emitted(const al_trace *trace);
 uint64_t al_trace_dropped(const al_trace *trace);

@@ -3,6 +3,7 @@
  * grader/support/al_subject.h). */
 #include <asynclab/http_server.h>
 #include <asynclab/loop.h>
+#include <asynclab/trace.h>
 #include <string.h>
 
 #include "al_subject.h"

@@ -1,6 +1,6 @@
 /* trace.c — where trace events go: a JSON Lines file or inherited fd, or an
  * in-memory ring of the newest events (contract: asynclab/trace.h; the line
- * format: trace_format.c and core/TRACE-FORMAT.md).
+ * format: trace_format.c and core/trace/TRACE-FORMAT.md).
  *
  * JSON sinks buffer lines in 64 KiB and write(2) them when the buffer is
  * full, on al_trace_flush() and on al_trace_close(). The loop is the one
@@ -63,6 +63,7 @@ struct al_ring_slot {
 };
 
 struct al_trace {
+    al_event_sink as_sink;          /* first: the loop sees an al_trace as this */
     enum al_sink sink;
     uint64_t emitted, dropped;
 
@@ -80,6 +81,20 @@ struct al_trace {
     size_t capacity, head, count;
 };
 
+/* ---- as the loop's event sink (events.h) ------------------------------------ */
+
+static void sink_emit(al_event_sink *s, const al_trace_event *ev) { al_trace_emit((al_trace *)s, ev); }
+static int sink_flush(al_event_sink *s) { return al_trace_flush((al_trace *)s); }
+static void sink_close(al_event_sink *s) { al_trace_close((al_trace *)s); }
+static const al_event_sink_ops trace_sink_ops = {sink_emit, sink_flush, sink_close};
+
+al_event_sink *al_trace_sink(al_trace *trace) { return trace ? &trace->as_sink : NULL; }
+
+al_trace *al_loop_trace(const al_loop *loop) {
+    al_event_sink *s = al_loop_sink(loop);
+    return s && s->ops == &trace_sink_ops ? (al_trace *)s : NULL;
+}
+
 /* ---- opening and closing -------------------------------------------------- */
 
 static int json_sink_new(al_trace **out, int fd, int owns_fd) {
@@ -92,6 +107,7 @@ static int json_sink_new(al_trace **out, int fd, int owns_fd) {
         free(buf);
         return -ENOMEM;
     }
+    tr->as_sink.ops = &trace_sink_ops;
     tr->sink = S_ISREG(st.st_mode) ? AL_SINK_FILE : AL_SINK_STREAM;
     tr->fd = fd;
     tr->owns_fd = owns_fd;
@@ -152,6 +168,7 @@ int al_trace_open_ring(al_trace **out, size_t capacity) {
         free(slots);
         return -ENOMEM;
     }
+    tr->as_sink.ops = &trace_sink_ops;
     tr->sink = AL_SINK_RING;
     tr->fd = -1;
     tr->slots = slots;

@@ -68,7 +68,7 @@ static al_loop *task_loop(const al_task *t) { return t->fut.loop; }
 static void trace_task(al_task *t, uint16_t type, uint16_t reason, int32_t fd,
                        uint64_t other, int64_t value) {
     al_loop *loop = task_loop(t);
-    if (!loop->trace) return;
+    if (!loop->sink) return;
     al_trace_event ev = {.type = type, .reason = reason, .fd = fd, .task = t->id,
                          .other = other, .value = value};
     al__trace(loop, &ev);
@@ -273,7 +273,7 @@ static int task_start(al_loop *loop, al_task *t, al_task **out) {
     if (loop->tasks) loop->tasks->prev = t;
     loop->tasks = t;
     loop->tasks_alive++;
-    if (loop->trace) {
+    if (loop->sink) {
         al_task *parent = current && task_loop(current) == loop ? current : NULL;
         al_trace_event ev = {.type = AL_EV_SPAWN, .reason = t->kind, .fd = -1, .task = t->id,
                              .other = parent ? parent->id : 0, .text = al_task_name(t),

@@ -89,10 +89,10 @@ void al__loop_step_gate(al_loop *loop) {
         read_environment();
         if (mode == STEP_OFF) return;
     }
-    if (loop->clock != AL_CLOCK_VIRTUAL || !loop->trace || !loop->owns_trace) return;
+    if (loop->clock != AL_CLOCK_VIRTUAL || !loop->sink || !loop->owns_sink) return;
 
     for (;;) {
-        if (mode == STEP_PAUSED && loop->trace) al_trace_flush(loop->trace);
+        if (mode == STEP_PAUSED && loop->sink) loop->sink->ops->flush(loop->sink);
         char cmd = 0;
         int rc = read_command(mode == STEP_PAUSED ? -1 : 0, &cmd);
         if (rc < 0) {

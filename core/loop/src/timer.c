@@ -133,7 +133,7 @@ void al__timers_fire_due(al_loop *loop) {
             t->deadline += t->repeat;
             heap_push(loop, t);   /* cannot fail: the slot was just freed */
         }
-        if (loop->trace && !t->quiet) {   /* a task traces its own timer */
+        if (loop->sink && !t->quiet) {   /* a task traces its own timer */
             al_trace_event ev = {.type = AL_EV_TIMER, .fd = -1, .value = deadline};
             al__trace(loop, &ev);
         }

@@ -1,5 +1,5 @@
 /* trace_format.c — one trace event as one line of JSON (see asynclab/trace.h
- * and core/TRACE-FORMAT.md), plus the words the JSON form uses for enums.
+ * and core/trace/TRACE-FORMAT.md), plus the words the JSON form uses for enums.
  *
  * This runs once per event while a program is traced, so it is written for
  * speed: no printf, no allocation, no per-byte bounds checks. The caller's

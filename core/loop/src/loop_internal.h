@@ -1,6 +1,6 @@
 /* loop_internal.h — the loop's private state, shared by the files that make
  * up the loop (loop.c, timer.c, io.c, future.c, task.c, nursery.c).
- * Nothing outside core/src includes this. */
+ * Nothing outside core/loop/src includes this. */
 #ifndef AL_LOOP_INTERNAL_H
 #define AL_LOOP_INTERNAL_H
 
@@ -12,7 +12,7 @@
 #include "asynclab/loop.h"
 #include "asynclab/task.h"
 #include "asynclab/timer.h"
-#include "asynclab/trace.h"
+#include "asynclab/events.h"
 
 /* One entry of the ready queue: a callback and its argument. */
 typedef struct al_ready_item {
@@ -78,9 +78,9 @@ struct al_loop {
     struct al_stack_pool *stack_pool;     /* created on the first fiber */
     size_t stack_pool_size;
 
-    /* trace */
-    al_trace *trace;
-    int owns_trace;
+    /* events (events.h): where they go, if anywhere */
+    al_event_sink *sink;
+    int owns_sink;
     int64_t slow_step_us;
 
     int stopping;
@@ -96,7 +96,7 @@ struct al_loop {
 int al__ready_push(al_loop *loop, al_callback cb, void *arg);
 /* The same, for a step of task `task` (its id, named in traces). */
 int al__ready_push_task(al_loop *loop, al_callback cb, void *arg, uint64_t task);
-void al__trace(al_loop *loop, al_trace_event *ev);   /* fills t; call only when loop->trace */
+void al__trace(al_loop *loop, al_trace_event *ev);   /* fills t; call only when loop->sink */
 
 void al__poll_interrupt(al_loop *loop);  /* new work arrived during poll */
 

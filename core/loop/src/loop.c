@@ -53,35 +53,7 @@ char *al_loop_format_wallclock(const al_loop *loop, char *buf, size_t size) {
 
 /* ---- creation ------------------------------------------------------------ */
 
-static int open_trace(al_loop *loop, const al_loop_options *opts) {
-    if (opts && opts->trace) {
-        loop->trace = opts->trace;
-        return 0;
-    }
-    int rc = al_trace_open_env(&loop->trace);
-    loop->owns_trace = loop->trace != NULL;
-    return rc;
-}
-
-static void emit_hello(al_loop *loop) {
-    /* argv[0]'s last part: the kernel's "comm" is cut at 15 bytes
-     * ("lesson03_callba"), and the viewer's title deserves the whole name. */
-    char cmdline[256] = "?";
-    FILE *f = fopen("/proc/self/cmdline", "r");
-    if (f) {
-        size_t n = fread(cmdline, 1, sizeof cmdline - 1, f);
-        cmdline[n] = 0;                    /* argv[0] ends at its own NUL */
-        fclose(f);
-    }
-    const char *program = strrchr(cmdline, '/') ? strrchr(cmdline, '/') + 1 : cmdline;
-    if (!*program) program = "?";
-    al_trace_event ev = {.type = AL_EV_HELLO, .reason = (uint16_t)loop->clock, .fd = -1,
-                         .other = (uint64_t)getpid(), .text = program,
-                         .text_len = strlen(program), .text2 = loop->backend->name};
-    al__trace(loop, &ev);
-}
-
-int al_loop_new(al_loop **out, const al_loop_options *opts) {
+int al_loop_create(al_loop **out, const al_loop_options *opts) {
     if (!out) return -EINVAL;
     *out = NULL;
     const char *name = opts && opts->backend ? opts->backend : getenv("ASYNCLAB_BACKEND");
@@ -103,13 +75,7 @@ int al_loop_new(al_loop **out, const al_loop_options *opts) {
         free(loop);
         return rc;
     }
-    rc = open_trace(loop, opts);
-    if (rc < 0) {
-        backend->destroy(loop->backend_state);
-        free(loop);
-        return rc;
-    }
-    if (loop->trace) emit_hello(loop);
+    loop->sink = opts ? opts->sink : NULL;
     *out = loop;
     return 0;
 }
@@ -122,9 +88,9 @@ void al_loop_free(al_loop *loop) {
     for (size_t i = 0; i < loop->heap_len; i++) loop->heap[i]->heap_index = AL_TIMER_INACTIVE;
     al__fds_free(loop);
     loop->backend->destroy(loop->backend_state);
-    if (loop->trace) {
-        al_trace_flush(loop->trace);
-        if (loop->owns_trace) al_trace_close(loop->trace);
+    if (loop->sink) {
+        loop->sink->ops->flush(loop->sink);
+        if (loop->owns_sink) loop->sink->ops->close(loop->sink);
     }
     free(loop->heap);
     free(loop->ready);
@@ -180,8 +146,20 @@ static al_ready_item ready_pop(al_loop *loop) {
 
 void al__trace(al_loop *loop, al_trace_event *ev) {
     ev->t = al_loop_now(loop);
-    al_trace_emit(loop->trace, ev);
+    loop->sink->ops->emit(loop->sink, ev);
 }
+
+void al_loop_emit(al_loop *loop, al_trace_event *ev) {
+    if (loop && ev && loop->sink) al__trace(loop, ev);
+}
+
+void al_loop_attach_sink(al_loop *loop, al_event_sink *sink, int owned) {
+    if (!loop) return;
+    loop->sink = sink;
+    loop->owns_sink = sink && owned;
+}
+
+al_event_sink *al_loop_sink(const al_loop *loop) { return loop ? loop->sink : NULL; }
 
 static int64_t real_now_us(void) {
     struct timespec ts;
@@ -195,7 +173,7 @@ static int64_t real_now_us(void) {
  * next iteration: we only pop as many as were there when we started. */
 static void run_ready(al_loop *loop) {
     size_t n = loop->ready_len;
-    int measure = loop->trace && loop->slow_step_us > 0;
+    int measure = loop->sink && loop->slow_step_us > 0;
     for (size_t i = 0; i < n; i++) {
         al_ready_item item = ready_pop(loop);
         if (!measure) {
@@ -205,7 +183,7 @@ static void run_ready(al_loop *loop) {
         int64_t start = real_now_us();
         item.cb(loop, item.arg);
         int64_t took = real_now_us() - start;
-        if (took >= loop->slow_step_us && loop->trace) {
+        if (took >= loop->slow_step_us && loop->sink) {
             al_trace_event ev = {.type = AL_EV_SLOW, .fd = -1, .task = item.task, .value = took};
             al__trace(loop, &ev);
         }
@@ -252,22 +230,22 @@ static int poll_and_dispatch(al_loop *loop, int timeout_ms) {
     if (timeout_ms == 0 && loop->fds_active == 0 && !backend_alive(loop)) return 0;
     int rc = ensure_fired_capacity(loop);
     if (rc < 0) return rc;
-    if (loop->trace) {
+    if (loop->sink) {
         /* About to sleep: let a live viewer see everything up to now. */
-        if (timeout_ms != 0) al_trace_flush(loop->trace);
+        if (timeout_ms != 0) loop->sink->ops->flush(loop->sink);
         al_trace_event ev = {.type = AL_EV_POLL_BEGIN, .fd = -1, .value = timeout_ms};
         al__trace(loop, &ev);
     }
     loop->in_poll = 1;
     int n = loop->backend->poll(loop->backend_state, timeout_ms, loop->fired, loop->fired_cap);
     loop->in_poll = 0;
-    if (loop->trace) {
+    if (loop->sink) {
         al_trace_event ev = {.type = AL_EV_POLL_END, .fd = -1, .value = n < 0 ? 0 : n};
         al__trace(loop, &ev);
     }
     if (n < 0) return n;
     for (int i = 0; i < n; i++) {
-        if (loop->trace) {
+        if (loop->sink) {
             al_trace_event ev = {.type = AL_EV_FD_READY, .fd = loop->fired[i].fd,
                                  .value = loop->fired[i].events};
             al__trace(loop, &ev);
@@ -327,7 +305,6 @@ void al_loop_stop(al_loop *loop) {
 al_clock_kind al_loop_clock(const al_loop *loop) { return loop->clock; }
 const char *al_loop_backend_name(const al_loop *loop) { return loop->backend->name; }
 uint64_t al_loop_iterations(const al_loop *loop) { return loop->iterations; }
-al_trace *al_loop_trace(const al_loop *loop) { return loop->trace; }
 
 uv_loop_t *al_loop_uv(al_loop *loop) {
     if (!loop || !loop->backend->native) return NULL;
@@ -354,7 +331,7 @@ int al_vprintf(al_loop *loop, const char *fmt, va_list ap) {
     fwrite(text, 1, n, stdout);
     fputc('\n', stdout);
     fflush(stdout);
-    if (loop && loop->trace) {
+    if (loop && loop->sink) {
         al_trace_event ev = {.type = AL_EV_OUTPUT, .fd = -1, .task = loop->current_task,
                              .text = text, .text_len = n};
         al__trace(loop, &ev);

@@ -1,5 +1,5 @@
 /* trace_reader.c — a JSON Lines trace read back into events (contract:
- * asynclab/trace.h; the format: core/TRACE-FORMAT.md).
+ * asynclab/trace.h; the format: core/trace/TRACE-FORMAT.md).
  *
  * The viewer replays files that may be cut short, hand-edited, written by a
  * newer asynclab or not traces at all, so the reader trusts nothing: every
