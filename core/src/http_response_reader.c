@@ -87,30 +87,36 @@ int al_http_reader_started(const al_http_reader *r) { return r->fed > 0 || r->he
 
 /* ---- our refusals on the head's raw bytes ------------------------------------- */
 
-/* Check the head's bytes in p[0..n). Returns how many belong to the head (n,
- * or up to and with its blank line), or -EPROTO. */
-static long scan_head(al_http_reader *r, const char *p, size_t n) {
+/* Check the head's bytes in p[0..n). Returns how many llhttp may have: n,
+ * or up to and with the head's blank line, or up to a byte we refuse (then
+ * *why says why: llhttp reads the bytes before it first, so that the first
+ * fault in the stream is the one reported, however the bytes were split). */
+static size_t scan_head(al_http_reader *r, const char *p, size_t n, const char **why) {
+    *why = NULL;
     for (size_t i = 0; i < n; i++) {
         char c = p[i];
-        if (++r->head_len > AL_HTTP_READER_HEAD_MAX) return fail(r, "response head larger than 8192 bytes");
-        if (r->prev_cr) {
-            if (c != '\n') return fail(r, "the response head holds a bare CR");
+        if (r->head_len + 1 > AL_HTTP_READER_HEAD_MAX) *why = "response head larger than 8192 bytes";
+        else if (r->prev_cr && c != '\n') *why = "the response head holds a bare CR";
+        else if (r->prev_cr && r->line_len == 0 && r->head_len == 1) *why = "the response starts with an empty line";
+        else if (!r->prev_cr && c == '\n') *why = "a line of the response head ends with a bare LF";
+        else if (!r->prev_cr && c != '\r' && r->line_len == 0 && r->head_len > 0 && (c == ' ' || c == '\t'))
+            *why = "a header line is folded (obs-fold), which HTTP/1.1 forbids";
+        if (*why) return i;
+        r->head_len++;
+        if (r->prev_cr) {   /* c is the LF of a CRLF */
             r->prev_cr = 0;
             if (r->line_len == 0) {
-                if (r->head_len == 2) return fail(r, "the response starts with an empty line");
                 r->in_head = 0;
-                return (long)(i + 1);
+                return i + 1;
             }
             r->line_len = 0;
         } else if (c == '\r') {
             r->prev_cr = 1;
-        } else if (c == '\n') {
-            return fail(r, "a line of the response head ends with a bare LF");
-        } else if (r->line_len++ == 0 && r->head_len > 1 && (c == ' ' || c == '\t')) {
-            return fail(r, "a header line is folded (obs-fold), which HTTP/1.1 forbids");
+        } else {
+            r->line_len++;
         }
     }
-    return (long)n;
+    return n;
 }
 
 /* ---- llhttp's callbacks: the status line and headers ---------------------------- */
@@ -296,11 +302,8 @@ long al_http_reader_feed(al_http_reader *r, const char *data, size_t len) {
     while (i < len && !r->done) {
         size_t n = len - i;
         int head = r->in_head;
-        if (head) {
-            long k = scan_head(r, data + i, n);
-            if (k < 0) return k;
-            n = (size_t)k;
-        }
+        const char *refused = NULL;
+        if (head) n = scan_head(r, data + i, n, &refused);
         llhttp_errno_t e = llhttp_execute(&r->ll, data + i, n);
         if (e == HPE_PAUSED || e == HPE_PAUSED_UPGRADE) {
             n = (size_t)(llhttp_get_error_pos(&r->ll) - (data + i));
@@ -308,6 +311,8 @@ long al_http_reader_feed(al_http_reader *r, const char *data, size_t len) {
         } else if (e != HPE_OK) {
             if (r->sink_rc) return r->sink_rc;
             return fail(r, error_sentence(r, e));
+        } else if (refused) {
+            return fail(r, refused);
         }
         if (head && r->head_done && !r->body_offset) r->body_offset = r->fed + n;
         r->fed += n;
