@@ -62,7 +62,7 @@ static void start_head(al_http_reader *r) {
     r->ll.data = r;
     r->in_head = 1;
     r->prev_cr = 0;
-    r->head_len = r->line_len = 0;
+    r->head_len = r->line_len = r->text_len = 0;
     r->content_type[0] = r->reason[0] = 0;
 }
 
@@ -79,7 +79,7 @@ void al_http_reader_reset(al_http_reader *r, int head_request) {
     r->head_request = head_request;
     r->in_value = r->sink_rc = 0;
     r->field_kind = FIELD_OTHER;
-    r->field_len = r->value_len = r->extra_len = 0;
+    r->field_len = r->extra_len = 0;
     start_head(r);
 }
 
@@ -121,18 +121,28 @@ static size_t scan_head(al_http_reader *r, const char *p, size_t n, const char *
 
 /* ---- llhttp's callbacks: the status line and headers ---------------------------- */
 
-static void append_cut(char *dst, size_t size, size_t *used, const char *at, size_t len) {
-    size_t room = size - 1 - *used;
+/* The reason and a Content-Type value come in spans, split wherever the
+ * reads were: they gather in r->text, and only a complete one, cleaned, is
+ * published, so the text a caller sees is always safe to print. */
+static void gather(al_http_reader *r, size_t max, const char *at, size_t len) {
+    size_t room = max > r->text_len ? max - r->text_len : 0;
     if (len > room) len = room;
-    memcpy(dst + *used, at, len);
-    *used += len;
-    dst[*used] = 0;
+    memcpy(r->text + r->text_len, at, len);
+    r->text_len += len;
+}
+
+static void publish(al_http_reader *r, char *dst) {
+    size_t n = r->text_len;
+    while (n > 0 && (r->text[n - 1] == ' ' || r->text[n - 1] == '\t')) n--;
+    memcpy(dst, r->text, n);
+    dst[n] = 0;
+    al_text_sanitize(dst, n);
+    r->text_len = 0;
 }
 
 static int on_status(llhttp_t *ll, const char *at, size_t len) {
     al_http_reader *r = self(ll);
-    size_t used = strlen(r->reason);
-    append_cut(r->reason, sizeof r->reason, &used, at, len);
+    gather(r, sizeof r->reason - 1, at, len);
     return 0;
 }
 
@@ -140,7 +150,7 @@ static int on_status_complete(llhttp_t *ll) {
     al_http_reader *r = self(ll);
     r->status = ll->status_code;
     r->minor = ll->http_minor;
-    al_text_sanitize(r->reason, strlen(r->reason));
+    publish(r, r->reason);
     return 0;
 }
 
@@ -154,9 +164,10 @@ static int on_header_field(llhttp_t *ll, const char *at, size_t len) {
     al_http_reader *r = self(ll);
     r->in_value = 0;
     if (r->head_done) return count_trailer(r, len);
-    size_t room = sizeof r->field - r->field_len;
-    memcpy(r->field + r->field_len, at, len < room ? len : room);
-    r->field_len += len;   /* may pass the buffer: then it is no name we look for */
+    /* A name longer than the buffer is none we look for: count it, keep its start. */
+    size_t room = r->field_len < sizeof r->field ? sizeof r->field - r->field_len : 0;
+    if (room) memcpy(r->field + r->field_len, at, len < room ? len : room);
+    r->field_len += len;
     return 0;
 }
 
@@ -165,27 +176,21 @@ static int on_header_field_complete(llhttp_t *ll) {
     r->in_value = 1;
     r->field_kind = r->field_len == 12 && strncasecmp(r->field, "Content-Type", 12) == 0
                         ? FIELD_CONTENT_TYPE : FIELD_OTHER;
-    r->field_len = r->value_len = 0;
-    if (r->field_kind == FIELD_CONTENT_TYPE) r->content_type[0] = 0;   /* the last one counts */
+    r->field_len = r->text_len = 0;
     return 0;
 }
 
 static int on_header_value(llhttp_t *ll, const char *at, size_t len) {
     al_http_reader *r = self(ll);
     if (r->head_done) return count_trailer(r, len);
-    if (r->field_kind == FIELD_CONTENT_TYPE)
-        append_cut(r->content_type, sizeof r->content_type, &r->value_len, at, len);
+    if (r->field_kind == FIELD_CONTENT_TYPE) gather(r, sizeof r->content_type - 1, at, len);
     return 0;
 }
 
 static int on_header_value_complete(llhttp_t *ll) {
     al_http_reader *r = self(ll);
     r->in_value = 0;
-    if (r->field_kind != FIELD_CONTENT_TYPE || r->head_done) return 0;
-    size_t n = r->value_len;
-    while (n > 0 && (r->content_type[n - 1] == ' ' || r->content_type[n - 1] == '\t')) n--;
-    r->content_type[n] = 0;
-    al_text_sanitize(r->content_type, n);
+    if (r->field_kind == FIELD_CONTENT_TYPE && !r->head_done) publish(r, r->content_type);   /* the last one counts */
     return 0;
 }
 

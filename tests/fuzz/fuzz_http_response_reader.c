@@ -16,7 +16,7 @@
  *      fits its buffer, is a prefix of what arrived, and body_truncated says
  *      so exactly; a Content-Length answer that is done has exactly that body;
  *   3. the server's text is safe: reason and content_type are NUL-terminated
- *      inside their arrays, valid UTF-8, without control characters;
+ *      inside their arrays, valid UTF-8, no control character but tab;
  *   4. done means done: feeding more is an error until reset;
  *   5. no leak, no overflow, no undefined behaviour (ASan, UBSan, LSan).
  */
@@ -44,7 +44,7 @@ typedef struct outcome {
 static void check_text(const char *s, size_t size) {
     size_t len = strnlen(s, size);
     CHECK(len < size);
-    for (size_t i = 0; i < len; i++) CHECK((unsigned char)s[i] >= 0x20 && s[i] != 0x7f);
+    for (size_t i = 0; i < len; i++) CHECK(((unsigned char)s[i] >= 0x20 || s[i] == '\t') && s[i] != 0x7f);
     char copy[128];
     memcpy(copy, s, len);
     al_text_sanitize(copy, len);   /* already clean: sanitizing changes nothing */

@@ -148,6 +148,10 @@ AL_TEST(a_server_s_text_is_made_safe_to_print) {
     /* A control character in a header value is refused outright (llhttp). */
     const char esc[] = "HTTP/1.1 200 OK\r\nContent-Type: a\x1b]0;x\x07\r\nContent-Length: 0\r\n\r\n";
     AL_CHECK_INT(read_all(&r, esc, sizeof esc - 1, 0, 0, 0), ==, -EPROTO);
+    /* A reason cut short is never shown raw: it is set once complete. */
+    const char cut[] = "HTTP/1.1 500 OK\x1b[31m\xff\rX";
+    AL_CHECK_INT(read_all(&r, cut, sizeof cut - 1, 1, 0, 0), ==, -EPROTO);
+    AL_CHECK_STR(r.reason, "");
     /* Cut to fit, and still valid: a long reason ends inside the buffer. */
     char longer[200];
     int n = snprintf(longer, sizeof longer, "HTTP/1.1 200 %0100d\r\nContent-Length: 0\r\n\r\n", 7);

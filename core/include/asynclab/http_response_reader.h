@@ -32,10 +32,11 @@
  *              after it (a pipelined answer, or bytes a server should not
  *              have sent) are left to the caller. Feeding after done is an
  *              error: reset first.
- *   Text       reason and content_type are cut to fit and sanitized
+ *   Text       reason and content_type are set once complete (a head cut
+ *              short leaves them ""), cut to fit and sanitized
  *              (al_text_sanitize): whatever the server sent, they are valid
- *              UTF-8 without control characters, safe to print to a
- *              terminal or put in JSON.
+ *              UTF-8 with no control character but tab, safe to print to
+ *              a terminal or (escaped as usual) put in JSON.
  *   Body       counted in body_bytes (chunked: the data only); kept, if the
  *              caller wants it, either in body[0..body_cap) (body_truncated
  *              when more came) or handed to body_sink (its negative return
@@ -85,8 +86,9 @@ typedef struct al_http_reader {
     llhttp_t ll;
     uint64_t fed;                /* bytes used since reset */
     int head_request, in_head, prev_cr, at_line_start, in_value, field_kind, sink_rc;
-    size_t head_len, line_len, field_len, value_len, extra_len;
+    size_t head_len, line_len, field_len, text_len, extra_len;
     char field[20];
+    char text[AL_HTTP_READER_CTYPE_MAX];   /* a reason or value, gathering */
 } al_http_reader;
 
 /* Get ready for a new response. head_request: it answers a HEAD (no body).
