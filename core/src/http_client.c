@@ -158,9 +158,9 @@ static int send_all(int fd, const char *data, size_t len) {
 static int read_response(int fd, fetch_job *j) {
     al_http_reader *r = &j->reader;
     r->body = NULL;
+    al_http_reader_reset(r, 0);
     r->body_sink = take_body;
     r->sink_arg = j;
-    al_http_reader_reset(r, 0);
     for (;;) {
         ssize_t n = recv(fd, j->buf, sizeof j->buf, 0);
         if (n < 0) {

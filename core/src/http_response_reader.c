@@ -74,6 +74,8 @@ void al_http_reader_reset(al_http_reader *r, int head_request) {
     r->body_bytes = r->body_offset = 0;
     r->body_len = 0;
     r->body_truncated = 0;
+    r->body_sink = NULL;   /* a sink is set after the reset, for this answer */
+    r->sink_arg = NULL;
     r->error = NULL;
     r->fed = 0;
     r->head_request = head_request;

@@ -69,7 +69,6 @@ static void read_stream(const uint8_t *data, size_t len, int head, int eof, uint
     for (int k = 0; k < MAX_ANSWERS && (at < len || (k == 0 && eof)); k++) {
         r.body = o->body[k];
         r.body_cap = sizeof o->body[k];
-        r.body_sink = NULL;
         al_http_reader_reset(&r, head);
         size_t start = at;
         long rc = 0;

@@ -15,7 +15,6 @@ static char captured[256];
 static long read_all(al_http_reader *r, const char *text, size_t len, size_t step, int eof, int head) {
     r->body = captured;
     r->body_cap = sizeof captured;
-    r->body_sink = NULL;
     al_http_reader_reset(r, head);
     size_t at = 0;
     while (at < len && !r->done) {
@@ -209,7 +208,10 @@ AL_TEST(a_body_is_captured_within_its_buffer_or_refused_by_its_sink) {
     AL_CHECK_INT(r.body_bytes, ==, 6);
     AL_CHECK(memcmp(small, "abc", 3) == 0);
     size_t total = 0;
-    al_http_reader s = {.body_sink = refuse_big, .sink_arg = &total};
+    al_http_reader s;
+    s.body = NULL;
     al_http_reader_reset(&s, 0);
+    s.body_sink = refuse_big;
+    s.sink_arg = &total;
     AL_CHECK_INT(al_http_reader_feed(&s, text, sizeof text - 1), ==, -EMSGSIZE);
 }

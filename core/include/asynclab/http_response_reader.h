@@ -73,9 +73,9 @@ typedef struct al_http_reader {
     char reason[64];             /* the reason phrase; sanitized, cut */
     uint64_t body_bytes;         /* body bytes seen (chunked: the data only) */
     uint64_t body_offset;        /* bytes fed before the final body began */
-    /* Optional body capture, kept across reset: a buffer (the first body_cap
-     * bytes land there, truncated if more), or a sink called with each
-     * piece (NULL: none). */
+    /* Optional body capture: a buffer (the first body_cap bytes land there,
+     * truncated if more; kept across reset), or a sink called with each
+     * piece (set after each reset: reset clears it). */
     char *body;
     size_t body_cap, body_len;
     int body_truncated;
@@ -92,8 +92,8 @@ typedef struct al_http_reader {
 } al_http_reader;
 
 /* Get ready for a new response. head_request: it answers a HEAD (no body).
- * Keeps the body capture (body, body_cap, body_sink, sink_arg), clears the
- * rest. */
+ * Keeps the capture buffer (body, body_cap: set them once, before or after),
+ * clears the rest, the body sink included. */
 void al_http_reader_reset(al_http_reader *r, int head_request);
 
 /* Feed received bytes. Returns how many were used (all of them, unless the

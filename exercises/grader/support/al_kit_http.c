@@ -39,7 +39,6 @@ int al_kit_reply_parse(const char *data, size_t len, al_kit_reply *r) {
     al_http_reader rd;
     rd.body = NULL;
     rd.body_cap = 0;
-    rd.body_sink = NULL;
     al_http_reader_reset(&rd, 0);
     long rc = al_http_reader_feed(&rd, data, len);
     if (rc >= 0 && !rd.done) rc = al_http_reader_eof(&rd);   /* everything came before the close */
