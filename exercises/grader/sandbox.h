@@ -32,6 +32,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "asynclab/text.h"   /* al_text_sanitize, for what a submission printed */
+
 typedef enum al_run_end {
     AL_RUN_EXITED = 0,    /* status = exit code */
     AL_RUN_SIGNALED,      /* status = the signal */
@@ -86,9 +88,5 @@ void al_sandbox_catch_signals(void);
 int al_sandbox_run(const al_sandbox *sb, al_sandbox_result *result);
 void al_sandbox_result_free(al_sandbox_result *result);
 const char *al_run_end_name(al_run_end end);
-
-/* Make `s` safe to print, in place: invalid UTF-8 and control characters
- * other than \n, \r and \t become '?'. */
-void al_text_sanitize(char *s, size_t len);
 
 #endif

@@ -27,7 +27,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <llhttp.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +34,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "asynclab/http_response_reader.h"
 #include "asynclab/task.h"
 
 #define READ_CHUNK 16384
@@ -45,7 +45,7 @@ typedef struct fetch_job {
     int status;
     char *body;
     size_t body_len, body_cap;
-    int too_big, complete;
+    al_http_reader reader;
     char buf[READ_CHUNK];
 } fetch_job;
 
@@ -102,19 +102,18 @@ int al_http_url_parse(al_http_url *url, const char *text) {
     return 0;
 }
 
-/* ---- the response parser --------------------------------------------------- */
+/* ---- the body ------------------------------------------------------------------ */
 
-static int on_body(llhttp_t *ll, const char *at, size_t len) {
-    fetch_job *j = ll->data;
-    if (j->body_len + len > AL_HTTP_CLIENT_MAX_BODY) {
-        j->too_big = 1;
-        return -1;
-    }
+/* The response reader hands the body over piece by piece; it grows here,
+ * up to AL_HTTP_CLIENT_MAX_BODY. */
+static int take_body(void *arg, const char *at, size_t len) {
+    fetch_job *j = arg;
+    if (j->body_len + len > AL_HTTP_CLIENT_MAX_BODY) return -EMSGSIZE;
     if (j->body_len + len + 1 > j->body_cap) {
         size_t cap = j->body_cap ? j->body_cap * 2 : 4096;
         while (cap < j->body_len + len + 1) cap *= 2;
         char *b = realloc(j->body, cap);
-        if (!b) return -1;
+        if (!b) return -ENOMEM;
         j->body = b;
         j->body_cap = cap;
     }
@@ -123,33 +122,6 @@ static int on_body(llhttp_t *ll, const char *at, size_t len) {
     j->body[j->body_len] = 0;
     return 0;
 }
-
-/* 1xx answers are interim (RFC 9110 §15.2): "100 Continue", "103 Early
- * Hints" and the like may come before the real answer, and a client must read
- * past them. 101 Switching Protocols is different: it ends HTTP on this
- * connection, and we never asked for an upgrade, so the parse fails there
- * (read_response: -EPROTO). */
-static int on_headers_complete(llhttp_t *ll) {
-    if (ll->status_code == 101) return -1;
-    ((fetch_job *)ll->data)->status = ll->status_code;
-    return 0;
-}
-
-static int on_message_complete(llhttp_t *ll) {
-    fetch_job *j = ll->data;
-    if (j->status < 200) {   /* interim: not the answer yet, parse on */
-        j->status = 0;
-        return 0;
-    }
-    j->complete = 1;
-    return HPE_PAUSED;
-}
-
-static const llhttp_settings_t response_settings = {
-    .on_headers_complete = on_headers_complete,
-    .on_body = on_body,
-    .on_message_complete = on_message_complete,
-};
 
 /* ---- the child task ---------------------------------------------------------- */
 
@@ -180,10 +152,15 @@ static int send_all(int fd, const char *data, size_t len) {
     return 0;
 }
 
+/* Read the answer with the one response reader (interim 1xx answers are
+ * read past there). A 101 Switching Protocols ends HTTP on this connection,
+ * and we never asked for an upgrade: -EPROTO. */
 static int read_response(int fd, fetch_job *j) {
-    llhttp_t ll;
-    llhttp_init(&ll, HTTP_RESPONSE, &response_settings);
-    ll.data = j;
+    al_http_reader *r = &j->reader;
+    r->body = NULL;
+    al_http_reader_reset(r, 0);
+    r->body_sink = take_body;
+    r->sink_arg = j;
     for (;;) {
         ssize_t n = recv(fd, j->buf, sizeof j->buf, 0);
         if (n < 0) {
@@ -193,11 +170,12 @@ static int read_response(int fd, fetch_job *j) {
             if (rc < 0) return rc;
             continue;
         }
-        llhttp_errno_t e = n == 0 ? llhttp_finish(&ll) : llhttp_execute(&ll, j->buf, (size_t)n);
-        if (j->complete) return 0;
-        if (j->too_big) return -EMSGSIZE;
-        if (e != HPE_OK) return -EPROTO;
-        if (n == 0) return -EPROTO;   /* closed before the answer was complete */
+        long used = n == 0 ? al_http_reader_eof(r) : al_http_reader_feed(r, j->buf, (size_t)n);
+        if (used < 0) return (int)used;   /* -EPROTO, or the sink's -EMSGSIZE/-ENOMEM */
+        if (r->done) {
+            j->status = r->status;
+            return r->status == 101 ? -EPROTO : 0;
+        }
     }
 }
 

@@ -10,8 +10,9 @@
  *
  * How it awaits: the request runs as a child fiber task ("upstream GET")
  * that connects, writes and reads with al_wait_writable/al_wait_readable,
- * parsing the answer with llhttp; the caller joins it with al_wait_for(),
- * asyncio.wait_for's deadline. When the deadline passes, or the caller is
+ * parsing the answer with the one response reader (al_http_reader, on
+ * llhttp); the caller joins it with al_wait_for(), asyncio.wait_for's
+ * deadline. When the deadline passes, or the caller is
  * cancelled (its client went away), the child is cancelled at its await,
  * closes its socket and frees what it read: nothing is left behind, not
  * even a timer.

@@ -19,7 +19,8 @@
  *   clients   blocking connect, send everything, read until the server
  *             closes, with a deadline on every wait.
  *   replies   al_kit_reply_parse() checks a response the way a strict client
- *             would: status line, headers, Content-Length equal to the body.
+ *             would (core's one response reader, asynclab/http_response_reader.h):
+ *             status line, headers, Content-Length equal to the body.
  *   /proc     open descriptors, threads, child processes, what an epoll
  *             instance watches (fdinfo) and what a process is blocked in
  *             (the judge runs as root, or as the subject's own user).

@@ -14,7 +14,9 @@ Standard library only; run with /usr/bin/python3. Every wait is bounded.
 Modes (see MODES below): good answers framed in unusual ways (chunked, split,
 until-close, continue), broken ones (bare-lf, bare-cr, bad-status, two-lengths,
 obs-fold, gzip, extra, garbage, close-early, silent), and servers that break
-one rule of the contract (text, short, reverse, 404).
+one rule of the contract (text, short, reverse, 404), and one whose reason
+phrase and Content-Type hold terminal escapes and bytes that are not UTF-8
+(hostile-text).
 """
 import os
 import socket
@@ -55,6 +57,11 @@ MODES = {
     "short": (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n" + HELLO, False),
     "404": (NOT_FOUND, False),
     "reverse": (ok(), False),                                 # pipelined answers swapped
+    # bytes a terminal obeys (ESC, a colour; OSC 0 retitles the window) and
+    # bytes that are not UTF-8 (0xff, an overlong "/"), in the reason phrase
+    # and the Content-Type: none may reach the terminal or JSON as they are
+    "hostile-text": (b"HTTP/1.1 500 OK\x1b[31m\x1b]0;pwned\x07\xff\xc0\xaf\r\n"
+                     b"Content-Type: application/json\xff\r\nContent-Length: 2\r\n\r\n{}", False),
 }
 
 
