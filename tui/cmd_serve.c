@@ -1,14 +1,10 @@
 /* cmd_serve.c — `asynclab serve`: lesson 6's JSON server, as `uvicorn app:app`.
  *
- * The server is the lesson's own code, compiled into this program rather
- * than copied or exec'd: one server, whichever way it is started. Its files
- * are written to be built on their own (lessons/06-json-server/CMakeLists.txt)
- * and included here, so that tui/ needs no build rule of its own for them. */
-#define _GNU_SOURCE   /* serve.c's RUSAGE_THREAD: before the first system header */
-#include "../lessons/06-json-server/app.c"
-#include "../lessons/06-json-server/offload.c"
-#include "../lessons/06-json-server/serve.c"
-
+ * The server is the lesson's own code, linked into this program rather than
+ * copied or exec'd: one server, whichever way it is started. The lesson
+ * builds its app as a library, l06_app (lessons/06-json-server/CMakeLists.txt,
+ * app.h), that its own program links too. */
+#include "app.h"
 #include "commands.h"
 
 int cmd_serve(int argc, char **argv) { return json_server_main(argc, argv, "asynclab serve"); }
