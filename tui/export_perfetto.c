@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "asynclab/trace.h"
+
 enum { WAKE_SPAWN = 0, WAKE_TIMER, WAKE_FD, WAKE_TASK, WAKE_FUTURE, WAKE_CANCEL, WAKE_YIELD };
 
 enum item_kind { SLICE, LOOP_WAKE, FLOW_START, FLOW_END };
@@ -88,14 +90,7 @@ static uint32_t find_lane(const lane_key *keys, size_t n, uint32_t section, uint
 /* ---- JSON ------------------------------------------------------------------ */
 
 static void json_string(FILE *out, const char *s) {
-    fputc('"', out);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(out, "\\%c", c);
-        else if (c < 0x20 || c == 0x7f) fprintf(out, "\\u%04x", c);
-        else fputc(c, out);
-    }
-    fputc('"', out);
+    al_json_fput(out, s);   /* trace.h: the project's one escaper */
 }
 
 static const char *wake_name(int cause) {

@@ -92,6 +92,15 @@ void al_trace_ring_clear(al_trace *trace);
  * or -ENOSPC if buf is too small (512 bytes plus 6× the text always fit). */
 int al_trace_format(const al_trace_event *ev, char *buf, size_t size);
 
+/* s[0..n) as a JSON string literal, by the trace writer's rules: quotes,
+ * backslashes, controls and DEL escaped; bytes that are not well-formed UTF-8
+ * each become U+FFFD, so the result is always valid JSON and safe to print.
+ * The project's one JSON escaper (where cJSON builds the document, it escapes
+ * itself). al_json_quote writes at most 2 + 6n bytes to out and returns how
+ * many; al_json_fput writes the quoted s to f: 0, -ENOMEM or -EIO. */
+size_t al_json_quote(char *out, const char *s, size_t n);
+int al_json_fput(FILE *f, const char *s);
+
 /* ---- reading a stream back ---------------------------------------------- */
 typedef struct al_trace_reader al_trace_reader;
 /* Reads from fp (not owned). */

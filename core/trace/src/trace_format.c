@@ -236,6 +236,23 @@ static char *put_text(char *p, const char *text, size_t n) {
     return p;
 }
 
+/* ---- the project's one JSON string escaper (trace.h) ------------------------ */
+
+size_t al_json_quote(char *out, const char *s, size_t n) {
+    return (size_t)(put_text(out, s, n) - out);
+}
+
+int al_json_fput(FILE *f, const char *s) {
+    size_t n = strlen(s);
+    char small[512];
+    char *buf = 2 + 6 * n <= sizeof small ? small : malloc(2 + 6 * n);
+    if (!buf) return -ENOMEM;
+    size_t len = al_json_quote(buf, s, n);
+    int rc = fwrite(buf, 1, len, f) == len ? 0 : -EIO;
+    if (buf != small) free(buf);
+    return rc;
+}
+
 /* ---- events --------------------------------------------------------------- */
 
 /* HELLO's backend name is a NUL-terminated string without a length; it is
