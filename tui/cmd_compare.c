@@ -29,7 +29,7 @@
 #include "export_svg.h"
 #include "harness_load.h"
 #include "harness_overlap.h"
-#include "harness_url.h"
+#include "asynclab/url.h"
 #include "harness_util.h"
 #include "model.h"
 #include "render_text.h"

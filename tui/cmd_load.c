@@ -15,7 +15,7 @@
 
 #include "commands.h"
 #include "harness_load.h"
-#include "harness_url.h"
+#include "asynclab/url.h"
 #include "harness_util.h"
 
 #define DEFAULT_CONNECTIONS 10

@@ -249,12 +249,24 @@ SC_FN void sc_big_answer_slow_reader(const char *serve, void *arg) {
     int rc = al_kit_read_some(hog, &got, 1, SC_WAIT_MS);
     AL_REQUIRE_MSG(rc == 1, "GET /big: no answer started within %d s", SC_WAIT_MS / 1000);
     sc_request(&s, "a fast client while another does not read its 1 MiB answer", "/fast");
-    rc = al_kit_read_all(hog, &got, 2 * SC_WAIT_MS);
+    /* To the server's close, but never more than the answer can hold: a
+     * server that sends it again and again is known wrong at that point (and
+     * its bytes are not worth keeping). */
+    size_t most = EX_BIG_SIZE + 64 * 1024;
+    rc = al_kit_read_some(hog, &got, most > got.len ? most - got.len : 1, 2 * SC_WAIT_MS);
     al_kit_reply r;
-    if (rc == 0) rc = al_kit_reply_parse(got.data, got.len, &r);
-    AL_CHECK_MSG(rc == 0, "the slow reader's answer: %s",
-                 rc == -ETIMEDOUT ? "incomplete (the server stopped sending?)" : r.error);
-    if (rc == 0) {
+    if (rc == 1) {
+        AL_CHECK_MSG(0, "GET /big: more than %zu bytes arrived for a %d-byte body, and the server "
+                     "was still sending: the answer went out again from its start (keep how much "
+                     "was sent from one send() to the next)", most, EX_BIG_SIZE);
+        rc = 0;
+    } else {
+        if (rc == 0) rc = al_kit_reply_parse(got.data, got.len, &r);
+        AL_CHECK_MSG(rc == 0, "the slow reader's answer: %s",
+                     rc == -ETIMEDOUT ? "incomplete (the server stopped sending?)" : r.error);
+        if (rc != 0) rc = -1;
+    }
+    if (rc == 0 && got.len < most) {
         AL_CHECK_MSG(r.body_len == EX_BIG_SIZE, "GET /big: expected %d bytes of body, got %zu",
                      EX_BIG_SIZE, r.body_len);
         size_t bad = 0;

@@ -24,6 +24,7 @@
  * the child has cleaned up, and the child's reference keeps the job alive.
  */
 #include "asynclab/http_client.h"
+#include "asynclab/url.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -56,49 +57,23 @@ const char *al_http_url_error(int err) {
     case -EPROTONOSUPPORT: return "only http:// URLs are supported (no TLS in this lab)";
     case -ENOENT: return "the host name does not resolve";
     case -EINVAL: return "not a URL of the form http://host[:port][/path]";
-    default: return "invalid URL";
+    default: return "invalid URL (asynclab/url.h: http://host[:port]/path, no #fragment, a printable path)";
     }
 }
 
+/* The project's one URL parser (url.h), for any host: an upstream may be
+ * on another machine. The Host header carries the port when it is not 80. */
 int al_http_url_parse(al_http_url *url, const char *text) {
     if (!url || !text) return -EINVAL;
     memset(url, 0, sizeof *url);
-    if (strncmp(text, "https://", 8) == 0) return -EPROTONOSUPPORT;
-    if (strncmp(text, "http://", 7) != 0) return strstr(text, "://") ? -EPROTONOSUPPORT : -EINVAL;
-    const char *h = text + 7;
-    size_t hostport = strcspn(h, "/?#");
-    char host[200];   /* leaves room for ":port" in url->host */
-    if (hostport == 0 || hostport >= sizeof host) return -EINVAL;
-    memcpy(host, h, hostport);
-    host[hostport] = 0;
-    long port = 80;
-    char *colon = strrchr(host, ':');
-    if (colon) {
-        char *end;
-        port = strtol(colon + 1, &end, 10);
-        if (end == colon + 1 || *end || port < 1 || port > 65535) return -EINVAL;
-        *colon = 0;
-    }
-    if (!host[0]) return -EINVAL;
-    const char *path = h + hostport;
-    if (*path == '#' || *path == 0) path = "/";
-    if (*path == '?') {
-        if (snprintf(url->path, sizeof url->path, "/%s", path) >= (int)sizeof url->path) return -EINVAL;
-    } else if (snprintf(url->path, sizeof url->path, "%.*s", (int)strcspn(path, "#"), path) >=
-               (int)sizeof url->path) {
-        return -EINVAL;
-    }
-    url->addr.sin_family = AF_INET;
-    url->addr.sin_port = htons((uint16_t)port);
-    if (inet_pton(AF_INET, host, &url->addr.sin_addr) != 1) {
-        /* A name: resolved here, once (getaddrinfo blocks: start-up only). */
-        struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *res;
-        if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res) return -ENOENT;
-        url->addr.sin_addr = ((struct sockaddr_in *)res->ai_addr)->sin_addr;
-        freeaddrinfo(res);
-    }
-    if (port == 80) snprintf(url->host, sizeof url->host, "%s", host);
-    else snprintf(url->host, sizeof url->host, "%s:%ld", host, port);
+    al_url u;
+    char err[256];
+    int rc = al_url_parse(&u, text, 1, err, sizeof err);
+    if (rc < 0) return rc;
+    url->addr = u.addr;
+    if (u.port == 80) snprintf(url->host, sizeof url->host, "%s", u.host);
+    else snprintf(url->host, sizeof url->host, "%.240s:%d", u.host, u.port);
+    snprintf(url->path, sizeof url->path, "%s", u.path);
     return 0;
 }
 

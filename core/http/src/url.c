@@ -1,5 +1,5 @@
-/* harness_url.c — parsing and checking http://host[:port]/path (see harness_url.h). */
-#include "harness_url.h"
+/* url.c — parsing and checking http://host[:port]/path (see asynclab/url.h). */
+#include "asynclab/url.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -32,7 +32,7 @@ static int resolve(al_url *u, int allow_remote, char *err, size_t errsize) {
     memset(&u->addr, 0, sizeof u->addr);
     u->addr.sin_family = AF_INET;
     u->addr.sin_port = htons((uint16_t)u->port);
-    if (strcasecmp(u->host, "localhost") == 0) {
+    if (!allow_remote && strcasecmp(u->host, "localhost") == 0) {   /* not looked up */
         u->addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         return 0;
     }
@@ -48,8 +48,10 @@ static int resolve(al_url *u, int allow_remote, char *err, size_t errsize) {
                    "'%s' is not a loopback address: the harness only talks to this machine "
                    "(127.0.0.1, localhost) unless given --allow-remote", u->host);
     struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *ai;
-    if (getaddrinfo(u->host, NULL, &hints, &ai) != 0 || !ai)
-        return bad(err, errsize, "cannot resolve host '%s' (IPv4)", u->host);
+    if (getaddrinfo(u->host, NULL, &hints, &ai) != 0 || !ai) {
+        bad(err, errsize, "cannot resolve host '%s' (IPv4)", u->host);
+        return -ENOENT;
+    }
     u->addr.sin_addr = ((struct sockaddr_in *)(void *)ai->ai_addr)->sin_addr;
     freeaddrinfo(ai);
     return 0;
@@ -57,10 +59,14 @@ static int resolve(al_url *u, int allow_remote, char *err, size_t errsize) {
 
 int al_url_parse(al_url *u, const char *text, int allow_remote, char *err, size_t errsize) {
     memset(u, 0, sizeof *u);
-    if (strncasecmp(text, "https://", 8) == 0)
-        return bad(err, errsize, "%s: https is not supported, only http://", text);
-    if (strncasecmp(text, "http://", 7) != 0)
-        return bad(err, errsize, "'%s' is not an http://host[:port]/path URL", text);
+    if (strncasecmp(text, "https://", 8) == 0) {
+        bad(err, errsize, "%s: https is not supported, only http://", text);
+        return -EPROTONOSUPPORT;
+    }
+    if (strncasecmp(text, "http://", 7) != 0) {
+        bad(err, errsize, "'%s' is not an http://host[:port]/path URL", text);
+        return strstr(text, "://") ? -EPROTONOSUPPORT : -EINVAL;
+    }
     const char *p = text + 7;
     size_t auth = strcspn(p, "/?#");
     if (memchr(p, '@', auth))
