@@ -1,0 +1,79 @@
+/* cli_opts.h — one way to read a command line, shared by every command.
+ *
+ * A command declares its options in a table of al_cli_opt and calls
+ * al_cli_parse once. Built on getopt_long, so every command accepts the same
+ * spellings: --opt=value and --opt value, -x value and -xvalue, grouped short
+ * flags, and -- to end the options. Abbreviated long options are refused
+ * (--time is not --timeout): a typo must not silently mean something else.
+ * -h, --help and a bare `help` ask for the usage.
+ *
+ * Errors: an unknown option, a missing value and a malformed one are printed
+ * through the one usage-error path (al_cli_usage_error / al_cli_usage_hint,
+ * commands.h), naming the option as it was typed and what was expected:
+ *   asynclab load: unknown option '--bogus'
+ *   asynclab load: --trace needs a file name
+ *   asynclab load: -c expects a whole number from 1 to 10000, not '0'
+ * and al_cli_parse returns AL_EXIT_USAGE (2). It never exits.
+ *
+ * Lifetime: the strings stored (STRING, positionals) point into argv.
+ * Threading: getopt_long's state is global; parse on the main thread only. */
+#ifndef AL_TUI_CLI_OPTS_H
+#define AL_TUI_CLI_OPTS_H
+
+#include <stddef.h>
+
+#include "exit_codes.h"
+
+typedef enum {
+    AL_CLI_FLAG,     /* no value; int *dest = 1 */
+    AL_CLI_STRING,   /* const char **dest = the value (an empty one is missing) */
+    AL_CLI_COUNT,    /* long *dest, a whole number within [min, max] */
+    AL_CLI_CALL,     /* call(opt, flag, value) checks and stores it itself */
+} al_cli_kind;
+
+typedef struct al_cli_opt al_cli_opt;
+struct al_cli_opt {
+    const char *name;   /* long name without "--"; NULL for a short-only option */
+    char short_name;    /* 0: none */
+    al_cli_kind kind;
+    /* The value may be left out; only --name=VALUE (or -xVALUE) gives one.
+     * Without it a STRING stores `absent`, a CALL gets value NULL. */
+    int optional;
+    void *dest;
+    double min, max;    /* COUNT's range; a CALL may use them too */
+    const char *what;   /* the value, for "--svg needs a file name" (default "a value") */
+    const char *absent;
+    /* flag: the option as typed ("-c", "--width"). Returns 0, or -1 after
+     * printing what is wrong with al_cli_error (the parser adds the hint). */
+    int (*call)(const al_cli_opt *opt, const char *flag, const char *value);
+};
+
+#define AL_CLI_MAX_POS 16
+
+/* Flags for al_cli_parse. */
+enum {
+    /* What follows -- is a command to run (asynclab view -- CMD ARGS): it is
+     * left in argv from args->rest on, not read as positionals. */
+    AL_CLI_COMMAND_AFTER_DASHDASH = 1,
+};
+
+typedef struct al_cli_args {
+    const char *pos[AL_CLI_MAX_POS];   /* the positional arguments, in order */
+    int npos;
+    int rest;   /* with AL_CLI_COMMAND_AFTER_DASHDASH: argv index after --; argc if none */
+} al_cli_args;
+
+/* The help return: the caller prints its usage to stdout and exits 0. */
+#define AL_CLI_HELP (-1)
+
+/* Parse argv[1..argc-1] (argv[0] is the command's name). Returns 0,
+ * AL_CLI_HELP, or AL_EXIT_USAGE after printing the error. getopt_long may
+ * reorder argv (options before positionals), as it does for every GNU tool. */
+int al_cli_parse(int argc, char **argv, const al_cli_opt *opts, size_t nopts, int flags,
+                 al_cli_args *args);
+
+/* A CALL for seconds ("0.2", "3", "3s") within [opt->min, opt->max] into
+ * double *opt->dest (al_cli_parse_seconds, cli_seconds.c). */
+int al_cli_seconds(const al_cli_opt *opt, const char *flag, const char *value);
+
+#endif
