@@ -66,7 +66,7 @@ static int store(const al_cli_opt *o, const char *flag, const char *value) {
         return 0;
     }
     al_cli_usage_hint();
-    return AL_EXIT_USAGE;
+    return AL_CLI_USAGE;
 }
 
 /* getopt said '?': an unknown option, or a value given to a flag. */

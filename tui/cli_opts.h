@@ -13,7 +13,7 @@
  *   asynclab load: unknown option '--bogus'
  *   asynclab load: --trace needs a file name
  *   asynclab load: -c expects a whole number from 1 to 10000, not '0'
- * and al_cli_parse returns AL_EXIT_USAGE (2). It never exits.
+ * and al_cli_parse returns AL_CLI_USAGE (2). It never exits.
  *
  * Lifetime: the strings stored (STRING, positionals) point into argv.
  * Threading: getopt_long's state is global; parse on the main thread only. */
@@ -67,7 +67,7 @@ typedef struct al_cli_args {
 #define AL_CLI_HELP (-1)
 
 /* Parse argv[1..argc-1] (argv[0] is the command's name). Returns 0,
- * AL_CLI_HELP, or AL_EXIT_USAGE after printing the error. getopt_long may
+ * AL_CLI_HELP, or AL_CLI_USAGE after printing the error. getopt_long may
  * reorder argv (options before positionals), as it does for every GNU tool. */
 int al_cli_parse(int argc, char **argv, const al_cli_opt *opts, size_t nopts, int flags,
                  al_cli_args *args);

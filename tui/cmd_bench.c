@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "asynclab.h"
+#include "cli_opts.h"
 #include "commands.h"
 
 static int show_progress;
@@ -267,24 +268,23 @@ static void usage(FILE *out) {
 
 int cmd_bench(int argc, char **argv) {
     int json = 0, quick = 0;
-    if (argc < 2 || al_cli_is_help(argv[1])) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    const al_cli_opt opts[] = {
+        {"json", 0, AL_CLI_FLAG, .dest = &json},
+        {"quick", 0, AL_CLI_FLAG, .dest = &quick},
+    };
+    al_cli_args args;
+    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], 0, &args);
+    if (rc == AL_CLI_HELP) {
+        usage(stdout);
+        return AL_CLI_OK;
     }
-    if (strcmp(argv[1], "core") != 0) {
-        al_cli_error("unknown benchmark '%s' (known: core)\n", argv[1]);
-        return 2;
+    if (rc) return rc;
+    if (args.npos == 0) {
+        usage(stderr);
+        return AL_CLI_USAGE;
     }
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) json = 1;
-        else if (strcmp(argv[i], "--quick") == 0) quick = 1;
-        else if (al_cli_is_help(argv[i])) { usage(stdout); return 0; }
-        else {
-            al_cli_error("unknown option '%s' for bench core\n", argv[i]);
-            usage(stderr);
-            return 2;
-        }
-    }
+    if (strcmp(args.pos[0], "core") != 0) return al_cli_usage_error("unknown benchmark '%s' (known: core)", args.pos[0]);
+    if (args.npos > 1) return al_cli_usage_error("one benchmark at a time ('%s' is one too many)", args.pos[1]);
     show_progress = isatty(2);
     long scale = quick ? 100 : 1;
 

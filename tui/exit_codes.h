@@ -14,11 +14,11 @@
 #define AL_TUI_EXIT_CODES_H
 
 enum {
-    AL_EXIT_OK = 0,
-    AL_EXIT_FAILED = 1,
-    AL_EXIT_USAGE = 2,
-    AL_EXIT_CANNOT = 3,
-    AL_EXIT_INTERRUPTED = 130,
+    AL_CLI_OK = 0,
+    AL_CLI_FAILED = 1,
+    AL_CLI_USAGE = 2,
+    AL_CLI_CANNOT = 3,
+    AL_CLI_INTERRUPTED = 130,
 };
 
 #endif

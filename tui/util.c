@@ -32,7 +32,7 @@ int al_cli_usage_error(const char *fmt, ...) {
     cli_verror(fmt, ap);
     va_end(ap);
     al_cli_usage_hint();
-    return AL_EXIT_USAGE;
+    return AL_CLI_USAGE;
 }
 
 void al_cli_usage_hint(void) {

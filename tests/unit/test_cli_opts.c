@@ -86,7 +86,7 @@ AL_TEST(value_after_equals_or_as_next_word) {
 
 AL_TEST(a_value_may_start_with_a_dash) {
     al_cli_args a;
-    AL_CHECK_EQ(PARSE(&a, "--trace", "-", "-c", "-5"), AL_EXIT_USAGE);
+    AL_CHECK_EQ(PARSE(&a, "--trace", "-", "-c", "-5"), AL_CLI_USAGE);
     AL_CHECK_STR(name, "-");
     AL_CHECK(strstr(err, "cmd: -c expects a whole number from 1 to 100, not '-5'\n") != NULL);
 }
@@ -127,38 +127,38 @@ AL_TEST(optional_value_only_after_equals) {
 
 AL_TEST(unknown_option_named_exit_2) {
     al_cli_args a;
-    AL_CHECK_EQ(PARSE(&a, "--bogus=3"), AL_EXIT_USAGE);
+    AL_CHECK_EQ(PARSE(&a, "--bogus=3"), AL_CLI_USAGE);
     AL_CHECK_STR(err, "asynclab cmd: unknown option '--bogus'\n(try asynclab cmd --help)\n");
-    AL_CHECK_EQ(PARSE(&a, "-x"), AL_EXIT_USAGE);
+    AL_CHECK_EQ(PARSE(&a, "-x"), AL_CLI_USAGE);
     AL_CHECK(strstr(err, "unknown option '-x'") != NULL);
     /* an abbreviation is a typo, not the option it starts */
-    AL_CHECK_EQ(PARSE(&a, "--time", "3"), AL_EXIT_USAGE);
+    AL_CHECK_EQ(PARSE(&a, "--time", "3"), AL_CLI_USAGE);
     AL_CHECK(strstr(err, "unknown option '--time'") != NULL);
     AL_CHECK(secs == 0);
 }
 
 AL_TEST(missing_value_named_exit_2) {
     al_cli_args a;
-    AL_CHECK_EQ(PARSE(&a, "--trace"), AL_EXIT_USAGE);
+    AL_CHECK_EQ(PARSE(&a, "--trace"), AL_CLI_USAGE);
     AL_CHECK_STR(err, "asynclab cmd: --trace needs a file name\n(try asynclab cmd --help)\n");
-    AL_CHECK_EQ(PARSE(&a, "x", "-c"), AL_EXIT_USAGE);
+    AL_CHECK_EQ(PARSE(&a, "x", "-c"), AL_CLI_USAGE);
     AL_CHECK(strstr(err, "cmd: -c needs a value\n") != NULL);
-    AL_CHECK_EQ(PARSE(&a, "--trace="), AL_EXIT_USAGE);
+    AL_CHECK_EQ(PARSE(&a, "--trace="), AL_CLI_USAGE);
     AL_CHECK(strstr(err, "--trace needs a file name") != NULL);
-    AL_CHECK_EQ(PARSE(&a, "--csv="), AL_EXIT_USAGE);
+    AL_CHECK_EQ(PARSE(&a, "--csv="), AL_CLI_USAGE);
     AL_CHECK(strstr(err, "--csv needs a file name") != NULL);
 }
 
 AL_TEST(malformed_value_named_exit_2) {
     al_cli_args a;
-    AL_CHECK_EQ(PARSE(&a, "--count=many"), AL_EXIT_USAGE);
+    AL_CHECK_EQ(PARSE(&a, "--count=many"), AL_CLI_USAGE);
     AL_CHECK_STR(err, "asynclab cmd: --count expects a whole number from 1 to 100, not 'many'\n"
                       "(try asynclab cmd --help)\n");
-    AL_CHECK_EQ(PARSE(&a, "--count", "101"), AL_EXIT_USAGE);
+    AL_CHECK_EQ(PARSE(&a, "--count", "101"), AL_CLI_USAGE);
     AL_CHECK(strstr(err, "not '101'") != NULL);
-    AL_CHECK_EQ(PARSE(&a, "--timeout", "0.1"), AL_EXIT_USAGE);
+    AL_CHECK_EQ(PARSE(&a, "--timeout", "0.1"), AL_CLI_USAGE);
     AL_CHECK(strstr(err, "--timeout expects seconds from 0.5 to 60, not '0.1'") != NULL);
-    AL_CHECK_EQ(PARSE(&a, "--json=yes"), AL_EXIT_USAGE);
+    AL_CHECK_EQ(PARSE(&a, "--json=yes"), AL_CLI_USAGE);
     AL_CHECK(strstr(err, "--json takes no value") != NULL);
 }
 
@@ -175,6 +175,6 @@ AL_TEST(too_many_positionals_refused) {
     const char *w[AL_CLI_MAX_POS + 2];
     for (int i = 0; i <= AL_CLI_MAX_POS; i++) w[i] = "p";
     w[AL_CLI_MAX_POS + 1] = NULL;
-    AL_CHECK_EQ(parse_words(&a, 0, w), AL_EXIT_USAGE);
+    AL_CHECK_EQ(parse_words(&a, 0, w), AL_CLI_USAGE);
     AL_CHECK(strstr(err, "too many arguments") != NULL);
 }
