@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "exercise_arg.h"
 #include "grader.h"
@@ -45,32 +46,29 @@ static void print_wrapped(const char *text, const char *indent) {
 int cmd_hint(int argc, char **argv) {
     const char *which = NULL;
     int all = 0, reset = 0;
-    for (int i = 1; i < argc; i++) {
-        if (al_cli_is_help(argv[i])) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--all") == 0) {
-            all = 1;
-        } else if (strcmp(argv[i], "--reset") == 0) {
-            reset = 1;
-        } else if (argv[i][0] != '-' && !which) {
-            which = argv[i];
-        } else {
-            al_cli_error("unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
-        }
+    const al_cli_opt opts[] = {
+        {"all", 0, AL_CLI_FLAG, .dest = &all},
+        {"reset", 0, AL_CLI_FLAG, .dest = &reset},
+    };
+    al_cli_args args;
+    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], 0, &args);
+    if (rc == AL_CLI_HELP) {
+        usage(stdout);
+        return AL_CLI_OK;
     }
+    if (rc) return rc;
+    if (args.npos > 1) return al_cli_usage_error("one exercise at a time ('%s' is one too many)", args.pos[1]);
+    which = args.npos ? args.pos[0] : NULL;
     al_exercise *exs;
     size_t count;
     char err[PATH_MAX + 256];
     if (al_exercises_load(&exs, &count, err, sizeof err) < 0) {
         al_cli_error("%s\n", err);
-        return 1;
+        return AL_CLI_CANNOT;   /* as grade: the exercises cannot be read */
     }
     al_exercise *ex;
     char workcopy[PATH_MAX];
-    int rc = al_cli_pick_exercise(exs, count, which, NULL, &ex, workcopy, sizeof workcopy);
+    rc = al_cli_pick_exercise(exs, count, which, NULL, &ex, workcopy, sizeof workcopy);
     if (rc) {
         al_exercises_free(exs, count);
         return rc;

@@ -29,8 +29,8 @@ check 0 "grade " "$AL" --help
 check 2 "which exercise" "$AL" grade
 check 2 "no exercise 'nine'" "$AL" grade nine
 check 2 "01-blocking-server" "$AL" grade 42
-check 2 "unknown or incomplete option '--bogus'" "$AL" grade 1 --bogus
-check 2 "unknown or incomplete option '--json'" "$AL" grade 1 --json
+check 2 "unknown option '--bogus'" "$AL" grade 1 --bogus
+check 2 "\-\-json needs a file name" "$AL" grade 1 --json
 check 2 "exclude each other" "$AL" grade 1 --solution --src /tmp
 check 2 "not a directory" "$AL" grade 1 --tests "$T/none"
 check 0 "05-scheduler" "$AL" grade --list
