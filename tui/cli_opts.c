@@ -81,11 +81,15 @@ static int refuse(const al_cli_opt *opts, size_t n, const char *arg) {
     return al_cli_usage_error("unknown option '-%c'", optopt);
 }
 
-static int positional(al_cli_args *args, const char *arg) {
-    if (strcmp(arg, "help") == 0) return AL_CLI_HELP;
-    if (args->npos == AL_CLI_MAX_POS) return al_cli_usage_error("too many arguments ('%s')", arg);
-    args->pos[args->npos++] = arg;
-    return 0;
+/* A positional argument, or the one too many. */
+static int positional(const al_cli_spec *spec, al_cli_args *args, const char *arg, int after_dashdash) {
+    if (!after_dashdash && strcmp(arg, "help") == 0) return AL_CLI_HELP;
+    if (args->npos < spec->max_pos && args->npos < AL_CLI_MAX_POS) {
+        args->pos[args->npos++] = arg;
+        return 0;
+    }
+    if (spec->too_many) return al_cli_usage_error("%s ('%s' is one too many)", spec->too_many, arg);
+    return al_cli_usage_error("unexpected argument '%s'", arg);
 }
 
 /* An abbreviation getopt_long accepted ("--time" for "--timeout"). */
@@ -93,8 +97,9 @@ static int abbreviated(const char *arg, const struct option *lo) {
     return strlen(lo->name) != strcspn(arg + 2, "=");
 }
 
-int al_cli_parse(int argc, char **argv, const al_cli_opt *opts, size_t nopts, int flags,
-                 al_cli_args *args) {
+int al_cli_parse(int argc, char **argv, const al_cli_spec *spec, al_cli_args *args) {
+    const al_cli_opt *opts = spec->opts;
+    size_t nopts = spec->nopts;
     struct option lo[MAX_OPTS + 2];
     char shorts[3 + 3 * MAX_OPTS + 1];
     if (nopts > MAX_OPTS) return al_cli_usage_error("internal: too many options (%zu)", nopts);
@@ -111,7 +116,7 @@ int al_cli_parse(int argc, char **argv, const al_cli_opt *opts, size_t nopts, in
         int rc = 0;
         char flag[64];
         const al_cli_opt *o = find_val(opts, nopts, c == ':' ? optopt : c);
-        if (c == 1) rc = positional(args, optarg);
+        if (c == 1) rc = positional(spec, args, optarg, 0);
         else if (c == '?') rc = refuse(opts, nopts, arg);
         else if (li >= 0 && abbreviated(arg, &lo[li])) rc = refuse(opts, 0, arg);
         else if (c == VAL_HELP) rc = AL_CLI_HELP;
@@ -119,14 +124,14 @@ int al_cli_parse(int argc, char **argv, const al_cli_opt *opts, size_t nopts, in
             typed(flag, sizeof flag, arg, o, c);
             rc = store(o, flag, c == ':' ? NULL : optarg);
         }
+        if (rc == AL_CLI_HELP && spec->usage) spec->usage(stdout);
         if (rc) return rc;
     }
     /* Here optind is past a --, if there was one: the rest is the command's,
      * or more positionals. */
-    if (flags & AL_CLI_COMMAND_AFTER_DASHDASH) args->rest = optind;
+    if (spec->flags & AL_CLI_COMMAND_AFTER_DASHDASH) args->rest = optind;
     else
-        for (int i = optind; i < argc; i++)
-            if (args->npos == AL_CLI_MAX_POS) return al_cli_usage_error("too many arguments ('%s')", argv[i]);
-            else args->pos[args->npos++] = argv[i];
+        for (int i = optind, rc; i < argc; i++)
+            if ((rc = positional(spec, args, argv[i], 1)) != 0) return rc;
     return 0;
 }

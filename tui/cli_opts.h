@@ -21,6 +21,8 @@
 #define AL_TUI_CLI_OPTS_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <stdio.h>
 
 #include "exit_codes.h"
 
@@ -50,27 +52,44 @@ struct al_cli_opt {
 
 #define AL_CLI_MAX_POS 16
 
-/* Flags for al_cli_parse. */
+/* Flags of an al_cli_spec. */
 enum {
     /* What follows -- is a command to run (asynclab view -- CMD ARGS): it is
      * left in argv from args->rest on, not read as positionals. */
     AL_CLI_COMMAND_AFTER_DASHDASH = 1,
 };
 
+/* A command's command line: its options, its --help text, how many
+ * positional arguments it takes, and what to say past them. */
+typedef struct al_cli_spec {
+    const al_cli_opt *opts;
+    size_t nopts;
+    void (*usage)(FILE *out);   /* printed to stdout on --help */
+    int max_pos;                /* 0 to AL_CLI_MAX_POS */
+    /* "one URL only" -> "one URL only ('b' is one too many)"; NULL:
+     * "unexpected argument 'b'" */
+    const char *too_many;
+    int flags;
+} al_cli_spec;
+
 typedef struct al_cli_args {
-    const char *pos[AL_CLI_MAX_POS];   /* the positional arguments, in order */
+    const char *pos[AL_CLI_MAX_POS];   /* the positional arguments in order; NULL past npos */
     int npos;
     int rest;   /* with AL_CLI_COMMAND_AFTER_DASHDASH: argv index after --; argc if none */
 } al_cli_args;
 
-/* The help return: the caller prints its usage to stdout and exits 0. */
+/* Help was asked for and printed: the command exits 0. */
 #define AL_CLI_HELP (-1)
 
-/* Parse argv[1..argc-1] (argv[0] is the command's name). Returns 0,
- * AL_CLI_HELP, or AL_CLI_USAGE after printing the error. getopt_long may
- * reorder argv (options before positionals), as it does for every GNU tool. */
-int al_cli_parse(int argc, char **argv, const al_cli_opt *opts, size_t nopts, int flags,
-                 al_cli_args *args);
+#define AL_CLI_COUNT(table) (sizeof (table) / sizeof (table)[0])
+
+/* Parse argv[1..argc-1] (argv[0] is the command's name). Returns 0 (go on),
+ * AL_CLI_HELP after spec->usage(stdout), or AL_CLI_USAGE after printing the
+ * error:
+ *   if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+ * The usage stays each command's own text. getopt_long may reorder argv
+ * (options before positionals), as for every GNU tool. */
+int al_cli_parse(int argc, char **argv, const al_cli_spec *spec, al_cli_args *args);
 
 /* A CALL for seconds ("0.2", "3", "3s") within [opt->min, opt->max] into
  * double *opt->dest (al_cli_parse_seconds, cli_seconds.c). */

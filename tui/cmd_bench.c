@@ -273,18 +273,14 @@ int cmd_bench(int argc, char **argv) {
         {"quick", 0, AL_CLI_FLAG, .dest = &quick},
     };
     al_cli_args args;
-    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], 0, &args);
-    if (rc == AL_CLI_HELP) {
-        usage(stdout);
-        return AL_CLI_OK;
-    }
-    if (rc) return rc;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one benchmark at a time", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
     if (args.npos == 0) {
         usage(stderr);
         return AL_CLI_USAGE;
     }
     if (strcmp(args.pos[0], "core") != 0) return al_cli_usage_error("unknown benchmark '%s' (known: core)", args.pos[0]);
-    if (args.npos > 1) return al_cli_usage_error("one benchmark at a time ('%s' is one too many)", args.pos[1]);
     show_progress = isatty(2);
     long scale = quick ? 100 : 1;
 

@@ -190,16 +190,12 @@ int cmd_classroom(int argc, char **argv) {
         {"tests", 0, AL_CLI_STRING, .dest = &tests, .what = "a folder"},
     };
     al_cli_args args;
-    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], 0, &args);
-    if (rc == AL_CLI_HELP) {
-        usage(stdout);
-        return AL_CLI_OK;
-    }
-    if (rc) return rc;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 2, "a platform and an exercise", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
     if (args.npos > 0 && strcmp(args.pos[0], "gradescope") != 0)
         return al_cli_usage_error("unknown platform '%s' (known: gradescope)", args.pos[0]);
-    if (args.npos > 2) return al_cli_usage_error("one exercise at a time ('%s' is one too many)", args.pos[2]);
-    which = args.npos > 1 ? args.pos[1] : NULL;
+    which = args.pos[1];
     if (!args.npos || !which || !out) {
         al_cli_error("%s", !args.npos ? "which platform? (gradescope)"
                            : !which   ? "which exercise?"

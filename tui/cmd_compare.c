@@ -389,14 +389,9 @@ int cmd_compare(int argc, char **argv) {
         {"with", 0, AL_CLI_CALL, .dest = &with, .what = "NAME=CMD", .call = add_with},
     };
     al_cli_args args;
-    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], 0, &args);
-    if (rc == AL_CLI_HELP) {
-        usage(stdout);
-        return AL_CLI_OK;
-    }
-    if (rc) return rc;
-    if (args.npos) return al_cli_usage_error("compare takes no argument ('%s'); its servers are fixed, "
-                                             "or added with --with", args.pos[0]);
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 0, "compare takes no argument: its servers are the lessons', and --with's", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
     char delay_s[32], request_path[AL_URL_PATH_MAX];
     snprintf(delay_s, sizeof delay_s, "%g", delay);
     if (substitute(request_path, sizeof request_path, path_arg, "{s}", delay_s) < 0 ||

@@ -67,14 +67,10 @@ int cmd_export(int argc, char **argv) {
         {"svg-width", 0, AL_CLI_COUNT, .dest = &width, .min = 320, .max = 8000},
     };
     al_cli_args args;
-    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], 0, &args);
-    if (rc == AL_CLI_HELP) {
-        usage(stdout);
-        return AL_CLI_OK;
-    }
-    if (rc) return rc;
-    if (args.npos > 1) return al_cli_usage_error("one trace at a time ('%s' is one too many)", args.pos[1]);
-    path = args.npos ? args.pos[0] : NULL;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one trace at a time", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    path = args.pos[0];
     svg_opt.width = (int)width;
     if (!path || (!perfetto && !svg)) {
         if (path) al_cli_error("say what to write: --perfetto OUT.json and/or --svg OUT.svg\n");

@@ -84,14 +84,10 @@ int cmd_grade(int argc, char **argv) {
         {"jobs", 'j', AL_CLI_COUNT, .dest = &jobs, .min = 1, .max = 64},
     };
     al_cli_args args;
-    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], 0, &args);
-    if (rc == AL_CLI_HELP) {
-        usage(stdout);
-        return AL_CLI_OK;
-    }
-    if (rc) return rc;
-    if (args.npos > 1) return al_cli_usage_error("one exercise, or all ('%s' is one too many)", args.pos[1]);
-    which = args.npos ? args.pos[0] : NULL;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one exercise, or all", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    which = args.pos[0];
     o.sanitize = !no_sanitize;
     if (o.solution && o.src) return al_cli_usage_error("--solution and --src exclude each other");
     if (roster && (o.src || o.solution || json || junit || csv || (which && strcmp(which, "all") == 0))) {

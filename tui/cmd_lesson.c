@@ -79,22 +79,14 @@ int cmd_lesson(int argc, char **argv) {
         {"no-color", 0, AL_CLI_FLAG, .dest = &vo.no_color},
     };
     al_cli_args args;
-    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], 0, &args);
-    if (rc == AL_CLI_HELP) {
-        usage(stdout);
-        return AL_CLI_OK;
-    }
-    if (rc) return rc;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one lesson at a time", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
     if (list) {
         al_lessons_print(all, n);
         return AL_CLI_OK;
     }
     tui = !no_tui;
-    if (args.npos > 1) {
-        al_cli_error("unexpected argument '%s'\n", args.pos[1]);
-        usage(stderr);
-        return AL_CLI_USAGE;
-    }
     if (args.npos) {
         long v = al_cli_parse_count("lesson number", args.pos[0], 1, 99);
         if (v < 0) return AL_CLI_USAGE;

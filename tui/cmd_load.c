@@ -129,14 +129,10 @@ int cmd_load(int argc, char **argv) {
         {"allow-remote", 0, AL_CLI_FLAG, .dest = &allow_remote},
     };
     al_cli_args args;
-    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], 0, &args);
-    if (rc == AL_CLI_HELP) {
-        usage(stdout);
-        return AL_CLI_OK;
-    }
-    if (rc) return rc;
-    if (args.npos > 1) return al_cli_usage_error("one URL only ('%s' is a second one)", args.pos[1]);
-    url_text = args.npos ? args.pos[0] : NULL;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one URL only", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    url_text = args.pos[0];
     int have_n = requests > 0, have_d = seconds > 0;
     if (!url_text) return al_cli_usage_error("%s", "which URL? (asynclab load http://127.0.0.1:8000/)");
     if (have_n && have_d) return al_cli_usage_error("%s", "-n and -d exclude each other: a count or a duration");

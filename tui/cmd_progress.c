@@ -23,13 +23,9 @@ int cmd_progress(int argc, char **argv) {
         {"reset", 0, AL_CLI_FLAG, .dest = &reset},
     };
     al_cli_args args;
-    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], 0, &args);
-    if (rc == AL_CLI_HELP) {
-        usage(stdout);
-        return AL_CLI_OK;
-    }
-    if (rc) return rc;
-    if (args.npos) return al_cli_usage_error("unexpected argument '%s'", args.pos[0]);
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 0, NULL, 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
     char msg[PATH_MAX + 256];
     al_progress p;
     al_progress_load(&p, msg, sizeof msg);

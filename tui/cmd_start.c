@@ -26,15 +26,11 @@ static void usage(FILE *out) {
 int cmd_start(int argc, char **argv) {
     const char *which = NULL, *dir = NULL;
     al_cli_args args;   /* no options: positionals, --help and -- only */
-    int rc = al_cli_parse(argc, argv, NULL, 0, 0, &args);
-    if (rc == AL_CLI_HELP) {
-        usage(stdout);
-        return AL_CLI_OK;
-    }
-    if (rc) return rc;
-    if (args.npos > 2) return al_cli_usage_error("an exercise and a folder ('%s' is one too many)", args.pos[2]);
-    which = args.npos ? args.pos[0] : NULL;
-    dir = args.npos > 1 ? args.pos[1] : NULL;
+    const al_cli_spec spec = {NULL, 0, usage, 2, "an exercise and a folder", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    which = args.pos[0];
+    dir = args.pos[1];
     if (!which) {
         al_cli_error("which exercise? (asynclab grade --list shows them)");
         usage(stderr);

@@ -49,18 +49,10 @@ int cmd_view(int argc, char **argv) {
         {"no-color", 0, AL_CLI_FLAG, .dest = &o.no_color},
     };
     al_cli_args args;
-    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], AL_CLI_COMMAND_AFTER_DASHDASH, &args);
-    if (rc == AL_CLI_HELP) {
-        usage(stdout);
-        return AL_CLI_OK;
-    }
-    if (rc) return rc;
-    if (args.npos > 1) {
-        al_cli_error("one trace at a time ('%s' and '%s'); to run a program, put it after --\n",
-                     args.pos[0], args.pos[1]);
-        return AL_CLI_USAGE;
-    }
-    file = args.npos ? args.pos[0] : NULL;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one trace at a time; to run a program, put it after --", AL_CLI_COMMAND_AFTER_DASHDASH};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    file = args.pos[0];
     if (max_events >= 0) o.max_events = max_events == 0 ? -1 : max_events;
     int i = args.rest;
     int have_cmd = i < argc;

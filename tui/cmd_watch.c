@@ -136,14 +136,10 @@ int cmd_watch(int argc, char **argv) {
         {"no-sanitize", 0, AL_CLI_FLAG, .dest = &no_sanitize},
     };
     al_cli_args args;
-    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], 0, &args);
-    if (rc == AL_CLI_HELP) {
-        usage(stdout);
-        return AL_CLI_OK;
-    }
-    if (rc) return rc;
-    if (args.npos > 1) return al_cli_usage_error("one exercise at a time ('%s' is one too many)", args.pos[1]);
-    which = args.npos ? args.pos[0] : NULL;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one exercise at a time", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    which = args.pos[0];
     o.sanitize = !no_sanitize;
     al_exercise *exs;
     size_t count;

@@ -39,6 +39,11 @@ static int al_cli_test_seconds(const al_cli_opt *o, const char *flag, const char
 }
 
 static char err[4096];
+static int usage_shown;
+
+static void usage(FILE *out) {
+    usage_shown = out == stdout;
+}
 
 /* Parse a NULL-terminated list of words; stderr is kept in err. */
 static int parse_words(al_cli_args *args, int flags, const char **words) {
@@ -54,7 +59,9 @@ static int parse_words(al_cli_args *args, int flags, const char **words) {
     int saved = dup(2);
     dup2(fileno(tmp), 2);
     al_cli_command = "cmd";
-    int rc = al_cli_parse(argc, argv, opts, sizeof opts / sizeof opts[0], flags, args);
+    usage_shown = 0;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 4, "four at most", flags};
+    int rc = al_cli_parse(argc, argv, &spec, args);
     fflush(stderr);
     dup2(saved, 2);
     close(saved);
@@ -165,16 +172,22 @@ AL_TEST(malformed_value_named_exit_2) {
 AL_TEST(help_in_every_spelling) {
     al_cli_args a;
     AL_CHECK_EQ(PARSE(&a, "x", "--help"), AL_CLI_HELP);
+    AL_CHECK_EQ(usage_shown, 1);   /* on stdout: asked for, not an error */
     AL_CHECK_EQ(PARSE(&a, "-h"), AL_CLI_HELP);
+    AL_CHECK_EQ(usage_shown, 1);
     AL_CHECK_EQ(PARSE(&a, "help"), AL_CLI_HELP);
+    AL_CHECK_EQ(usage_shown, 1);
     AL_CHECK_STR(err, "");
+    AL_CHECK_EQ(PARSE(&a, "--bogus"), AL_CLI_USAGE);
+    AL_CHECK_EQ(usage_shown, 0);   /* an error names the option, and points at --help */
 }
 
-AL_TEST(too_many_positionals_refused) {
+AL_TEST(one_positional_too_many_is_named) {
     al_cli_args a;
-    const char *w[AL_CLI_MAX_POS + 2];
-    for (int i = 0; i <= AL_CLI_MAX_POS; i++) w[i] = "p";
-    w[AL_CLI_MAX_POS + 1] = NULL;
-    AL_CHECK_EQ(parse_words(&a, 0, w), AL_CLI_USAGE);
-    AL_CHECK(strstr(err, "too many arguments") != NULL);
+    AL_CHECK_EQ(PARSE(&a, "a", "b", "c", "d"), 0);
+    AL_CHECK(a.pos[0] && a.pos[3] && !a.pos[4]);
+    AL_CHECK_EQ(PARSE(&a, "a", "b", "c", "d", "e"), AL_CLI_USAGE);
+    AL_CHECK_STR(err, "asynclab cmd: four at most ('e' is one too many)\n(try asynclab cmd --help)\n");
+    AL_CHECK_EQ(PARSE(&a, "a", "b", "c", "d", "--", "-e"), AL_CLI_USAGE);
+    AL_CHECK(strstr(err, "four at most ('-e' is one too many)") != NULL);
 }
