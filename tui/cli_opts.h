@@ -41,7 +41,7 @@ struct al_cli_opt {
     /* The value may be left out; only --name=VALUE (or -xVALUE) gives one.
      * Without it a STRING stores `absent`, a CALL gets value NULL. */
     int optional;
-    void *dest;
+    void *dest;         /* of the type its kind says: nothing checks it, so look twice */
     double min, max;    /* COUNT's range; a CALL may use them too */
     const char *what;   /* the value, for "--svg needs a file name" (default "a value") */
     const char *absent;
@@ -87,8 +87,9 @@ typedef struct al_cli_args {
  * AL_CLI_HELP after spec->usage(stdout), or AL_CLI_USAGE after printing the
  * error:
  *   if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
- * The usage stays each command's own text. getopt_long may reorder argv
- * (options before positionals), as for every GNU tool. */
+ * The usage stays each command's own text. Options and positionals may come
+ * in any order; argv is not reordered (getopt's in-order mode, which is also
+ * how a -- is seen). */
 int al_cli_parse(int argc, char **argv, const al_cli_spec *spec, al_cli_args *args);
 
 /* A CALL for seconds ("0.2", "3", "3s") within [opt->min, opt->max] into
