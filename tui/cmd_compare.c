@@ -368,8 +368,10 @@ static int add_with(const al_cli_opt *opt, const char *flag, const char *v) {
         al_cli_error("%s: the command is too long", flag);
     else if (w->n == MAX_WITH)
         al_cli_error("at most %d %s servers", MAX_WITH, flag);
-    else
-        return w->with[w->n++] = v, 0;
+    else {
+        w->with[w->n++] = v;
+        return 0;
+    }
     return -1;
 }
 
