@@ -18,7 +18,8 @@ static void usage(FILE *out) {
                  "  Show the next hint for exercise EX (3, 03, 03-epoll-server or epoll-server;\n"
                  "  inside a folder made by `asynclab start EX`, that folder's exercise).\n"
                  "  --all     show every hint at once\n"
-                 "  --reset   forget which hints were shown\n");
+                 "  --reset   forget which hints were shown\n\n"
+                 "exit status: 0 shown, 1 could not record it, 2 bad usage, 3 the exercises cannot be read\n");
 }
 
 /* Print text wrapped at 76 columns, each line indented. */

@@ -35,7 +35,8 @@ static void usage(FILE *out) {
                  "  `asynclab start EX`, EX and --src are that folder's.\n"
                  "  --src DIR      the submission's folder (default: exercises/NN-name/starter)\n"
                  "  --poll         compare the files' times instead of using inotify\n"
-                 "  --interval MS  how often --poll looks (default 500)\n");
+                 "  --interval MS  how often --poll looks (default 500)\n\n"
+                 "exit status: 0 stopped (q or Ctrl-C), 2 bad usage, 3 the exercises cannot be read\n");
 }
 
 static struct termios saved_tty;
@@ -164,7 +165,7 @@ int cmd_watch(int argc, char **argv) {
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
         al_cli_error("%s is not a folder\n", dir);
         al_exercises_free(exs, count);
-        return 2;
+        return AL_CLI_USAGE;
     }
 
     al_sandbox_catch_signals();
