@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "asynclab.h"
+#include "cli_opts.h"
 #include "commands.h"
 
 static int show_progress;
@@ -267,24 +268,19 @@ static void usage(FILE *out) {
 
 int cmd_bench(int argc, char **argv) {
     int json = 0, quick = 0;
-    if (argc < 2 || al_cli_is_help(argv[1])) {
-        usage(argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    const al_cli_opt opts[] = {
+        {"json", 0, AL_CLI_FLAG, .dest = &json},
+        {"quick", 0, AL_CLI_FLAG, .dest = &quick},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one benchmark at a time", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    if (args.npos == 0) {
+        usage(stderr);
+        return AL_CLI_USAGE;
     }
-    if (strcmp(argv[1], "core") != 0) {
-        al_cli_error("unknown benchmark '%s' (known: core)\n", argv[1]);
-        return 2;
-    }
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) json = 1;
-        else if (strcmp(argv[i], "--quick") == 0) quick = 1;
-        else if (al_cli_is_help(argv[i])) { usage(stdout); return 0; }
-        else {
-            al_cli_error("unknown option '%s' for bench core\n", argv[i]);
-            usage(stderr);
-            return 2;
-        }
-    }
+    if (strcmp(args.pos[0], "core") != 0) return al_cli_usage_error("unknown benchmark '%s' (known: core)", args.pos[0]);
     show_progress = isatty(2);
     long scale = quick ? 100 : 1;
 

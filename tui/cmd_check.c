@@ -25,6 +25,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "harness_client.h"
 #include "harness_load.h"
@@ -492,39 +493,19 @@ int cmd_check(int argc, char **argv) {
     double timeout = DEFAULT_TIMEOUT, sleep_s = DEFAULT_SLEEP;
     long clients = DEFAULT_CLIENTS;
     int allow_remote = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (al_cli_is_help(a)) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--suite") == 0) {
-            if (!v) return al_cli_usage_error("--suite needs a name");
-            suite = v;
-            i++;
-        } else if (strcmp(a, "--clients") == 0) {
-            if ((clients = al_cli_parse_count(a, v, 2, 1000)) < 0) return 2;
-            i++;
-        } else if (strcmp(a, "--sleep") == 0) {
-            if (al_cli_parse_seconds(a, v, 0.01, 60, &sleep_s) < 0) return 2;
-            i++;
-        } else if (strcmp(a, "--sleep-path") == 0) {
-            if (!v) return al_cli_usage_error("--sleep-path needs a path");
-            sleep_path = v;
-            i++;
-        } else if (strcmp(a, "--timeout") == 0) {
-            if (al_cli_parse_seconds(a, v, 0.1, 600, &timeout) < 0) return 2;
-            i++;
-        } else if (strcmp(a, "--allow-remote") == 0) {
-            allow_remote = 1;
-        } else if (a[0] == '-') {
-            return al_cli_usage_error("unknown option '%s'", a);
-        } else if (url_text) {
-            return al_cli_usage_error("one URL only ('%s' is a second one)", a);
-        } else {
-            url_text = a;
-        }
-    }
+    const al_cli_opt opts[] = {
+        {"suite", 0, AL_CLI_STRING, .dest = &suite, .what = "a name"},
+        {"clients", 0, AL_CLI_COUNT, .dest = &clients, .min = 2, .max = 1000},
+        {"sleep", 0, AL_CLI_CALL, .dest = &sleep_s, .min = 0.01, .max = 60, .call = al_cli_seconds},
+        {"sleep-path", 0, AL_CLI_STRING, .dest = &sleep_path, .what = "a path"},
+        {"timeout", 0, AL_CLI_CALL, .dest = &timeout, .min = 0.1, .max = 600, .call = al_cli_seconds},
+        {"allow-remote", 0, AL_CLI_FLAG, .dest = &allow_remote},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one URL only", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    url_text = args.pos[0];
     if (!url_text) return al_cli_usage_error("which URL? (asynclab check http://127.0.0.1:8000/)");
     int all = strcmp(suite, "all") == 0;
     int want_seed = all || strcmp(suite, "seed") == 0, want_http = all || strcmp(suite, "http") == 0;

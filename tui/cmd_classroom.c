@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "grader.h"
 
@@ -184,39 +185,30 @@ static int build_zip(const al_exercise *ex, const char *out, const char *hidden)
 
 int cmd_classroom(int argc, char **argv) {
     const char *which = NULL, *out = NULL, *tests = NULL;
-    int gradescope = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (al_cli_is_help(a)) {
-            usage(stdout);
-            return 0;
-        } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) && next) {
-            out = argv[++i];
-        } else if (strcmp(a, "--tests") == 0 && next) {
-            tests = argv[++i];
-        } else if (strcmp(a, "gradescope") == 0 && !gradescope) {
-            gradescope = 1;
-        } else if (a[0] != '-' && gradescope && !which) {
-            which = a;
-        } else {
-            al_cli_error("unknown or incomplete argument '%s'", a);
-            usage(stderr);
-            return 2;
-        }
-    }
-    if (!gradescope || !which || !out) {
-        al_cli_error("%s", !gradescope ? "which platform? (gradescope)"
-                                                    : !which    ? "which exercise?"
-                                                                : "where to? (-o autograder.zip)");
+    const al_cli_opt opts[] = {
+        {"out", 'o', AL_CLI_STRING, .dest = &out, .what = "a file name"},
+        {"tests", 0, AL_CLI_STRING, .dest = &tests, .what = "a folder"},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 2, "a platform and an exercise", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    if (args.npos > 0 && strcmp(args.pos[0], "gradescope") != 0)
+        return al_cli_usage_error("unknown platform '%s' (known: gradescope)", args.pos[0]);
+    which = args.pos[1];
+    if (!args.npos || !which || !out) {
+        al_cli_error("%s", !args.npos ? "which platform? (gradescope)"
+                           : !which   ? "which exercise?"
+                                      : "where to? (-o autograder.zip)");
         usage(stderr);
-        return 2;
+        return AL_CLI_USAGE;
     }
     al_exercise *all;
     size_t count;
     char err[PATH_MAX + 256];
     if (al_exercises_load(&all, &count, err, sizeof err) < 0) {
         al_cli_error("%s", err);
-        return 3;
+        return AL_CLI_CANNOT;
     }
     al_exercise *ex = al_exercise_find(all, count, which);
     int status = 2;

@@ -25,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "export_svg.h"
 #include "harness_load.h"
@@ -350,55 +351,49 @@ static void print_table(const server *list, int n, double delay) {
            delay, delay);
 }
 
+typedef struct with_list {
+    const char *with[MAX_WITH];
+    int n;
+} with_list;
+
+/* --with NAME=CMD, as many as MAX_WITH (an al_cli_opt CALL). */
+static int add_with(const al_cli_opt *opt, const char *flag, const char *v) {
+    with_list *w = opt->dest;
+    const char *eq = strchr(v, '=');
+    if (!eq || eq == v || eq - v >= 40 || !eq[1])
+        al_cli_error("%s expects NAME=CMD (a name of 1 to 39 characters), not '%s'", flag, v);
+    else if (!strstr(eq + 1, "{port}"))
+        al_cli_error("%s '%s': the command must contain {port}, where the server is told its port", flag, v);
+    else if (strlen(eq + 1) >= sizeof ((server *)0)->cmd)
+        al_cli_error("%s: the command is too long", flag);
+    else if (w->n == MAX_WITH)
+        al_cli_error("at most %d %s servers", MAX_WITH, flag);
+    else {
+        w->with[w->n++] = v;
+        return 0;
+    }
+    return -1;
+}
+
 int cmd_compare(int argc, char **argv) {
     long clients = DEFAULT_CLIENTS;
     double delay = DEFAULT_DELAY, timeout = 0;
     const char *svg = NULL, *path_arg = "/sleep?s={s}";
     int ascii = 0;
-    const char *with[MAX_WITH];
-    int nwith = 0;
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (al_cli_is_help(a)) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--clients") == 0) {
-            if ((clients = al_cli_parse_count(a, v, 1, 1000)) < 0) return 2;
-            i++;
-        } else if (strcmp(a, "--delay") == 0) {
-            if (al_cli_parse_seconds(a, v, 0, 60, &delay) < 0) return 2;
-            i++;
-        } else if (strcmp(a, "--timeout") == 0) {
-            if (al_cli_parse_seconds(a, v, 0.001, 3600, &timeout) < 0) return 2;
-            i++;
-        } else if (strcmp(a, "--svg") == 0) {
-            if (!v || !*v) return al_cli_usage_error("--svg needs a file name");
-            svg = v;
-            i++;
-        } else if (strcmp(a, "--ascii") == 0) {
-            ascii = 1;
-        } else if (strcmp(a, "--path") == 0) {
-            if (!v) return al_cli_usage_error("--path needs a path");
-            path_arg = v;
-            i++;
-        } else if (strcmp(a, "--with") == 0) {
-            if (!v) return al_cli_usage_error("--with needs NAME=CMD");
-            const char *eq = strchr(v, '=');
-            if (!eq || eq == v || eq - v >= 40 || !eq[1])
-                return al_cli_usage_error("--with expects NAME=CMD (a name of 1 to 39 characters), not '%s'", v);
-            if (!strstr(eq + 1, "{port}"))
-                return al_cli_usage_error("--with '%s': the command must contain {port}, where the server "
-                                 "is told its port", v);
-            if (strlen(eq + 1) >= sizeof ((server *)0)->cmd) return al_cli_usage_error("--with: the command is too long");
-            if (nwith == MAX_WITH) return al_cli_usage_error("at most %d --with servers", MAX_WITH);
-            with[nwith++] = v;
-            i++;
-        } else {
-            return al_cli_usage_error("unknown option '%s'", a);
-        }
-    }
+    with_list with = {0};
+    const al_cli_opt opts[] = {
+        {"clients", 0, AL_CLI_COUNT, .dest = &clients, .min = 1, .max = 1000},
+        {"delay", 0, AL_CLI_CALL, .dest = &delay, .min = 0, .max = 60, .call = al_cli_seconds},
+        {"timeout", 0, AL_CLI_CALL, .dest = &timeout, .min = 0.001, .max = 3600, .call = al_cli_seconds},
+        {"svg", 0, AL_CLI_STRING, .dest = &svg, .what = "a file name"},
+        {"ascii", 0, AL_CLI_FLAG, .dest = &ascii},
+        {"path", 0, AL_CLI_STRING, .dest = &path_arg, .what = "a path"},
+        {"with", 0, AL_CLI_CALL, .dest = &with, .what = "NAME=CMD", .call = add_with},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 0, "compare takes no argument: its servers are the lessons', and --with's", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
     char delay_s[32], request_path[AL_URL_PATH_MAX];
     snprintf(delay_s, sizeof delay_s, "%g", delay);
     if (substitute(request_path, sizeof request_path, path_arg, "{s}", delay_s) < 0 ||
@@ -417,10 +412,10 @@ int cmd_compare(int argc, char **argv) {
         snprintf(s->name, sizeof s->name, "asynclab serve");
         s->serve = 1;
     }
-    for (int i = 0; i < nwith; i++) {
+    for (int i = 0; i < with.n; i++) {
         server *s = &list[n++];
-        const char *eq = strchr(with[i], '=');
-        snprintf(s->name, sizeof s->name, "%.*s", (int)(eq - with[i]), with[i]);
+        const char *eq = strchr(with.with[i], '=');
+        snprintf(s->name, sizeof s->name, "%.*s", (int)(eq - with.with[i]), with.with[i]);
         snprintf(s->cmd, sizeof s->cmd, "%s", eq + 1);
     }
 
@@ -474,7 +469,7 @@ int cmd_compare(int argc, char **argv) {
         char title[160];
         snprintf(title, sizeof title, "%ld requests at once, each handled in %g s: one lane per client",
                  clients, delay);
-        int rc = write_svg(svg, list, n, (int64_t)(scale * 1e6), title);
+        rc = write_svg(svg, list, n, (int64_t)(scale * 1e6), title);
         if (rc < 0) {
             al_cli_error("cannot write %s: %s\n", svg, strerror(-rc));
             failed = 1;

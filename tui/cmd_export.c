@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "export_perfetto.h"
 #include "export_svg.h"
@@ -59,32 +60,18 @@ static int write_to(const char *path, writer fn, const al_model *m, const void *
 int cmd_export(int argc, char **argv) {
     const char *path = NULL, *perfetto = NULL, *svg = NULL;
     al_svg_options svg_opt = {.width = 0};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (al_cli_is_help(a)) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--perfetto") == 0 || strcmp(a, "--svg") == 0) {
-            if (i + 1 >= argc) {
-                al_cli_error("%s needs a file name\n", a);
-                return 2;
-            }
-            if (a[2] == 'p') perfetto = argv[++i]; else svg = argv[++i];
-        } else if (strcmp(a, "--svg-width") == 0) {
-            long w = al_cli_parse_count("--svg-width", i + 1 < argc ? argv[++i] : NULL, 320, 8000);
-            if (w < 0) return 2;
-            svg_opt.width = (int)w;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            al_cli_error("unknown option '%s'\n", a);
-            usage(stderr);
-            return 2;
-        } else if (!path) {
-            path = a;
-        } else {
-            al_cli_error("one trace at a time ('%s' is one too many)\n", a);
-            return 2;
-        }
-    }
+    long width = 0;
+    const al_cli_opt opts[] = {
+        {"perfetto", 0, AL_CLI_STRING, .dest = &perfetto, .what = "a file name"},
+        {"svg", 0, AL_CLI_STRING, .dest = &svg, .what = "a file name"},
+        {"svg-width", 0, AL_CLI_COUNT, .dest = &width, .min = 320, .max = 8000},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one trace at a time", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    path = args.pos[0];
+    svg_opt.width = (int)width;
     if (!path || (!perfetto && !svg)) {
         if (path) al_cli_error("say what to write: --perfetto OUT.json and/or --svg OUT.svg\n");
         usage(stderr);

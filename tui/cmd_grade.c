@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "exercise_arg.h"
 #include "grader.h"
@@ -63,63 +64,35 @@ int cmd_grade(int argc, char **argv) {
     al_grader_opts o = {.sanitize = 1};
     const char *which = NULL, *tests_dir = NULL, *json = NULL, *junit = NULL, *csv = NULL;
     const char *roster = NULL, *out = "grades";
-    int verbose = 0, list = 0;
+    int verbose = 0, list = 0, no_sanitize = 0;
     long jobs = 1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (al_cli_is_help(a)) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--src") == 0 && next) {
-            o.src = argv[++i];
-        } else if (strcmp(a, "--tests") == 0 && next) {
-            tests_dir = argv[++i];
-        } else if (strcmp(a, "--json") == 0 && next) {
-            json = argv[++i];
-        } else if (strcmp(a, "--junit") == 0 && next) {
-            junit = argv[++i];
-        } else if (strcmp(a, "--csv") == 0) {
-            csv = "-";
-        } else if (strncmp(a, "--csv=", 6) == 0 && a[6]) {
-            csv = a + 6;
-        } else if (strcmp(a, "--user") == 0 && next) {
-            o.user = argv[++i];
-        } else if (strcmp(a, "--solution") == 0) {
-            o.solution = 1;
-        } else if (strcmp(a, "--visible") == 0) {
-            o.visible_only = 1;
-        } else if (strcmp(a, "--no-sanitize") == 0) {
-            o.sanitize = 0;
-        } else if (strcmp(a, "--keep") == 0) {
-            o.keep = 1;
-        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
-            verbose = 1;
-        } else if (strcmp(a, "--list") == 0) {
-            list = 1;
-        } else if (strcmp(a, "--roster") == 0 && next) {
-            roster = argv[++i];
-        } else if ((strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) && next) {
-            out = argv[++i];
-        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
-            if ((jobs = al_cli_parse_count(a, next, 1, 64)) < 0) return 2;
-            i++;
-        } else if (a[0] != '-' && !which) {
-            which = a;
-        } else {
-            al_cli_error("unknown or incomplete option '%s'\n", a);
-            usage(stderr);
-            return 2;
-        }
-    }
-    if (o.solution && o.src) {
-        al_cli_error("--solution and --src exclude each other\n");
-        return 2;
-    }
+    const al_cli_opt opts[] = {
+        {"src", 0, AL_CLI_STRING, .dest = &o.src, .what = "a folder"},
+        {"tests", 0, AL_CLI_STRING, .dest = &tests_dir, .what = "a folder"},
+        {"json", 0, AL_CLI_STRING, .dest = &json, .what = "a file name"},
+        {"junit", 0, AL_CLI_STRING, .dest = &junit, .what = "a file name"},
+        {"csv", 0, AL_CLI_STRING, .optional = 1, .dest = &csv, .absent = "-", .what = "a file name"},
+        {"user", 0, AL_CLI_STRING, .dest = &o.user, .what = "a user name"},
+        {"solution", 0, AL_CLI_FLAG, .dest = &o.solution},
+        {"visible", 0, AL_CLI_FLAG, .dest = &o.visible_only},
+        {"no-sanitize", 0, AL_CLI_FLAG, .dest = &no_sanitize},
+        {"keep", 0, AL_CLI_FLAG, .dest = &o.keep},
+        {"verbose", 'v', AL_CLI_FLAG, .dest = &verbose},
+        {"list", 0, AL_CLI_FLAG, .dest = &list},
+        {"roster", 0, AL_CLI_STRING, .dest = &roster, .what = "a folder"},
+        {"out", 'o', AL_CLI_STRING, .dest = &out, .what = "a folder"},
+        {"jobs", 'j', AL_CLI_COUNT, .dest = &jobs, .min = 1, .max = 64},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one exercise, or all", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    which = args.pos[0];
+    o.sanitize = !no_sanitize;
+    if (o.solution && o.src) return al_cli_usage_error("--solution and --src exclude each other");
     if (roster && (o.src || o.solution || json || junit || csv || (which && strcmp(which, "all") == 0))) {
-        al_cli_error("--roster grades one exercise into its own folder (-o); it "
-                        "takes no --src, --solution, --json, --junit, --csv or all\n");
-        return 2;
+        return al_cli_usage_error("--roster grades one exercise into its own folder (-o); it "
+                                  "takes no --src, --solution, --json, --junit, --csv or all");
     }
 
     al_exercise *all;
@@ -127,7 +100,7 @@ int cmd_grade(int argc, char **argv) {
     char err[PATH_MAX + 256];
     if (al_exercises_load(&all, &count, err, sizeof err) < 0) {
         al_cli_error("%s\n", err);
-        return 3;
+        return AL_CLI_CANNOT;
     }
     if (list) {
         list_exercises(all, count);
@@ -143,10 +116,10 @@ int cmd_grade(int argc, char **argv) {
         al_cli_error("no exercise '%s'; there are:", which);
         list_exercises(all, count);
         al_exercises_free(all, count);
-        return 2;
+        return AL_CLI_USAGE;
     } else {
         al_exercise *ex;
-        int rc = al_cli_pick_exercise(all, count, which, o.src, &ex, workcopy, sizeof workcopy);
+        rc = al_cli_pick_exercise(all, count, which, o.src, &ex, workcopy, sizeof workcopy);
         if (rc) {
             al_exercises_free(all, count);
             return rc;
@@ -158,7 +131,7 @@ int cmd_grade(int argc, char **argv) {
         if (al_exercise_add_hidden(chosen[i], tests_dir, err, sizeof err) < 0) {
             al_cli_error("%s\n", err);
             al_exercises_free(all, count);
-            return 2;
+            return AL_CLI_USAGE;
         }
     }
 
@@ -167,7 +140,7 @@ int cmd_grade(int argc, char **argv) {
                         "needs the sanitizers, so submissions are compiled with them anyway\n");
     al_sandbox_catch_signals();
     if (roster) {
-        int rc = cmd_grade_roster(chosen[0], &o, roster, out, (int)jobs);
+        rc = cmd_grade_roster(chosen[0], &o, roster, out, (int)jobs);
         al_exercises_free(all, count);
         return rc;
     }
@@ -175,7 +148,7 @@ int cmd_grade(int argc, char **argv) {
     al_exercise_result *results = calloc(nchosen, sizeof *results);
     if (!results) {
         al_exercises_free(all, count);
-        return 3;
+        return AL_CLI_CANNOT;
     }
     int status = 0;
     size_t done = 0;
@@ -188,32 +161,32 @@ int cmd_grade(int argc, char **argv) {
             snprintf(src, sizeof src, "%s/%s", o.src, chosen[i]->id);
             one.src = src;
         }
-        int rc = al_grade_exercise(chosen[i], &one, &results[i], err, sizeof err);
+        rc = al_grade_exercise(chosen[i], &one, &results[i], err, sizeof err);
         done++;
         if (rc < 0 && !results[i].interrupted) {
             al_cli_error("%s: %s\n", chosen[i]->id, err);
-            status = 3;
+            status = AL_CLI_CANNOT;
             break;
         }
         if (results[i].interrupted) {
-            status = 130;
+            status = AL_CLI_INTERRUPTED;
             break;
         }
         if (table) al_report_exercise(stdout, &results[i], verbose);
         fflush(stdout);
     }
     double seconds = now_s() - start;
-    if (status == 130) {
+    if (status == AL_CLI_INTERRUPTED) {
         al_cli_error("interrupted; every process of the run was stopped\n");
     } else if (status == 0) {
         if (table) al_report_totals(stdout, results, done);
         size_t passed, failed;
         al_report_counts(results, done, &passed, &failed);
-        status = failed ? 1 : 0;
-        if (json && al_export_json(json, results, done, seconds, err, sizeof err) < 0) status = 3;
-        else if (junit && al_export_junit(junit, results, done, err, sizeof err) < 0) status = 3;
-        else if (csv && al_export_csv(csv, results, done, err, sizeof err) < 0) status = 3;
-        if (status == 3) al_cli_error("%s", err);
+        status = failed ? AL_CLI_FAILED : AL_CLI_OK;
+        if (json && al_export_json(json, results, done, seconds, err, sizeof err) < 0) status = AL_CLI_CANNOT;
+        else if (junit && al_export_junit(junit, results, done, err, sizeof err) < 0) status = AL_CLI_CANNOT;
+        else if (csv && al_export_csv(csv, results, done, err, sizeof err) < 0) status = AL_CLI_CANNOT;
+        if (status == AL_CLI_CANNOT) al_cli_error("%s", err);
         /* A student's own work (their working copy or the starter in the
          * tree; not a folder that may be anyone's, not the reference, not
          * with extra tests) counts towards their progress. */

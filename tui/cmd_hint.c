@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "exercise_arg.h"
 #include "grader.h"
@@ -17,7 +18,8 @@ static void usage(FILE *out) {
                  "  Show the next hint for exercise EX (3, 03, 03-epoll-server or epoll-server;\n"
                  "  inside a folder made by `asynclab start EX`, that folder's exercise).\n"
                  "  --all     show every hint at once\n"
-                 "  --reset   forget which hints were shown\n");
+                 "  --reset   forget which hints were shown\n\n"
+                 "exit status: 0 shown, 1 could not record it, 2 bad usage, 3 the exercises cannot be read\n");
 }
 
 /* Print text wrapped at 76 columns, each line indented. */
@@ -45,32 +47,25 @@ static void print_wrapped(const char *text, const char *indent) {
 int cmd_hint(int argc, char **argv) {
     const char *which = NULL;
     int all = 0, reset = 0;
-    for (int i = 1; i < argc; i++) {
-        if (al_cli_is_help(argv[i])) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--all") == 0) {
-            all = 1;
-        } else if (strcmp(argv[i], "--reset") == 0) {
-            reset = 1;
-        } else if (argv[i][0] != '-' && !which) {
-            which = argv[i];
-        } else {
-            al_cli_error("unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
-        }
-    }
+    const al_cli_opt opts[] = {
+        {"all", 0, AL_CLI_FLAG, .dest = &all},
+        {"reset", 0, AL_CLI_FLAG, .dest = &reset},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one exercise at a time", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    which = args.pos[0];
     al_exercise *exs;
     size_t count;
     char err[PATH_MAX + 256];
     if (al_exercises_load(&exs, &count, err, sizeof err) < 0) {
         al_cli_error("%s\n", err);
-        return 1;
+        return AL_CLI_CANNOT;   /* as grade: the exercises cannot be read */
     }
     al_exercise *ex;
     char workcopy[PATH_MAX];
-    int rc = al_cli_pick_exercise(exs, count, which, NULL, &ex, workcopy, sizeof workcopy);
+    rc = al_cli_pick_exercise(exs, count, which, NULL, &ex, workcopy, sizeof workcopy);
     if (rc) {
         al_exercises_free(exs, count);
         return rc;

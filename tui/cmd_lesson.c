@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "lessons.h"
 #include "progress.h"
@@ -69,30 +70,27 @@ int cmd_lesson(int argc, char **argv) {
     size_t n = al_lessons_find(all, AL_MAX_LESSONS);
     int number = -1, tui = 1;
     al_lesson_view_options vo = {0};
-    for (int i = 1; i < argc; i++) {
-        if (al_cli_is_help(argv[i])) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--list") == 0) {
-            al_lessons_print(all, n);
-            return 0;
-        } else if (strcmp(argv[i], "--no-tui") == 0) {
-            tui = 0;
-        } else if (strcmp(argv[i], "--step") == 0) {
-            vo.step = 1;
-        } else if (strcmp(argv[i], "--ascii") == 0) {
-            vo.ascii = 1;
-        } else if (strcmp(argv[i], "--no-color") == 0) {
-            vo.no_color = 1;
-        } else if (number < 0) {
-            long v = al_cli_parse_count("lesson number", argv[i], 1, 99);
-            if (v < 0) return 2;
-            number = (int)v;
-        } else {
-            al_cli_error("unexpected argument '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
-        }
+    int list = 0, no_tui = 0;
+    const al_cli_opt opts[] = {
+        {"list", 0, AL_CLI_FLAG, .dest = &list},
+        {"no-tui", 0, AL_CLI_FLAG, .dest = &no_tui},
+        {"step", 0, AL_CLI_FLAG, .dest = &vo.step},
+        {"ascii", 0, AL_CLI_FLAG, .dest = &vo.ascii},
+        {"no-color", 0, AL_CLI_FLAG, .dest = &vo.no_color},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one lesson at a time", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    if (list) {
+        al_lessons_print(all, n);
+        return AL_CLI_OK;
+    }
+    tui = !no_tui;
+    if (args.npos) {
+        long v = al_cli_parse_count("lesson number", args.pos[0], 1, 99);
+        if (v < 0) return AL_CLI_USAGE;
+        number = (int)v;
     }
     if (number < 0) {
         usage(stderr);

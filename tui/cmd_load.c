@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "harness_load.h"
 #include "asynclab/url.h"
@@ -117,44 +118,22 @@ int cmd_load(int argc, char **argv) {
     const char *url_text = NULL, *trace = NULL;
     long connections = DEFAULT_CONNECTIONS, requests = 0;
     double seconds = 0, timeout = DEFAULT_TIMEOUT;
-    int json = 0, allow_remote = 0, have_n = 0, have_d = 0;
-
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (al_cli_is_help(a)) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(a, "-c") == 0) {
-            if ((connections = al_cli_parse_count(a, v, 1, 10000)) < 0) return 2;
-            i++;
-        } else if (strcmp(a, "-n") == 0) {
-            if ((requests = al_cli_parse_count(a, v, 1, 1000000000L)) < 0) return 2;
-            have_n = 1;
-            i++;
-        } else if (strcmp(a, "-d") == 0) {
-            if (al_cli_parse_seconds(a, v, 0.001, 86400, &seconds) < 0) return 2;
-            have_d = 1;
-            i++;
-        } else if (strcmp(a, "--timeout") == 0) {
-            if (al_cli_parse_seconds(a, v, 0.001, 3600, &timeout) < 0) return 2;
-            i++;
-        } else if (strcmp(a, "--trace") == 0) {
-            if (!v || !*v) return al_cli_usage_error("%s needs a file name", a);
-            trace = v;
-            i++;
-        } else if (strcmp(a, "--json") == 0) {
-            json = 1;
-        } else if (strcmp(a, "--allow-remote") == 0) {
-            allow_remote = 1;
-        } else if (a[0] == '-') {
-            return al_cli_usage_error("unknown option '%s'", a);
-        } else if (url_text) {
-            return al_cli_usage_error("one URL only ('%s' is a second one)", a);
-        } else {
-            url_text = a;
-        }
-    }
+    int json = 0, allow_remote = 0;
+    const al_cli_opt opts[] = {
+        {NULL, 'c', AL_CLI_COUNT, .dest = &connections, .min = 1, .max = 10000},
+        {NULL, 'n', AL_CLI_COUNT, .dest = &requests, .min = 1, .max = 1000000000L},
+        {NULL, 'd', AL_CLI_CALL, .dest = &seconds, .min = 0.001, .max = 86400, .call = al_cli_seconds},
+        {"timeout", 0, AL_CLI_CALL, .dest = &timeout, .min = 0.001, .max = 3600, .call = al_cli_seconds},
+        {"trace", 0, AL_CLI_STRING, .dest = &trace, .what = "a file name"},
+        {"json", 0, AL_CLI_FLAG, .dest = &json},
+        {"allow-remote", 0, AL_CLI_FLAG, .dest = &allow_remote},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one URL only", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    url_text = args.pos[0];
+    int have_n = requests > 0, have_d = seconds > 0;
     if (!url_text) return al_cli_usage_error("%s", "which URL? (asynclab load http://127.0.0.1:8000/)");
     if (have_n && have_d) return al_cli_usage_error("%s", "-n and -d exclude each other: a count or a duration");
 
@@ -181,15 +160,15 @@ int cmd_load(int argc, char **argv) {
         .progress = isatty(STDERR_FILENO),
     };
     al_load_result res;
-    int rc = al_load_run(&cfg, &res);
+    rc = al_load_run(&cfg, &res);
     if (rc < 0) {
         al_cli_error("%s\n", res.first_error);
         al_load_result_free(&res);
-        return 1;
+        return AL_CLI_FAILED;   /* (documented and tested as 1: load_trace.sh) */
     }
     if (json) print_json(url_text, &cfg, &res);
     else print_text(url_text, &cfg, &res);
     int failed = res.refused || al_load_errors(&res) > 0 || res.requests == 0;
     al_load_result_free(&res);
-    return failed ? 1 : 0;
+    return failed ? AL_CLI_FAILED : AL_CLI_OK;
 }

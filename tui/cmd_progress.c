@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "grader.h"
 #include "lessons.h"
@@ -18,18 +19,13 @@ static void usage(FILE *out) {
 
 int cmd_progress(int argc, char **argv) {
     int reset = 0;
-    for (int i = 1; i < argc; i++) {
-        if (al_cli_is_help(argv[i])) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--reset") == 0) {
-            reset = 1;
-        } else {
-            al_cli_error("unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
-        }
-    }
+    const al_cli_opt opts[] = {
+        {"reset", 0, AL_CLI_FLAG, .dest = &reset},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 0, NULL, 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
     char msg[PATH_MAX + 256];
     al_progress p;
     al_progress_load(&p, msg, sizeof msg);

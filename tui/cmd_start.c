@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "grader.h"
 #include "workcopy.h"
@@ -17,26 +18,19 @@ static void usage(FILE *out) {
             "  which exercise it is. Inside DIR, `asynclab grade`, `asynclab watch` and\n"
             "  `asynclab hint` need no EX, and grades count in `asynclab progress`.\n"
             "  A DIR that exists and is not empty is refused, never written over.\n\n"
-            "exit status: 0 made, 1 could not make it, 2 bad usage\n",
+            "exit status: 0 made, 1 could not make it, 2 bad usage, 3 the exercises\n"
+            "             cannot be read\n",
             AL_WORKCOPY_MARKER);
 }
 
 int cmd_start(int argc, char **argv) {
     const char *which = NULL, *dir = NULL;
-    for (int i = 1; i < argc; i++) {
-        if (al_cli_is_help(argv[i])) {
-            usage(stdout);
-            return 0;
-        } else if (argv[i][0] != '-' && !which) {
-            which = argv[i];
-        } else if (argv[i][0] != '-' && !dir) {
-            dir = argv[i];
-        } else {
-            al_cli_error("unknown option or extra argument '%s'", argv[i]);
-            usage(stderr);
-            return 2;
-        }
-    }
+    al_cli_args args;   /* no options: positionals, --help and -- only */
+    const al_cli_spec spec = {NULL, 0, usage, 2, "an exercise and a folder", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    which = args.pos[0];
+    dir = args.pos[1];
     if (!which) {
         al_cli_error("which exercise? (asynclab grade --list shows them)");
         usage(stderr);
@@ -47,7 +41,7 @@ int cmd_start(int argc, char **argv) {
     char err[PATH_MAX + 256];
     if (al_exercises_load(&all, &count, err, sizeof err) < 0) {
         al_cli_error("%s", err);
-        return 1;
+        return AL_CLI_CANNOT;   /* as grade: the exercises cannot be read */
     }
     const al_exercise *ex = al_exercise_find(all, count, which);
     if (!ex) {

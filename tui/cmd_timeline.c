@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "model.h"
 #include "render_text.h"
@@ -39,31 +40,19 @@ int cmd_timeline(int argc, char **argv) {
     const char *path = NULL;
     al_text_options opt = {.width = 0};
     int color = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (al_cli_is_help(a)) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--width") == 0 || strncmp(a, "--width=", 8) == 0) {
-            const char *v = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
-            long w = al_cli_parse_count("--width", v, AL_TEXT_MIN_WIDTH, AL_TEXT_MAX_WIDTH);
-            if (w < 0) return 2;
-            opt.width = (int)w;
-        } else if (strcmp(a, "--ascii") == 0) {
-            opt.ascii = 1;
-        } else if (strcmp(a, "--color") == 0 || strcmp(a, "--colour") == 0) {
-            color = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            al_cli_error("unknown option '%s'\n", a);
-            usage(stderr);
-            return 2;
-        } else if (!path) {
-            path = a;
-        } else {
-            al_cli_error("one trace at a time ('%s' is one too many)\n", a);
-            return 2;
-        }
-    }
+    long width = 0;
+    const al_cli_opt opts[] = {
+        {"width", 0, AL_CLI_COUNT, .dest = &width, .min = AL_TEXT_MIN_WIDTH, .max = AL_TEXT_MAX_WIDTH},
+        {"ascii", 0, AL_CLI_FLAG, .dest = &opt.ascii},
+        {"color", 0, AL_CLI_FLAG, .dest = &color},
+        {"colour", 0, AL_CLI_FLAG, .dest = &color},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one trace at a time", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    path = args.pos[0];
+    opt.width = (int)width;
     if (!path) {
         usage(stderr);
         return 2;
@@ -75,7 +64,7 @@ int cmd_timeline(int argc, char **argv) {
     al_model m;
     al_model_init(&m);
     m.keep_log = 0;
-    int rc = al_model_open(&m, path);
+    rc = al_model_open(&m, path);
     if (rc < 0) al_cli_error("%s", m.error);
     if (rc == 0) {
         rc = al_render_text(&m, &opt, stdout);

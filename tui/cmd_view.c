@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "view_run.h"
 
@@ -39,43 +40,21 @@ static void usage(FILE *out) {
 int cmd_view(int argc, char **argv) {
     al_run_options o = {0};
     const char *file = NULL;
-    int i = 1;
-    for (; i < argc; i++) {
-        if (al_cli_is_help(argv[i])) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(argv[i], "--") == 0) {
-            i++;
-            break;
-        } else if (strcmp(argv[i], "--record") == 0) {
-            if (i + 1 >= argc) {
-                al_cli_error("--record needs a file name\n");
-                return 2;
-            }
-            o.record = argv[++i];
-        } else if (strcmp(argv[i], "--step") == 0) {
-            o.step = 1;
-        } else if (strcmp(argv[i], "--max-events") == 0) {
-            long n = al_cli_parse_count("--max-events", i + 1 < argc ? argv[i + 1] : NULL, 0, 1000000000L);
-            if (n < 0) return 2;
-            o.max_events = n == 0 ? -1 : n;
-            i++;
-        } else if (strcmp(argv[i], "--ascii") == 0) {
-            o.ascii = 1;
-        } else if (strcmp(argv[i], "--no-color") == 0) {
-            o.no_color = 1;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            al_cli_error("unknown option '%s'\n", argv[i]);
-            usage(stderr);
-            return 2;
-        } else if (!file) {
-            file = argv[i];
-        } else {
-            al_cli_error("one trace at a time ('%s' and '%s'); to run a program, put it after --\n",
-                    file, argv[i]);
-            return 2;
-        }
-    }
+    long max_events = -1;
+    const al_cli_opt opts[] = {
+        {"record", 0, AL_CLI_STRING, .dest = &o.record, .what = "a file name"},
+        {"step", 0, AL_CLI_FLAG, .dest = &o.step},
+        {"max-events", 0, AL_CLI_COUNT, .dest = &max_events, .min = 0, .max = 1000000000L},
+        {"ascii", 0, AL_CLI_FLAG, .dest = &o.ascii},
+        {"no-color", 0, AL_CLI_FLAG, .dest = &o.no_color},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one trace at a time; to run a program, put it after --", AL_CLI_COMMAND_AFTER_DASHDASH};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    file = args.pos[0];
+    if (max_events >= 0) o.max_events = max_events == 0 ? -1 : max_events;
+    int i = args.rest;
     int have_cmd = i < argc;
     if (have_cmd == (file != NULL)) {
         al_cli_error("%s", have_cmd ? "a trace file or a command after --, not both"

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli_opts.h"
 #include "commands.h"
 #include "exercise_arg.h"
 #include "grader.h"
@@ -34,7 +35,8 @@ static void usage(FILE *out) {
                  "  `asynclab start EX`, EX and --src are that folder's.\n"
                  "  --src DIR      the submission's folder (default: exercises/NN-name/starter)\n"
                  "  --poll         compare the files' times instead of using inotify\n"
-                 "  --interval MS  how often --poll looks (default 500)\n");
+                 "  --interval MS  how often --poll looks (default 500)\n\n"
+                 "exit status: 0 stopped (q or Ctrl-C), 2 bad usage, 3 the exercises cannot be read\n");
 }
 
 static struct termios saved_tty;
@@ -127,38 +129,29 @@ int cmd_watch(int argc, char **argv) {
     int use_poll = 0;
     long interval = 500;
     al_grader_opts o = {.sanitize = 1, .visible_only = 1};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (al_cli_is_help(a)) {
-            usage(stdout);
-            return 0;
-        } else if (strcmp(a, "--src") == 0 && i + 1 < argc) {
-            src = argv[++i];
-        } else if (strcmp(a, "--poll") == 0) {
-            use_poll = 1;
-        } else if (strcmp(a, "--interval") == 0) {
-            interval = al_cli_parse_count("--interval", i + 1 < argc ? argv[++i] : NULL, 10, 60000);
-            if (interval < 0) return 2;
-        } else if (strcmp(a, "--no-sanitize") == 0) {
-            o.sanitize = 0;
-        } else if (a[0] != '-' && !which) {
-            which = a;
-        } else {
-            al_cli_error("unknown or incomplete option '%s'\n", a);
-            usage(stderr);
-            return 2;
-        }
-    }
+    int no_sanitize = 0;
+    const al_cli_opt opts[] = {
+        {"src", 0, AL_CLI_STRING, .dest = &src, .what = "a folder"},
+        {"poll", 0, AL_CLI_FLAG, .dest = &use_poll},
+        {"interval", 0, AL_CLI_COUNT, .dest = &interval, .min = 10, .max = 60000},
+        {"no-sanitize", 0, AL_CLI_FLAG, .dest = &no_sanitize},
+    };
+    al_cli_args args;
+    const al_cli_spec spec = {opts, AL_CLI_COUNT(opts), usage, 1, "one exercise at a time", 0};
+    int rc = al_cli_parse(argc, argv, &spec, &args);
+    if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
+    which = args.pos[0];
+    o.sanitize = !no_sanitize;
     al_exercise *exs;
     size_t count;
     char err[PATH_MAX + 256];
     if (al_exercises_load(&exs, &count, err, sizeof err) < 0) {
         al_cli_error("%s\n", err);
-        return 1;
+        return AL_CLI_CANNOT;   /* as grade: the exercises cannot be read */
     }
     al_exercise *ex;
     char workcopy[PATH_MAX];
-    int rc = al_cli_pick_exercise(exs, count, which, src, &ex, workcopy, sizeof workcopy);
+    rc = al_cli_pick_exercise(exs, count, which, src, &ex, workcopy, sizeof workcopy);
     if (rc) {
         al_exercises_free(exs, count);
         return rc;
@@ -172,7 +165,7 @@ int cmd_watch(int argc, char **argv) {
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
         al_cli_error("%s is not a folder\n", dir);
         al_exercises_free(exs, count);
-        return 2;
+        return AL_CLI_USAGE;
     }
 
     al_sandbox_catch_signals();

@@ -1,7 +1,9 @@
 /* commands.h — the subcommands of `asynclab`, one file each.
  *
  * Each command gets argv starting at its own name (argv[0] = "bench") and
- * returns the process exit status: 0 success, 1 failure, 2 bad usage.
+ * returns the process exit status, one of exit_codes.h (0 ok, 1 some failed,
+ * 2 bad usage, 3 could not do the job, 130 interrupted). Options are read
+ * with al_cli_parse (cli_opts.h).
  * A command is listed in `asynclab --help` only once it works. */
 #ifndef AL_COMMANDS_H
 #define AL_COMMANDS_H
@@ -39,6 +41,8 @@ int cmd_grade_roster(const struct al_exercise *ex, const struct al_grader_opts *
 extern const char *al_cli_command;
 __attribute__((format(printf, 1, 2))) void al_cli_error(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) int al_cli_usage_error(const char *fmt, ...);
+/* The usage error's second line alone, after an al_cli_error that was one. */
+void al_cli_usage_hint(void);
 
 int al_cli_is_help(const char *arg);
 /* Parse a non-negative integer flag value; prints an error naming the flag

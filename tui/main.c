@@ -37,7 +37,11 @@ static void usage(FILE *out) {
     fprintf(out,
             "asynclab — a lab for asynchronous I/O, from blocking sockets to coroutines\n\n"
             "usage: asynclab                 open the lab (the lesson browser)\n"
-            "       asynclab COMMAND [--help]\n\ncommands:\n");
+            "       asynclab COMMAND [--help]\n\n"
+            "Every command takes --opt VALUE and --opt=VALUE alike (serve: --opt VALUE only),\n"
+            "and -- to end its options.\n"
+            "Exit status: 0 ok, 1 something failed, 2 bad usage, 3 could not do the job,\n"
+            "130 interrupted (check: the number of failed checks).\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nenvironment:\n"

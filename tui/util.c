@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "exit_codes.h"
 
 const char *al_cli_command;
 
@@ -30,8 +31,12 @@ int al_cli_usage_error(const char *fmt, ...) {
     va_start(ap, fmt);
     cli_verror(fmt, ap);
     va_end(ap);
+    al_cli_usage_hint();
+    return AL_CLI_USAGE;
+}
+
+void al_cli_usage_hint(void) {
     if (al_cli_command) fprintf(stderr, "(try asynclab %s --help)\n", al_cli_command);
-    return 2;
 }
 
 int al_cli_is_help(const char *arg) {

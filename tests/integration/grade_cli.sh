@@ -29,8 +29,8 @@ check 0 "grade " "$AL" --help
 check 2 "which exercise" "$AL" grade
 check 2 "no exercise 'nine'" "$AL" grade nine
 check 2 "01-blocking-server" "$AL" grade 42
-check 2 "unknown or incomplete option '--bogus'" "$AL" grade 1 --bogus
-check 2 "unknown or incomplete option '--json'" "$AL" grade 1 --json
+check 2 "unknown option '--bogus'" "$AL" grade 1 --bogus
+check 2 "\-\-json needs a file name" "$AL" grade 1 --json
 check 2 "exclude each other" "$AL" grade 1 --solution --src /tmp
 check 2 "not a directory" "$AL" grade 1 --tests "$T/none"
 check 0 "05-scheduler" "$AL" grade --list
@@ -40,4 +40,11 @@ check 2 "--interval expects" "$AL" watch 4 --interval 0
 check 2 "which exercise" "$AL" hint
 check 2 "no exercise" "$AL" hint 99
 check 2 "unknown option '--x'" "$AL" progress --x
+# The exercises cannot be read: every command that needs them exits 3, "could
+# not do the job" (tui/exit_codes.h), and says where it looked.
+mkdir "$T/empty"
+for cmd in "grade 1" "watch 1" "hint 1" "start 1" "classroom gradescope 1 -o $T/x.zip"; do
+    # shellcheck disable=SC2086
+    ASYNCLAB_SOURCE_DIR="$T/empty" check 3 "$T/empty/exercises: No such file" "$AL" $cmd
+done
 echo "ok: grade, watch, hint and progress command lines"

@@ -1,0 +1,24 @@
+/* exit_codes.h — the exit status of every `asynclab` command, one table.
+ *
+ * A script (CI, a Makefile, Gradescope's wrapper) tells these apart, so a
+ * status means the same whichever command returns it:
+ *   0    the job is done and all is well
+ *   1    the job is done and something failed: a test, a request, a finding
+ *   2    bad usage: an unknown option, a missing or malformed value; nothing ran
+ *   3    the job could not be done: the exercises could not be read, a
+ *        report could not be written, the grader itself failed
+ *   130  interrupted (SIGINT), as a shell reports it; work done so far is kept
+ * One documented exception: `asynclab check` exits with the number of failed
+ * checks (its usage says so), which predates this table. */
+#ifndef AL_TUI_EXIT_CODES_H
+#define AL_TUI_EXIT_CODES_H
+
+enum {
+    AL_CLI_OK = 0,
+    AL_CLI_FAILED = 1,
+    AL_CLI_USAGE = 2,
+    AL_CLI_CANNOT = 3,
+    AL_CLI_INTERRUPTED = 130,
+};
+
+#endif
