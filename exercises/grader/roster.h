@@ -1,7 +1,7 @@
 /* roster.h — a class of submissions of one exercise: who is in the roster
  * folder (roster.c), what each one's grade is worth keeping (roster_cache.c),
  * and the class's reports (roster_report.c). `asynclab grade EX --roster DIR`
- * (tui/cmd_roster.c) drives them and grades the members in worker processes.
+ * (tui/cli/cmd_roster.c) drives them and grades the members in worker processes.
  *
  * Layouts of DIR that are recognised (exercises/README.md says the same):
  *   Gradescope export  DIR (or its only subfolder) holds submission_metadata.yml;

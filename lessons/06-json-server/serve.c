@@ -157,12 +157,20 @@ static int check_backend(const char *prog, const char *name, const char *source)
     return -1;
 }
 
+void json_server_defaults(json_server_opts *o) {
+    *o = (json_server_opts){.host = "127.0.0.1", .upstream = DEFAULT_UPSTREAM, .port = 8000,
+                            .upstream_timeout = 5, .header_timeout = 10, .idle_timeout = 5,
+                            .status = 200};
+}
+
+void json_server_usage(FILE *out, const char *prog) { usage(out, prog); }
+
+/* The lesson's own command line, read by hand as a small program would (the
+ * `asynclab serve` command reads the same options with the project's shared
+ * parser, tui/cli/cmd_serve.c, and calls json_server_run). */
 int json_server_main(int argc, char **argv, const char *prog) {
-    const char *host = "127.0.0.1", *backend = NULL, *upstream = DEFAULT_UPSTREAM;
-    long port = 8000;
-    int access_log = 0, demo = 0;
-    double upstream_timeout = 5, delay = 0, header_timeout = 10, idle_timeout = 5;
-    long status = 200;
+    json_server_opts o;
+    json_server_defaults(&o);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -172,46 +180,45 @@ int json_server_main(int argc, char **argv, const char *prog) {
             return 0;
         } else if (strcmp(a, "--host") == 0) {
             if (!v) goto missing;
-            host = v;
+            o.host = v;
         } else if (strcmp(a, "--port") == 0) {
             char *end;
-            port = v ? strtol(v, &end, 10) : -1;
-            if (!v || end == v || *end || port < 0 || port > 65535) {
+            o.port = v ? strtol(v, &end, 10) : -1;
+            if (!v || end == v || *end || o.port < 0 || o.port > 65535) {
                 fprintf(stderr, "%s: --port expects a number from 0 to 65535, not '%s'\n", prog, v ? v : "");
                 return 2;
             }
         } else if (strcmp(a, "--backend") == 0) {
             if (!v) goto missing;
-            if (check_backend(prog, v, "") < 0) return 2;
-            backend = v;
+            o.backend = v;
         } else if (strcmp(a, "--upstream") == 0) {
             if (!v) goto missing;
-            upstream = v;
+            o.upstream = v;
         } else if (strcmp(a, "--upstream-timeout") == 0) {
-            if ((upstream_timeout = parse_seconds(prog, a, v, 3600)) < 0) return 2;
+            if ((o.upstream_timeout = parse_seconds(prog, a, v, 3600)) < 0) return 2;
         } else if (strcmp(a, "--header-timeout") == 0) {
-            if ((header_timeout = parse_seconds(prog, a, v, 3600)) < 0) return 2;
+            if ((o.header_timeout = parse_seconds(prog, a, v, 3600)) < 0) return 2;
         } else if (strcmp(a, "--idle-timeout") == 0) {
-            if ((idle_timeout = parse_seconds(prog, a, v, 3600)) < 0) return 2;
+            if ((o.idle_timeout = parse_seconds(prog, a, v, 3600)) < 0) return 2;
         } else if (strcmp(a, "--delay") == 0) {
             char *end;
-            delay = v ? strtod(v, &end) : -1;
-            if (!v || end == v || *end || !(delay >= 0) || delay > 3600) {
+            o.delay = v ? strtod(v, &end) : -1;
+            if (!v || end == v || *end || !(o.delay >= 0) || o.delay > 3600) {
                 fprintf(stderr, "%s: --delay expects seconds from 0 to 3600, not '%s'\n", prog, v ? v : "");
                 return 2;
             }
         } else if (strcmp(a, "--status") == 0) {
             char *end;
-            status = v ? strtol(v, &end, 10) : -1;
-            if (!v || end == v || *end || status < 200 || status > 599) {
+            o.status = v ? strtol(v, &end, 10) : -1;
+            if (!v || end == v || *end || o.status < 200 || o.status > 599) {
                 fprintf(stderr, "%s: --status expects an HTTP status from 200 to 599, not '%s'\n", prog, v ? v : "");
                 return 2;
             }
         } else if (strcmp(a, "--access-log") == 0) {
-            access_log = 1;
+            o.access_log = 1;
             takes_value = 0;
         } else if (strcmp(a, "--upstream-demo") == 0) {
-            demo = 1;
+            o.demo = 1;
             takes_value = 0;
         } else {
             fprintf(stderr, "%s: unknown option '%s' (see --help)\n", prog, a);
@@ -223,6 +230,18 @@ int json_server_main(int argc, char **argv, const char *prog) {
         fprintf(stderr, "%s: %s needs a value (see --help)\n", prog, a);
         return 2;
     }
+    return json_server_run(&o, prog);
+}
+
+/* Everything after the command line: the backend, the upstream, the loop,
+ * the routes, the server, the signals; run until drained. */
+int json_server_run(const json_server_opts *o, const char *prog) {
+    const char *backend = o->backend, *host = o->host, *upstream = o->upstream;
+    long port = o->port, status = o->status;
+    int access_log = o->access_log, demo = o->demo;
+    double upstream_timeout = o->upstream_timeout, delay = o->delay;
+    double header_timeout = o->header_timeout, idle_timeout = o->idle_timeout;
+    if (backend && check_backend(prog, backend, "") < 0) return 2;
     if (!backend) {
         const char *env = getenv("ASYNCLAB_BACKEND");
         if (env && *env && check_backend(prog, env, " (from $ASYNCLAB_BACKEND)") < 0) return 2;

@@ -1,6 +1,6 @@
 /* fuzz_trace_view.c — libFuzzer target: a hostile trace file all the way to
- * what is drawn from it: the reader, the viewer's model (tui/model.c), the
- * text timeline (tui/render_text.c), the Perfetto and SVG exports.
+ * what is drawn from it: the reader, the viewer's model (tui/model/model.c), the
+ * text timeline (tui/model/render_text.c), the Perfetto and SVG exports.
  *
  * The input is the file; a valid hello is put in front unless it starts with
  * one, so that the fuzzer spends its time on events rather than on the first

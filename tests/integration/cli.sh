@@ -1,7 +1,7 @@
 #!/bin/sh
 # The asynclab command: help lists only working commands, bad input is named
 # and exits 2, the lab lists the lessons, bench core --json is one JSON object;
-# every command reads its options the same way (tui/cli_opts.h): --opt=value
+# every command reads its options the same way (tui/cli/cli_opts.h): --opt=value
 # and --opt value alike, an unknown option, a missing value or a value given
 # to a flag is exit 2 with a message naming the option.
 set -u
@@ -63,8 +63,11 @@ both "classroom --tests"  "^asynclab classroom: which platform"  classroom --tes
 both "watch --interval"   "^asynclab watch: no exercise '99'"    watch --interval 100 99
 both "watch --src"        "^asynclab watch: .*is not a folder"   watch --src "$TMP/none" 4
 check "grade -j2 (a short option's attached value)" 2 "^asynclab grade: no exercise '99'" -- "$A" grade -j2 99
-# Unknown options, whatever the command; `serve` is lesson 6's own parser.
-for cmd in lesson view timeline export load compare check start grade classroom watch hint progress "bench core"; do
+both "serve --port"       "^asynclab serve: unknown backend 'nope'" serve --port 0 --backend nope
+both "serve --upstream-timeout" "^asynclab serve: unknown backend 'nope'" serve --upstream-timeout 2 --backend=nope
+check "serve --status out of range"    2 "^asynclab serve: --status expects a whole number from 200 to 599" -- "$A" serve --status=99
+# Unknown options, whatever the command.
+for cmd in lesson view timeline export load compare check start grade classroom watch hint progress serve "bench core"; do
     # shellcheck disable=SC2086
     check "$cmd --bogus" 2 "^asynclab ${cmd%% *}: unknown option '--bogus'" -- "$A" $cmd --bogus
 done
@@ -86,7 +89,16 @@ check "... and says where help is"     2 "^\(try asynclab watch --help\)" -- "$A
 check "hint --all=1"                   2 "^asynclab hint: --all takes no value" -- "$A" hint 1 --all=1
 check "progress --reset=yes"           2 "^asynclab progress: --reset takes no value" -- "$A" progress --reset=yes
 check "lesson --step=1"                2 "^asynclab lesson: --step takes no value" -- "$A" lesson 1 --step=1
-check "bench core --json=x"            2 "^asynclab bench: --json takes no value" -- "$A" bench core --json=x
+check "bench core --quick=x"           2 "^asynclab bench: --quick takes no value" -- "$A" bench core --quick=x
+# --json: alone, the report on stdout (below); --json=FILE, into FILE; a FILE
+# that cannot be written is named before anything runs (exit 3).
+check "bench --json=unwritable"        3 "^asynclab bench: --json=$TMP/no/such: No such file" -- "$A" bench core --quick --json="$TMP/no/such"
+"$A" bench core --quick --json="$TMP/bench.json" >"$TMP/bench.out" 2>&1
+if [ -s "$TMP/bench.out" ] || ! /usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/bench.json"; then
+    echo "FAIL bench core --json=FILE: expected the JSON in the file and nothing on stdout"; fail=1
+else
+    echo "ok   bench core --json=FILE writes the file"
+fi
 # -- ends the options: what follows is an argument, even if it starts with -
 check "grade -- -1"                    2 "^asynclab grade: no exercise '-1'" -- "$A" grade -- -1
 check "start -- --x"                   2 "^asynclab start: no exercise '--x'" -- "$A" start -- --x

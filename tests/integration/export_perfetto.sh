@@ -1,7 +1,7 @@
 #!/bin/sh
 # export_perfetto.sh — `asynclab export --perfetto` writes what Perfetto
 # (ui.perfetto.dev) and chrome://tracing read, by the rules of
-# tui/export_perfetto.h, checked with Python's json on:
+# tui/model/export_perfetto.h, checked with Python's json on:
 #   a fresh virtual-clock trace of lesson 5, and the recorded fixtures
 #   (lesson 5 on the real clock and blocking, lesson 1's blocking server):
 #   - the object form, "displayTimeUnit" its first key;

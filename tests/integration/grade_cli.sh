@@ -41,7 +41,7 @@ check 2 "which exercise" "$AL" hint
 check 2 "no exercise" "$AL" hint 99
 check 2 "unknown option '--x'" "$AL" progress --x
 # The exercises cannot be read: every command that needs them exits 3, "could
-# not do the job" (tui/exit_codes.h), and says where it looked.
+# not do the job" (tui/cli/exit_codes.h), and says where it looked.
 mkdir "$T/empty"
 for cmd in "grade 1" "watch 1" "hint 1" "start 1" "classroom gradescope 1 -o $T/x.zip"; do
     # shellcheck disable=SC2086

@@ -21,6 +21,11 @@ PORT=$(free_port)
 start_server aiohttp $PY "$PEERS/aiohttp_app.py" --port "$PORT"
 wait_port "$PORT" "$SERVER_PID"
 keepalive aiohttp "http://127.0.0.1:$PORT/"
+# --json=FILE: the same report into FILE, nothing on stdout.
+run_status "$A" load "http://127.0.0.1:$PORT/" -n 20 -c 2 --json="$TMP/report.json"
+check "--json=FILE: exits 0, nothing on stdout" [ "$STATUS" -eq 0 ] && [ ! -s "$TMP/out" ]
+cp "$TMP/report.json" "$TMP/out"
+check "--json=FILE: the report is in FILE" [ "$(json_field ok)" = 20 ]
 
 run_status "$A" load "http://127.0.0.1:$PORT/no-such-page" -n 20 -c 2 --json
 check "404s: exit 1" [ "$STATUS" -eq 1 ]

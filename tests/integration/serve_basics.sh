@@ -75,5 +75,5 @@ check "... with a clear message" grep -q 'only http:// URLs are supported' "$TMP
 "$A" serve --upstream-timeout 0 >"$TMP/out" 2>&1
 check "--upstream-timeout 0 exits 2" [ $? -eq 2 ]
 "$A" serve --port >"$TMP/out" 2>&1
-check "a flag without its value exits 2" grep -q -- '--port expects' "$TMP/out"
+check "a flag without its value exits 2, naming it" grep -q -- '--port needs a value' "$TMP/out"
 exit "$FAILED"

@@ -1,4 +1,4 @@
-/* test_cli_opts.c — the command line's one option parser (tui/cli_opts.h):
+/* test_cli_opts.c — the command line's one option parser (tui/cli/cli_opts.h):
  * every spelling of a value, -- and positionals, and one error for each kind
  * of bad usage, naming the option, with exit status 2. Each test is its own
  * process (the runner), so getopt's global state starts clean; the parser

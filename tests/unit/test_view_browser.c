@@ -1,4 +1,4 @@
-/* test_view_browser.c — the lab's lesson browser (tui/view_browser.c),
+/* test_view_browser.c — the lab's lesson browser (tui/view/view_browser.c),
  * drawn into a cell grid: the keys it names are the keys it takes. */
 #include "test_view_sources.h"
 

@@ -1,5 +1,5 @@
 /* test_view_reflow.c — a README's paragraphs joined for the notes panel
- * (tui/render_reflow.c): what is joined, what is kept line for line. */
+ * (tui/model/render_reflow.c): what is joined, what is kept line for line. */
 #include "al_test.h"
 
 #include <stdlib.h>

@@ -13,10 +13,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Parse seconds ("0.2", "3", "3s") within [min, max]. Prints an error naming
- * the flag and returns -1 when it is not one; 0 otherwise. */
-int al_cli_parse_seconds(const char *flag, const char *value, double min, double max, double *out);
-
 /* Where the lesson programs are: the build tree, or PREFIX/lib/asynclab
  * when installed (al_grader_build_dir, exercises/grader/paths.c). */
 const char *al_build_dir(void);

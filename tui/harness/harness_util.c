@@ -1,5 +1,4 @@
 /* harness_util.c — seconds, paths, ports and server processes (see harness_util.h). */
-#include "commands.h"
 #include "harness_util.h"
 
 #include <arpa/inet.h>
@@ -22,24 +21,6 @@
 #ifndef AL_BINARY_DIR
 #define AL_BINARY_DIR "build"
 #endif
-
-int al_cli_parse_seconds(const char *flag, const char *value, double min, double max, double *out) {
-    if (!value) {
-        al_cli_error("%s needs a value (seconds)\n", flag);
-        return -1;
-    }
-    char *end;
-    errno = 0;
-    double v = strtod(value, &end);
-    if (end != value && *end == 's') end++;
-    if (errno || end == value || *end || !isfinite(v) || v < min || v > max) {
-        al_cli_error("%s expects seconds from %g to %g, not '%s'\n", flag, min, max,
-                value);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
 
 const char *al_self_exe(void) {
     static char path[PATH_MAX];
@@ -89,7 +70,7 @@ pid_t al_proc_start(char *const argv[], const char *log_path) {
         dup2(out, 1);
         dup2(out, 2);
         execv(argv[0], argv);
-        al_cli_error("cannot run %s: %s\n", argv[0], strerror(errno));
+        dprintf(2, "asynclab: cannot run %s: %s\n", argv[0], strerror(errno));   /* into the log */
         _exit(127);
     }
     setpgid(pid, pid);   /* also here: whichever runs first, the group exists */

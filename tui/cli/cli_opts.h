@@ -92,8 +92,10 @@ typedef struct al_cli_args {
  * how a -- is seen). */
 int al_cli_parse(int argc, char **argv, const al_cli_spec *spec, al_cli_args *args);
 
-/* A CALL for seconds ("0.2", "3", "3s") within [opt->min, opt->max] into
- * double *opt->dest (al_cli_parse_seconds, cli_seconds.c). */
+/* Parse seconds ("0.2", "3", "3s") within [min, max]. Prints an error naming
+ * the flag and returns -1 when it is not one; 0 otherwise. */
+int al_cli_parse_seconds(const char *flag, const char *value, double min, double max, double *out);
+/* A CALL for seconds within [opt->min, opt->max] into double *opt->dest. */
 int al_cli_seconds(const al_cli_opt *opt, const char *flag, const char *value);
 
 #endif

@@ -1,7 +1,7 @@
 /* view.h — the viewer's screen: its state, how keys change it, how it is drawn.
  *
  * The screen is a pure function of two things: the model (what the traced
- * program did, tui/model.h) and this al_view (what the person chose to look
+ * program did, tui/model/model.h) and this al_view (what the person chose to look
  * at: zoom, selection, focus, overlays...). al_view_render() draws both into
  * a cell grid (view_cells.h); al_view_key() applies one key press. Neither
  * touches the terminal, a clock or a process, so the whole screen is

@@ -38,8 +38,9 @@ static void usage(FILE *out) {
             "asynclab — a lab for asynchronous I/O, from blocking sockets to coroutines\n\n"
             "usage: asynclab                 open the lab (the lesson browser)\n"
             "       asynclab COMMAND [--help]\n\n"
-            "Every command takes --opt VALUE and --opt=VALUE alike (serve: --opt VALUE only),\n"
-            "and -- to end its options.\n"
+            "Every command takes --opt VALUE and --opt=VALUE alike, and -- to end its options.\n"
+            "--json=FILE writes a command's JSON report into FILE (load, bench: --json alone\n"
+            "prints it).\n"
             "Exit status: 0 ok, 1 something failed, 2 bad usage, 3 could not do the job,\n"
             "130 interrupted (check: the number of failed checks).\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

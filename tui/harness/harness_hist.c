@@ -47,6 +47,9 @@ uint64_t al_hist_percentile(const al_hist *h, double p) {
     for (int i = 0; i < AL_HIST_BUCKETS; i++) {
         seen += h->counts[i];
         if (seen >= rank) {
+            /* The last bucket also holds every value past the range: its
+             * edge could be below them, the maximum is not. */
+            if (i == AL_HIST_BUCKETS - 1) return h->max;
             uint64_t v = bucket_upper(i);
             return v > h->max ? h->max : v;
         }
