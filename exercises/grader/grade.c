@@ -483,6 +483,7 @@ static int compile(const al_exercise *ex, const al_grader_opts *o, const char *w
     }
     arg(&parts, "%s/exercises/grader/harness/al_subject_main.c", root);
     arg(&judge, "%s/exercises/grader/harness/al_grade_main.c", root);
+    arg(&judge, "%s/tests/runner/al_test_registry.c", root);
     arg(&judge, "%s/exercises/grader/support/al_kit_subject.c", root);
     arg(&judge, "%s/exercises/grader/support/al_kit_proc.c", root);
     static const char *kit[] = {"al_kit_net.c", "al_kit_http.c"};

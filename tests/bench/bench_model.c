@@ -23,25 +23,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
+
 #include "model.h"
 #include "render_text.h"
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static long arg_long(const char *flag, const char *value, long min, long max) {
-    char *end;
-    errno = 0;
-    long v = value ? strtol(value, &end, 10) : 0;
-    if (!value || errno || *end || v < min || v > max) {
-        fprintf(stderr, "bench_model: %s wants a number from %ld to %ld\n", flag, min, max);
-        exit(2);
-    }
-    return v;
-}
 
 /* The stream: spawns, then iterations of poll, and for every task timer,
  * ready, resume, (output,) suspend. One µs between events. */
@@ -86,14 +72,14 @@ static void ingest(const char *what, const al_trace_event *ev, size_t n, long ta
     al_model m;
     al_model_init(&m);
     m.keep_log = keep_log;
-    double t0 = now_s();
+    double t0 = bench_now_s();
     for (size_t i = 0; i < n; i++) {
         if (al_model_apply(&m, &ev[i]) < 0) {
             fprintf(stderr, "bench_model: event %zu refused: %s\n", i, m.error);
             exit(1);
         }
     }
-    double took = now_s() - t0;
+    double took = bench_now_s() - t0;
     printf("%-44s %9zu events, %ld tasks: %.3f s = %6.2f M events/s\n", what, n, tasks, took,
            (double)n / took / 1e6);
     al_model_free(&m);
@@ -103,9 +89,9 @@ int main(int argc, char **argv) {
     long events = 1000000, tasks = 1000, cols = 200;
     for (int i = 1; i < argc; i += 2) {   /* flag, value */
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(argv[i], "--events") == 0) events = arg_long("--events", value, 1000, 100000000);
-        else if (strcmp(argv[i], "--tasks") == 0) tasks = arg_long("--tasks", value, 1, 1000000);
-        else if (strcmp(argv[i], "--columns") == 0) cols = arg_long("--columns", value, 1, 10000);
+        if (strcmp(argv[i], "--events") == 0) events = bench_arg_long("bench_model", "--events", value, 1000, 100000000);
+        else if (strcmp(argv[i], "--tasks") == 0) tasks = bench_arg_long("bench_model", "--tasks", value, 1, 1000000);
+        else if (strcmp(argv[i], "--columns") == 0) cols = bench_arg_long("bench_model", "--columns", value, 1, 10000);
         else {
             fprintf(stderr, "usage: bench_model [--events N] [--tasks N] [--columns N]\n");
             return 2;
@@ -139,9 +125,9 @@ int main(int argc, char **argv) {
     fclose(fp);
     al_model m;
     al_model_init(&m);
-    double t0 = now_s();
+    double t0 = bench_now_s();
     int rc = al_model_load(&m, path);
-    double took = now_s() - t0;
+    double took = bench_now_s() - t0;
     unlink(path);
     if (rc < 0) {
         fprintf(stderr, "bench_model: reading back: %s\n", m.error);
@@ -161,12 +147,12 @@ int main(int argc, char **argv) {
         int64_t from = zoom ? m.last_t - (m.last_t - m.first_t) / 10 : m.first_t;
         al_time_axis_fit(from, m.last_t, (int)cols, &ax);
         int frames = 0;
-        t0 = now_s();
+        t0 = bench_now_s();
         do {
             for (size_t i = 0; i < m.nlanes; i++) al_lane_cells(&m.lanes[i], m.last_t, ax.t0, ax.dt, ax.ncols, cells);
             frames++;
-        } while (now_s() - t0 < 0.5);
-        took = now_s() - t0;
+        } while (bench_now_s() - t0 < 0.5);
+        took = bench_now_s() - t0;
         printf("%-44s %9zu lanes x %d columns: %.2f ms a frame = %.0f frames/s\n",
                zoom ? "lane columns, last tenth of the run" : "lane columns, whole run", m.nlanes, ax.ncols,
                took / frames * 1e3, frames / took);

@@ -26,22 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "bench_util.h"
 
-static long arg_long(const char *flag, const char *value, long min, long max) {
-    char *end;
-    errno = 0;
-    long v = value ? strtol(value, &end, 10) : 0;
-    if (!value || errno || *end || v < min || v > max) {
-        fprintf(stderr, "bench_view: %s wants a number from %ld to %ld\n", flag, min, max);
-        exit(2);
-    }
-    return v;
-}
 
 /* Events of `tasks` live tasks: spawned, then rounds of timer, ready,
  * resume, suspend (sleep), with a poll per round; about `want` events. */
@@ -92,13 +78,13 @@ static void frames(al_model *m, int w, int h, long count, int walk) {
     al_cells_resize(&c, w, h);
     v.now = m->last_t;
     al_view_render(&v, &c);   /* warm: rows, log index */
-    double start = now_s();
+    double start = bench_now_s();
     for (long i = 0; i < count; i++) {
         v.now = m->last_t + i * 37;
         if (walk) v.sel = (size_t)(i * 7) % (v.nrows ? v.nrows : 1);
         al_view_render(&v, &c);
     }
-    double secs = now_s() - start;
+    double secs = bench_now_s() - start;
     printf("  %-34s %4dx%-3d %9.0f frames/s  (%.3f ms a frame)\n",
            walk ? "frame, selection walking the lanes" : "frame, following now", w, h,
            (double)count / secs, secs / (double)count * 1e3);
@@ -128,7 +114,7 @@ static void ingest(const al_trace_event *ev, size_t n) {
     al_session s;
     al_session_init(&s);
     al_ingest_open(&in, p[0], NULL);
-    double start = now_s();
+    double start = bench_now_s();
     size_t got = 0;
     while (in.fd >= 0 || in.more) {
         if (!in.more) {
@@ -137,7 +123,7 @@ static void ingest(const al_trace_event *ev, size_t n) {
         }
         got += (size_t)al_ingest_pump(&in, &s, 1 << 20, 50000, 0);
     }
-    double secs = now_s() - start;
+    double secs = bench_now_s() - start;
     waitpid(pid, NULL, 0);
     printf("  %-34s %9zu events  %9.0f events/s  (%.1f MB of JSON)\n", "live ingest: pipe -> reader -> model", got,
            (double)got / secs, (double)in.bytes / 1e6);
@@ -149,9 +135,9 @@ static void ingest(const al_trace_event *ev, size_t n) {
 int main(int argc, char **argv) {
     long tasks = 1000, count = 300, want = 400000;
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--tasks") == 0) tasks = arg_long("--tasks", argv[++i], 1, 100000);
-        else if (strcmp(argv[i], "--frames") == 0) count = arg_long("--frames", argv[++i], 1, 1000000);
-        else if (strcmp(argv[i], "--events") == 0) want = arg_long("--events", argv[++i], 10, 50000000);
+        if (strcmp(argv[i], "--tasks") == 0) tasks = bench_arg_long("bench_view", "--tasks", argv[++i], 1, 100000);
+        else if (strcmp(argv[i], "--frames") == 0) count = bench_arg_long("bench_view", "--frames", argv[++i], 1, 1000000);
+        else if (strcmp(argv[i], "--events") == 0) want = bench_arg_long("bench_view", "--events", argv[++i], 10, 50000000);
         else {
             fprintf(stderr, "usage: bench_view [--tasks N] [--frames N] [--events N]\n");
             return 2;

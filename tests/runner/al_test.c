@@ -14,41 +14,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_TESTS 512
 #define DEFAULT_TIMEOUT_S 20
 #define MAX_EXIT_STATUS 100
 
-static struct { const char *name; al_test_fn fn; } tests[MAX_TESTS];
-static int test_count;
-
-void al_test_register(const char *name, al_test_fn fn) {
-    if (test_count == MAX_TESTS) {
-        fprintf(stderr, "al_test: more than %d tests in one suite\n", MAX_TESTS);
-        _exit(2);
-    }
-    tests[test_count].name = name;
-    tests[test_count].fn = fn;
-    test_count++;
-}
-
-int al_test_check(int ok, int fatal, const char *file, int line, const char *func,
-                  const char *fmt, ...) {
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    /* CUnit copies the condition text into its failure record. */
-    CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, func,
-                            fatal ? CU_TRUE : CU_FALSE);
-    return ok;
-}
 
 /* In the child: one CUnit registry holding one test; print each failure. */
 static int run_in_child(int index) {
     if (CU_initialize_registry() != CUE_SUCCESS) return 1;
     CU_pSuite suite = CU_add_suite("suite", NULL, NULL);
-    CU_pTest test = CU_add_test(suite, tests[index].name, tests[index].fn);
+    CU_pTest test = CU_add_test(suite, al_test_name(index), al_test_fn_at(index));
     if (!suite || !test) return 1;
     CU_run_test(suite, test);   /* TestRun.h: runs without printing a summary */
     unsigned failed = CU_get_number_of_tests_failed();
@@ -84,7 +58,7 @@ static int wait_with_timeout(pid_t pid, int timeout_s, int *status) {
 
 /* Fork, run one test, wait up to timeout_s. Returns 1 if it failed. */
 static int run_one(int index, int timeout_s) {
-    const char *name = tests[index].name;
+    const char *name = al_test_name(index);
     fflush(stdout);
     fflush(stderr);
     sigset_t chld, old;
@@ -152,8 +126,8 @@ static int run_one(int index, int timeout_s) {
 }
 
 static int find_test(const char *name) {
-    for (int i = 0; i < test_count; i++)
-        if (strcmp(tests[i].name, name) == 0) return i;
+    int i = al_test_index(name);
+    if (i >= 0) return i;
     return -1;
 }
 
@@ -165,11 +139,11 @@ int main(int argc, char **argv) {
     int timeout_s = DEFAULT_TIMEOUT_S;
     const char *env = getenv("AL_TEST_TIMEOUT");
     if (env && atoi(env) > 0) timeout_s = atoi(env);
-    int selected[MAX_TESTS], nselected = 0;
+    int selected[512], nselected = 0;   /* al_test_registry.c holds at most 512 */
 
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--list") == 0) {
-            for (int t = 0; t < test_count; t++) printf("%s\n", tests[t].name);
+            for (int t = 0; t < al_test_count(); t++) printf("%s\n", al_test_name(t));
             return 0;
         } else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
             timeout_s = atoi(argv[++i]);
@@ -180,14 +154,14 @@ int main(int argc, char **argv) {
                 fprintf(stderr, "%s: no test named '%s' (see --list)\n", argv[0], argv[i]);
                 return 2;
             }
-            if (nselected < MAX_TESTS) selected[nselected++] = t;
+            if (nselected < 512) selected[nselected++] = t;
         } else {
             usage(argv[0]);
             return 2;
         }
     }
     if (nselected == 0)
-        for (int t = 0; t < test_count; t++) selected[nselected++] = t;
+        for (int t = 0; t < al_test_count(); t++) selected[nselected++] = t;
 
     int failed = 0;
     for (int i = 0; i < nselected; i++) failed += run_one(selected[i], timeout_s);

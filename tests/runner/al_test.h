@@ -35,6 +35,11 @@
 typedef void (*al_test_fn)(void);
 
 void al_test_register(const char *name, al_test_fn fn);
+/* The registered tests (al_test_registry.c), in the order registered. */
+int al_test_count(void);
+const char *al_test_name(int i);
+al_test_fn al_test_fn_at(int i);
+int al_test_index(const char *name);   /* -1 when there is none */
 int al_test_check(int ok, int fatal, const char *file, int line, const char *func,
                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 

@@ -27,6 +27,7 @@
 
 #include "cli_opts.h"
 #include "commands.h"
+#include "exercise_arg.h"
 #include "grader.h"
 
 extern char **environ;
@@ -206,10 +207,8 @@ int cmd_classroom(int argc, char **argv) {
     al_exercise *all;
     size_t count;
     char err[PATH_MAX + 256];
-    if (al_exercises_load(&all, &count, err, sizeof err) < 0) {
-        al_cli_error("%s", err);
-        return AL_CLI_CANNOT;
-    }
+    int loaded = al_cli_load_exercises(&all, &count);
+    if (loaded) return loaded;
     al_exercise *ex = al_exercise_find(all, count, which);
     int status = 2;
     if (!ex) {

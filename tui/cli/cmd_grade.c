@@ -98,10 +98,7 @@ int cmd_grade(int argc, char **argv) {
     al_exercise *all;
     size_t count;
     char err[PATH_MAX + 256];
-    if (al_exercises_load(&all, &count, err, sizeof err) < 0) {
-        al_cli_error("%s\n", err);
-        return AL_CLI_CANNOT;
-    }
+    if ((rc = al_cli_load_exercises(&all, &count))) return rc;
     if (list) {
         list_exercises(all, count);
         al_exercises_free(all, count);

@@ -56,20 +56,11 @@ int cmd_hint(int argc, char **argv) {
     int rc = al_cli_parse(argc, argv, &spec, &args);
     if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
     which = args.pos[0];
-    al_exercise *exs;
+    al_exercise *exs, *ex;
     size_t count;
-    char err[PATH_MAX + 256];
-    if (al_exercises_load(&exs, &count, err, sizeof err) < 0) {
-        al_cli_error("%s\n", err);
-        return AL_CLI_CANNOT;   /* as grade: the exercises cannot be read */
-    }
-    al_exercise *ex;
-    char workcopy[PATH_MAX];
-    rc = al_cli_pick_exercise(exs, count, which, NULL, &ex, workcopy, sizeof workcopy);
-    if (rc) {
-        al_exercises_free(exs, count);
-        return rc;
-    }
+    char workcopy[PATH_MAX], err[PATH_MAX + 256];
+    rc = al_cli_load_and_pick(which, NULL, &exs, &count, &ex, workcopy, sizeof workcopy);
+    if (rc) return rc;
     al_progress p;
     al_progress_load(&p, err, sizeof err);
     if (err[0]) al_cli_error("%s\n", err);

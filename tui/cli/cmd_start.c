@@ -6,6 +6,7 @@
 
 #include "cli_opts.h"
 #include "commands.h"
+#include "exercise_arg.h"
 #include "grader.h"
 #include "workcopy.h"
 
@@ -39,10 +40,8 @@ int cmd_start(int argc, char **argv) {
     al_exercise *all;
     size_t count;
     char err[PATH_MAX + 256];
-    if (al_exercises_load(&all, &count, err, sizeof err) < 0) {
-        al_cli_error("%s", err);
-        return AL_CLI_CANNOT;   /* as grade: the exercises cannot be read */
-    }
+    int loaded = al_cli_load_exercises(&all, &count);
+    if (loaded) return loaded;
     const al_exercise *ex = al_exercise_find(all, count, which);
     if (!ex) {
         al_cli_error("no exercise '%s' (asynclab grade --list shows them)", which);

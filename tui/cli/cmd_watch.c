@@ -142,20 +142,11 @@ int cmd_watch(int argc, char **argv) {
     if (rc) return rc == AL_CLI_HELP ? AL_CLI_OK : rc;
     which = args.pos[0];
     o.sanitize = !no_sanitize;
-    al_exercise *exs;
+    al_exercise *exs, *ex;
     size_t count;
-    char err[PATH_MAX + 256];
-    if (al_exercises_load(&exs, &count, err, sizeof err) < 0) {
-        al_cli_error("%s\n", err);
-        return AL_CLI_CANNOT;   /* as grade: the exercises cannot be read */
-    }
-    al_exercise *ex;
     char workcopy[PATH_MAX];
-    rc = al_cli_pick_exercise(exs, count, which, src, &ex, workcopy, sizeof workcopy);
-    if (rc) {
-        al_exercises_free(exs, count);
-        return rc;
-    }
+    rc = al_cli_load_and_pick(which, src, &exs, &count, &ex, workcopy, sizeof workcopy);
+    if (rc) return rc;
     char dir[PATH_MAX + 16];
     if (src) snprintf(dir, sizeof dir, "%s", src);
     else if (workcopy[0]) snprintf(dir, sizeof dir, "%s", workcopy);

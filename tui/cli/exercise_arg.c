@@ -1,6 +1,7 @@
 /* exercise_arg.c — EX on the command line, or the working copy around the
  * current folder (see exercise_arg.h). */
 #include "exercise_arg.h"
+#include "exit_codes.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -41,4 +42,22 @@ int al_cli_pick_exercise(al_exercise *all, size_t count, const char *which,
     if (found == 1 && strcmp((*ex)->id, id) == 0 && snprintf(workcopy, size, "%s", dir) >= (int)size)
         workcopy[0] = 0;
     return 0;
+}
+
+int al_cli_load_exercises(al_exercise **all, size_t *count) {
+    char err[PATH_MAX + 256];
+    if (al_exercises_load(all, count, err, sizeof err) < 0) {
+        al_cli_error("%s\n", err);
+        return AL_CLI_CANNOT;
+    }
+    return 0;
+}
+
+int al_cli_load_and_pick(const char *which, const char *src, al_exercise **all, size_t *count,
+                         al_exercise **ex, char *workcopy, size_t size) {
+    int rc = al_cli_load_exercises(all, count);
+    if (rc) return rc;
+    rc = al_cli_pick_exercise(*all, *count, which, src, ex, workcopy, size);
+    if (rc) al_exercises_free(*all, *count);
+    return rc;
 }

@@ -18,4 +18,13 @@
 int al_cli_pick_exercise(al_exercise *all, size_t count, const char *which,
                          const char *src, al_exercise **ex, char *workcopy, size_t size);
 
+/* The exercises (al_exercises_load), or AL_CLI_CANNOT (3) after saying why
+ * they cannot be read: every command that needs them fails the same way. */
+int al_cli_load_exercises(al_exercise **all, size_t *count);
+
+/* al_cli_load_exercises, then al_cli_pick_exercise: 0 with *all to free, or
+ * the command's exit status (nothing to free). */
+int al_cli_load_and_pick(const char *which, const char *src, al_exercise **all, size_t *count,
+                         al_exercise **ex, char *workcopy, size_t size);
+
 #endif

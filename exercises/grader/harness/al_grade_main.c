@@ -34,33 +34,7 @@
 
 #include "al_kit.h"
 
-#define MAX_TESTS 256
 #define RESULT_FD 3
-
-static struct { const char *name; al_test_fn fn; } tests[MAX_TESTS];
-static int test_count;
-
-void al_test_register(const char *name, al_test_fn fn) {
-    if (test_count == MAX_TESTS) {
-        fprintf(stderr, "al_grade: more than %d tests in one exercise\n", MAX_TESTS);
-        _exit(2);
-    }
-    tests[test_count].name = name;
-    tests[test_count].fn = fn;
-    test_count++;
-}
-
-int al_test_check(int ok, int fatal, const char *file, int line, const char *func,
-                  const char *fmt, ...) {
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    CU_assertImplementation(ok ? CU_TRUE : CU_FALSE, (unsigned)line, msg, file, func,
-                            fatal ? CU_TRUE : CU_FALSE);
-    return ok;
-}
 
 /* One line on the result pipe; newlines inside a message become spaces. */
 static void report(const char *kind, const char *text) {
@@ -95,16 +69,14 @@ static const char *base_name(const char *path) {
 }
 
 static int run_one(const char *name, const char *nonce) {
-    int index = -1;
-    for (int i = 0; i < test_count; i++)
-        if (strcmp(tests[i].name, name) == 0) index = i;
+    int index = al_test_index(name);
     if (index < 0) {
         fprintf(stderr, "no test named '%s' (see --list)\n", name);
         return 2;
     }
     if (CU_initialize_registry() != CUE_SUCCESS) return 2;
     CU_pSuite suite = CU_add_suite("exercise", NULL, NULL);
-    CU_pTest test = suite ? CU_add_test(suite, tests[index].name, tests[index].fn) : NULL;
+    CU_pTest test = suite ? CU_add_test(suite, al_test_name(index), al_test_fn_at(index)) : NULL;
     if (!test) return 2;
     CU_run_test(suite, test);
     unsigned failed = CU_get_number_of_failures();
@@ -119,7 +91,7 @@ static int run_one(const char *name, const char *nonce) {
     if (failed && al_kit_seed_drawn(&seed)) {
         char text[200];
         snprintf(text, sizeof text, "%s: the inputs were drawn at run time with seed %llu "
-                 "(AL_GRADE_SEED=%llu repeats them)", tests[index].name, (unsigned long long)seed,
+                 "(AL_GRADE_SEED=%llu repeats them)", al_test_name(index), (unsigned long long)seed,
                  (unsigned long long)seed);
         report("F", text);
     }
@@ -138,7 +110,7 @@ int main(int argc, char **argv) {
     unsetenv("AL_GRADE_NONCE");
 
     if (argc == 2 && strcmp(argv[1], "--list") == 0) {
-        for (int i = 0; i < test_count; i++) printf("%s\n", tests[i].name);
+        for (int i = 0; i < al_test_count(); i++) printf("%s\n", al_test_name(i));
         return 0;
     }
     if (argc != 3 || strcmp(argv[1], "-t") != 0) {
