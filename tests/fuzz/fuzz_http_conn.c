@@ -29,6 +29,7 @@
 #define _GNU_SOURCE   /* memmem */
 #include "../../core/http/src/http_conn.c"
 #include "../../core/http/src/http_parser.c"
+#include "../../core/http/src/http_percent.c"
 #include "../../core/http/src/http_request.c"
 #include "../../core/http/src/http_response.c"
 

@@ -23,6 +23,7 @@
  */
 #define _GNU_SOURCE
 #include "../../core/http/src/http_parser.c"
+#include "../../core/http/src/http_percent.c"
 #include "../../core/http/src/http_request.c"
 #include "../../core/http/src/http_response.c"
 #include "../../core/http/src/http_router.c"

@@ -90,4 +90,12 @@ int http_response_continue(http_buf *out);
 /* ASCII case-insensitive equality of a NUL-terminated string and a span. */
 int http_ieq(const char *a, const char *b, size_t blen);
 
+/* http_percent.c: %XX-decode in[0..len) into out (size bytes, NUL-terminated;
+ * out may be in: it never writes ahead of what it read). Returns the length,
+ * -ENOSPC (out holds a cut prefix) or, with HTTP_PCT_NO_NUL, -EILSEQ for an
+ * encoded NUL. */
+#define HTTP_PCT_PLUS_IS_SPACE 1u   /* a query's form encoding */
+#define HTTP_PCT_NO_NUL 2u          /* a path: %00 is refused */
+int http_percent_decode(const char *in, size_t len, char *out, size_t size, unsigned flags);
+
 #endif

@@ -361,32 +361,6 @@ int http_parser_finish(http_parser *p) {
     return HP_ERROR;
 }
 
-/* %XX -> byte, in place. Invalid escapes stay as they are (Starlette's
- * unquote does the same); an encoded NUL cannot be a path: -1. */
-static int hexval(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static int decode_path(char *s) {
-    char *w = s;
-    for (char *r = s; *r; r++) {
-        int hi, lo;
-        if (*r == '%' && (hi = hexval(r[1])) >= 0 && (lo = hexval(r[2])) >= 0) {
-            int c = hi * 16 + lo;
-            if (c == 0) return -1;
-            *w++ = (char)c;
-            r += 2;
-        } else {
-            *w++ = *r;
-        }
-    }
-    *w = 0;
-    return 0;
-}
-
 int http_parser_build(http_parser *p, char *base, al_http_request *req, al_http_header *headers) {
     req->method = llhttp_method_name((llhttp_method_t)p->ll.method);
     req->version_minor = p->ll.http_minor;
@@ -423,7 +397,8 @@ int http_target_split(char *url, al_http_request *req) {
         /* absolute-form ("http://host/path") is for proxies; "*" for OPTIONS */
         return 400;
     }
-    if (decode_path(url) < 0) return 400;
+    /* %XX -> byte, in place; an encoded NUL cannot be a path (http_percent.c) */
+    if (http_percent_decode(url, strlen(url), url, strlen(url) + 1, HTTP_PCT_NO_NUL) < 0) return 400;
     req->path = url;
     return 0;
 }

@@ -102,10 +102,6 @@ void al_loop_free(al_loop *loop) {
  * The capacity is always a power of two, so wrapping is a mask, not a divide. */
 
 int al__ready_push(al_loop *loop, al_callback cb, void *arg) {
-    return al__ready_push_task(loop, cb, arg, 0);
-}
-
-int al__ready_push_task(al_loop *loop, al_callback cb, void *arg, uint64_t task) {
     if (loop->ready_len == loop->ready_cap) {
         /* Grow in place (large blocks are remapped, not copied), then move
          * the part of the ring that had wrapped around to the new space. */
@@ -117,7 +113,7 @@ int al__ready_push_task(al_loop *loop, al_callback cb, void *arg, uint64_t task)
         loop->ready_cap = cap;
     }
     size_t tail = (loop->ready_head + loop->ready_len) & (loop->ready_cap - 1);
-    loop->ready[tail] = (al_ready_item){cb, arg, task};
+    loop->ready[tail] = (al_ready_item){cb, arg};
     loop->ready_len++;
     if (loop->in_poll) al__poll_interrupt(loop);
     return 0;
@@ -180,11 +176,12 @@ static void run_ready(al_loop *loop) {
             item.cb(loop, item.arg);
             continue;
         }
+        loop->stepped_task = 0;
         int64_t start = real_now_us();
         item.cb(loop, item.arg);
         int64_t took = real_now_us() - start;
         if (took >= loop->slow_step_us && loop->sink) {
-            al_trace_event ev = {.type = AL_EV_SLOW, .fd = -1, .task = item.task, .value = took};
+            al_trace_event ev = {.type = AL_EV_SLOW, .fd = -1, .task = loop->stepped_task, .value = took};
             al__trace(loop, &ev);
         }
     }

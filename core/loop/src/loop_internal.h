@@ -18,7 +18,6 @@
 typedef struct al_ready_item {
     al_callback cb;
     void *arg;
-    uint64_t task;          /* the task this step belongs to (traces), or 0 */
 } al_ready_item;
 
 /* A one-shot wait on a descriptor by anyone above the loop (a task waits
@@ -72,6 +71,10 @@ struct al_loop {
     /* the task layer's (task.c) state; the loop only calls owners_free */
     void (*owners_free)(al_loop *loop);   /* first in al_loop_free, if set */
     uint64_t current_task;        /* id of the task running now (al_printf), or 0 */
+    /* The task whose step ran last (set by task.c, cleared by the loop before a
+     * measured step): a slow step's trace names it, and ready items stay two
+     * words (a million queued steps are a million items). */
+    uint64_t stepped_task;
     uint64_t next_task_id;
     al_task *tasks;               /* every task the loop holds, doubly linked */
     size_t tasks_alive;
@@ -94,8 +97,6 @@ struct al_loop {
 
 /* loop.c */
 int al__ready_push(al_loop *loop, al_callback cb, void *arg);
-/* The same, for a step of task `task` (its id, named in traces). */
-int al__ready_push_task(al_loop *loop, al_callback cb, void *arg, uint64_t task);
 void al__trace(al_loop *loop, al_trace_event *ev);   /* fills t; call only when loop->sink */
 
 void al__poll_interrupt(al_loop *loop);  /* new work arrived during poll */

@@ -108,7 +108,7 @@ static int is_task(const al_future *fut) { return fut->owner && fut->owner == ta
 static void task_step(al_loop *loop, void *arg);
 
 static void task_timer_cb(al_timer *timer);
-static int queue_step(al_task *t) { return al__ready_push_task(task_loop(t), task_step, t, t->id); }
+static int queue_step(al_task *t) { return al__ready_push(task_loop(t), task_step, t); }
 
 /* The wait is over (whoever ended it has already detached its own part):
  * queue the next step, carrying the await's result. */
@@ -240,6 +240,7 @@ static void task_step(al_loop *loop, void *arg) {
     trace_task(t, AL_EV_RESUME, 0, -1, 0, 0);
     al_task *prev = current;
     uint64_t prev_id = loop->current_task;
+    loop->stepped_task = t->id;   /* the loop's slow-step trace names it */
     current = t;
     loop->current_task = t->id;   /* al_printf's output is tagged with it */
     if (t->kind == AL_TASK_FIBER) step_fiber(t); else step_stackless(t);
