@@ -6,14 +6,7 @@
 # same search serves --roster and Gradescope's run_autograder
 # (.ci/gradescope grades a submission two levels down).
 set -eu
-BUILD=$1
-AL=$BUILD/tui/asynclab
-HERE=$(cd "$(dirname "$0")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export XDG_DATA_HOME="$T/xdg"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib/grade_env.sh" "$1"
 
 # The reference, two levels down, beside an older attempt three down.
 mkdir -p "$T/zip/hw4/src/old/v1"

@@ -7,13 +7,7 @@
 # in with their own points and visibility (a hidden probe into the subject,
 # a hidden test into the judge).
 set -eu
-BUILD=$1
-AL=$BUILD/tui/asynclab
-HERE=$(cd "$(dirname "$0")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export XDG_DATA_HOME="$T/xdg"
+. "$(dirname "$0")/lib/grade_env.sh" "$1"
 
 expect_status() {   # expect_status WANT COMMAND...
     want=$1

@@ -3,13 +3,7 @@
 # the baseline its manifest (and README) states, and `grade` exits 1; each
 # README's table of points matches its manifest.
 set -eu
-BUILD=$1
-AL=$BUILD/tui/asynclab
-HERE=$(cd "$(dirname "$0")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export XDG_DATA_HOME="$T/xdg"
+. "$(dirname "$0")/lib/grade_env.sh" "$1"
 
 status=0
 "$AL" grade all --json "$T/s.json" >"$T/out.txt" 2>&1 || status=$?

@@ -4,13 +4,7 @@
 # rename (as editors do), and stops on `q` and on SIGINT. Every wait is
 # bounded; the watcher is killed by the trap if anything goes wrong.
 set -eu
-BUILD=$1
-AL=$BUILD/tui/asynclab
-HERE=$(cd "$(dirname "$0")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export XDG_DATA_HOME="$T/xdg"
+. "$(dirname "$0")/lib/grade_env.sh" "$1"
 
 /usr/bin/python3 - "$AL" "$SRC/exercises/04-generators" "$T" <<'END'
 import os, signal, subprocess, sys, time

@@ -11,13 +11,7 @@
 # and without sanitizers the segfault is reported as SIGSEGV. An expect line may name two statuses
 # (PASS|FAIL) where the submission's own bug is a race, with a comment why.
 set -eu
-BUILD=$1
-AL=$BUILD/tui/asynclab
-HERE=$(cd "$(dirname "$0")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export XDG_DATA_HOME="$T/xdg"
+. "$(dirname "$0")/lib/grade_env.sh" "$1"
 
 # grade EX DIR JSON [options]: run the grader, remember its pid.
 grade() {

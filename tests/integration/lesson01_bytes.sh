@@ -3,16 +3,8 @@
 # curl sees the 18-byte JSON body and the exact headers, and a raw-socket
 # client receives the whole answer byte for byte.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-RAW="/usr/bin/python3 $HERE/rawclient.py"
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 SERVER=$BUILD/lessons/01-blocking-socket/lesson01_blocking_server
-TMP=$(mktemp -d)
-PID=
-cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 PORT=$($RAW freeport)
 "$SERVER" --port "$PORT" --max-connections 2 >"$TMP/out" 2>"$TMP/err" &

@@ -4,15 +4,7 @@
 # exact headers, a raw-socket client the whole answer byte for byte, and the
 # log has lesson 1's lines.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-RAW="/usr/bin/python3 $HERE/rawclient.py"
-TMP=$(mktemp -d)
-PID=
-cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 
 printf '{"Hello": "World"}' >"$TMP/body.expected"
 printf 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 18\r\nConnection: close\r\n\r\n' >"$TMP/headers.expected"

@@ -5,15 +5,7 @@
 # then A sends and is answered too. The log shows both connections open
 # before either request is printed, B's request before A's.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-RAW="/usr/bin/python3 $HERE/rawclient.py"
-TMP=$(mktemp -d)
-PID=
-cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 
 for kind in select poll; do
   SERVER=$BUILD/lessons/02-select/lesson02_${kind}_server

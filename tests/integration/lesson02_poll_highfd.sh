@@ -3,16 +3,8 @@
 # socket is fd 1500 (checked in /proc), and it serves as usual: poll() has
 # no FD_SETSIZE limit.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-RAW="/usr/bin/python3 $HERE/rawclient.py"
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 SERVER=$BUILD/lessons/02-select/lesson02_poll_server
-TMP=$(mktemp -d)
-PID=
-cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 PORT=$($RAW freeport)
 "$SERVER" --port "$PORT" --high-fd --max-connections 2 >"$TMP/out" 2>"$TMP/err" &

@@ -3,16 +3,8 @@
 # 1030 silent clients connect, all are accepted and kept (the newest sit on
 # fds above 1024), and both the newest and the oldest are then served.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-RAW="/usr/bin/python3 $HERE/rawclient.py"
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 SERVER=$BUILD/lessons/02-select/lesson02_poll_server
-TMP=$(mktemp -d)
-PID=
-cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Server and client both need more than 1030 descriptors. (`ulimit -n` is
 # not in POSIX, but dash, bash and busybox sh all have it.)

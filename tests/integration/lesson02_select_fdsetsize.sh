@@ -4,16 +4,8 @@
 # land on fd 1024 or above are closed, each with a clear message on stderr,
 # and the server keeps serving the rest (and new clients afterwards).
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-RAW="/usr/bin/python3 $HERE/rawclient.py"
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 SERVER=$BUILD/lessons/02-select/lesson02_select_server
-TMP=$(mktemp -d)
-PID=
-cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # Server and client both need more than 1030 descriptors. (`ulimit -n` is
 # not in POSIX, but dash, bash and busybox sh all have it.)

@@ -6,15 +6,7 @@
 # that overlap: B is spawned, served and exits while A is alive and waiting
 # to read.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-RAW="/usr/bin/python3 $HERE/rawclient.py"
-TMP=$(mktemp -d)
-PID=
-cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 
 for kind in select poll; do
   SERVER=$BUILD/lessons/02-select/lesson02_${kind}_server
