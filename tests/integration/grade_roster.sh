@@ -9,25 +9,9 @@
 # run regrades nothing and writes the same CSV; a changed submission, and
 # only it, is graded again.
 set -eu
-BUILD=$1
-AL=$BUILD/tui/asynclab
-HERE=$(cd "$(dirname "$0")" && pwd)
-SRC=$(cd "$HERE/../.." && pwd)
+. "$(dirname "$0")/lib/grade_env.sh" "$1"
 EX=$SRC/exercises/04-generators
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export XDG_DATA_HOME="$T/xdg"
-# The runs work in $TMPDIR: a process whose working directory is still in
-# $T/tmp afterwards is one of this test's runs that survived (other graders
-# may run on this machine at the same moment, with private uids of their own).
-export TMPDIR="$T/tmp"
-mkdir -p "$TMPDIR"
-chmod 711 "$T"   # the runs (other uids) must reach their folders in it
-survivors() {
-    for d in /proc/[0-9]*; do
-        case $(readlink "$d/cwd" 2>/dev/null) in "$TMPDIR"/*) echo "${d#/proc/}" ;; esac
-    done
-}
+runs_in_t
 
 R=$T/roster
 mkdir -p "$R/alice" "$R/bob" "$R/empty" "$R/nested/work/src" "$R/twice/a" "$R/twice/b"

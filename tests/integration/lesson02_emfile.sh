@@ -3,14 +3,7 @@
 # servers say so, do not spin on the still-readable listening socket, and
 # serve again once descriptors are free.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-RAW="/usr/bin/python3 $HERE/rawclient.py"
-TMP=$(mktemp -d)
-PID=
-cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 
 for kind in select poll; do
   SERVER=$BUILD/lessons/02-select/lesson02_${kind}_server

@@ -16,3 +16,18 @@ T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export XDG_DATA_HOME="$T/xdg"
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# runs_in_t: the grader's runs work in $T/tmp ($TMPDIR), which their private
+# uids can reach; survivors then lists every process whose working directory
+# is still in it: a run of this test that outlived it (other graders may run
+# on this machine at the same moment, with private uids of their own).
+runs_in_t() {
+    export TMPDIR="$T/tmp"
+    mkdir -p "$TMPDIR"
+    chmod 711 "$T"
+}
+survivors() {
+    for d in /proc/[0-9]*; do
+        case $(readlink "$d/cwd" 2>/dev/null) in "$TMPDIR"/*) echo "${d#/proc/}" ;; esac
+    done
+}
