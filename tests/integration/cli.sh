@@ -93,7 +93,7 @@ check "bench core --quick=x"           2 "^asynclab bench: --quick takes no valu
 # --json: alone, the report on stdout (below); --json=FILE, into FILE; a FILE
 # that cannot be written is named before anything runs (exit 3).
 check "bench --json=unwritable"        3 "^asynclab bench: --json=$TMP/no/such: No such file" -- "$A" bench core --quick --json="$TMP/no/such"
-"$A" bench core --quick --json="$TMP/bench.json" >"$TMP/bench.out" 2>&1
+"$A" bench core --quick --json="$TMP/bench.json" >"$TMP/bench.out" 2>"$TMP/bench.err"
 if [ -s "$TMP/bench.out" ] || ! /usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/bench.json"; then
     echo "FAIL bench core --json=FILE: expected the JSON in the file and nothing on stdout"; fail=1
 else
