@@ -285,12 +285,8 @@ int cmd_bench(int argc, char **argv) {
         return AL_CLI_USAGE;
     }
     if (strcmp(args.pos[0], "core") != 0) return al_cli_usage_error("unknown benchmark '%s' (known: core)", args.pos[0]);
-    /* The report's file first: no benchmark run for a path that cannot be written. */
-    FILE *out = json && strcmp(json, "-") != 0 ? fopen(json, "w") : stdout;
-    if (!out) {
-        al_cli_error("--json=%s: %s\n", json, strerror(errno));
-        return AL_CLI_CANNOT;
-    }
+    FILE *out = json ? al_cli_report_open(json) : stdout;
+    if (!out) return AL_CLI_CANNOT;
     show_progress = isatty(2);
     long scale = quick ? 100 : 1;
 
@@ -328,10 +324,7 @@ int cmd_bench(int argc, char **argv) {
                stackless, fiber, swapctx, swapctx / fiber, task_switch, sl100k.wall_s,
                sl100k.bytes_per_task, sl1m.wall_s, sl1m.bytes_per_task, sf100k.wall_s,
                sf100k.bytes_per_task, trace_file, trace_ring, quick ? "true" : "false");
-        if (out != stdout && fclose(out) != 0) {
-            al_cli_error("--json=%s: %s\n", json, strerror(errno));
-            return AL_CLI_CANNOT;
-        }
+        if ((rc = al_cli_report_close(out, json)) != 0) return rc;
         return sl100k.ok && sl1m.ok && sf100k.ok ? 0 : 1;
     }
     long n100k = 100000 / scale, n1m = 1000000 / scale;

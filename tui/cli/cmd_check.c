@@ -51,7 +51,7 @@ typedef struct checker {
 
 /* One response read into fixed storage. */
 typedef struct answer {
-    al_hresp r;
+    al_http_reader r;
     char body[BODY_MAX];
     int rc;                        /* 0, or why there is no whole answer */
 } answer;
@@ -141,7 +141,7 @@ static void get_request(const checker *k, char *buf, size_t size, const char *pa
 static void answer_reset(answer *a) {
     a->r.body = a->body;
     a->r.body_cap = sizeof a->body;
-    al_hresp_reset(&a->r, 0);
+    al_http_reader_reset(&a->r, 0);
     a->rc = 0;
 }
 
@@ -199,7 +199,7 @@ static void suite_seed(checker *k) {
     report(k, hello, "GET / body is the JSON {\"Hello\": \"World\"} (compared parsed)",
            "expected {\"Hello\": \"World\"}, got %s", got);
 
-    char media[AL_HRESP_CTYPE_MAX];
+    char media[AL_HTTP_READER_CTYPE_MAX];
     snprintf(media, sizeof media, "%s", a->r.content_type);
     media[strcspn(media, "; \t")] = 0;
     report(k, a->rc == 0 && strcasecmp(media, "application/json") == 0,

@@ -154,27 +154,21 @@ int cmd_load(int argc, char **argv) {
         .trace_path = trace,
         .progress = isatty(STDERR_FILENO),
     };
-    /* The report's file is opened first: a run is not wasted on a path that
-     * cannot be written. */
-    FILE *json_out = json && strcmp(json, "-") != 0 ? fopen(json, "w") : stdout;
-    if (!json_out) {
-        al_cli_error("--json=%s: %s\n", json, strerror(errno));
-        return AL_CLI_CANNOT;
-    }
+    FILE *json_out = json ? al_cli_report_open(json) : stdout;
+    if (!json_out) return AL_CLI_CANNOT;
     al_load_result res;
     rc = al_load_run(&cfg, &res);
     if (rc < 0) {
         al_cli_error("%s\n", res.first_error);
         al_load_result_free(&res);
-        if (json_out != stdout) fclose(json_out);
+        if (json) al_cli_report_close(json_out, json);
         return AL_CLI_FAILED;   /* (documented and tested as 1: load_trace.sh) */
     }
     if (json) print_json(json_out, url_text, &cfg, &res);
     else print_text(url_text, &cfg, &res);
-    if (json_out != stdout && fclose(json_out) != 0) {
-        al_cli_error("--json=%s: %s\n", json, strerror(errno));
+    if (json && (rc = al_cli_report_close(json_out, json)) != 0) {
         al_load_result_free(&res);
-        return AL_CLI_CANNOT;
+        return rc;
     }
     int failed = res.refused || al_load_errors(&res) > 0 || res.requests == 0;
     al_load_result_free(&res);

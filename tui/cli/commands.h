@@ -41,6 +41,12 @@ int cmd_grade_roster(const struct al_exercise *ex, const struct al_grader_opts *
 extern const char *al_cli_command;
 __attribute__((format(printf, 1, 2))) void al_cli_error(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) int al_cli_usage_error(const char *fmt, ...);
+/* A JSON report's destination (--json[=FILE]): stdout for "-", else FILE,
+ * opened before the work so that no run is wasted on a path that cannot be
+ * written (NULL after saying why). al_cli_report_close closes it (never
+ * stdout): 0, or AL_CLI_CANNOT (3) after saying why. */
+FILE *al_cli_report_open(const char *json);
+int al_cli_report_close(FILE *out, const char *json);
 /* The usage error's second line alone, after an al_cli_error that was one. */
 void al_cli_usage_hint(void);
 

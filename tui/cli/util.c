@@ -58,3 +58,15 @@ long al_cli_parse_count(const char *flag, const char *value, long min, long max)
     }
     return v;
 }
+
+FILE *al_cli_report_open(const char *json) {
+    FILE *out = strcmp(json, "-") != 0 ? fopen(json, "w") : stdout;
+    if (!out) al_cli_error("--json=%s: %s\n", json, strerror(errno));
+    return out;
+}
+
+int al_cli_report_close(FILE *out, const char *json) {
+    if (out == stdout || fclose(out) == 0) return 0;
+    al_cli_error("--json=%s: %s\n", json, strerror(errno));
+    return AL_CLI_CANNOT;
+}

@@ -85,16 +85,16 @@ static int fill(al_hconn *c, int64_t deadline_ms) {
     }
 }
 
-int al_hconn_read(al_hconn *c, al_hresp *r, int64_t deadline_ms) {
+int al_hconn_read(al_hconn *c, al_http_reader *r, int64_t deadline_ms) {
     for (;;) {
         if (c->off < c->have) {
-            long used = al_hresp_feed(r, c->buf + c->off, c->have - c->off);
+            long used = al_http_reader_feed(r, c->buf + c->off, c->have - c->off);
             if (used < 0) return -EPROTO;
             c->off += (size_t)used;
             if (r->done) return 0;
         }
         if (c->eof) {
-            if (al_hresp_eof(r) < 0) return r->head_done ? -EPROTO : -ECONNRESET;
+            if (al_http_reader_eof(r) < 0) return r->head_done ? -EPROTO : -ECONNRESET;
             return 0;
         }
         int n = fill(c, deadline_ms);

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "harness_http.h"
+#include "asynclab/http_response_reader.h"
 
 typedef struct al_hconn {
     int fd;
@@ -36,7 +36,7 @@ int al_hconn_open(al_hconn *c, const struct sockaddr_in *addr, int64_t deadline_
 int al_hconn_send(al_hconn *c, const char *data, size_t len, int64_t deadline_ms);
 /* Read one whole response into r (the caller resets it and may give it a
  * body buffer). 0 when complete. */
-int al_hconn_read(al_hconn *c, al_hresp *r, int64_t deadline_ms);
+int al_hconn_read(al_hconn *c, al_http_reader *r, int64_t deadline_ms);
 /* After a response: 1 if the server closes the connection before the
  * deadline, 0 if it is still open then, -EPROTO if more bytes arrive
  * instead (*extra says how many). */

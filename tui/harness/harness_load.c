@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "asynclab.h"
-#include "harness_http.h"
+#include "asynclab/http_response_reader.h"
 
 #define RECV_SIZE 16384
 #define PROGRESS_US 250000
@@ -39,7 +39,7 @@ typedef struct load_conn {
     int io_open;
     int want;                     /* what the task awaits: AL_READABLE or AL_WRITABLE */
     al_future ready;              /* completed by the watcher */
-    al_hresp resp;
+    al_http_reader resp;
     char buf[RECV_SIZE];
 } load_conn;
 
@@ -229,7 +229,7 @@ static int claim(load_conn *c) {
     c->number = ++run->claimed;
     c->started = now;
     c->timed_out = 0;
-    al_hresp_reset(&c->resp, 0);
+    al_http_reader_reset(&c->resp, 0);
     mark(c, "#%ld: %s", c->number, run->cfg->label ? run->cfg->label : "request");
     return 1;
 }
@@ -313,11 +313,11 @@ static int receive(load_conn *c) {
             return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
         }
         if (n == 0) {
-            if (al_hresp_eof(&c->resp) < 0) return c->resp.head_done ? -EPROTO : -ECONNRESET;
+            if (al_http_reader_eof(&c->resp) < 0) return c->resp.head_done ? -EPROTO : -ECONNRESET;
             return 1;
         }
         c->run->res->bytes_read += (uint64_t)n;
-        long used = al_hresp_feed(&c->resp, c->buf, (size_t)n);
+        long used = al_http_reader_feed(&c->resp, c->buf, (size_t)n);
         if (used < 0) return -EPROTO;
         if (c->resp.done) {
             if (used < n) {            /* we sent one request: one answer only */

@@ -3,7 +3,7 @@
  * The engine under `asynclab load`, `compare` and `check`'s concurrency
  * suite. Each of the N connections is a stackless task named "conn N" that
  * loops: claim a request, connect if needed, send the pre-formatted request,
- * await readable, parse the answer (harness_http.h), keep the connection if
+ * await readable, parse the answer (asynclab/http_response_reader.h), keep the connection if
  * the server allows it (keep-alive), and go again. Nothing is allocated per
  * request: the request bytes are formatted once, and each connection owns
  * its receive buffer and parser for the whole run.

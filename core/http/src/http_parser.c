@@ -398,7 +398,8 @@ int http_target_split(char *url, al_http_request *req) {
         return 400;
     }
     /* %XX -> byte, in place; an encoded NUL cannot be a path (http_percent.c) */
-    if (http_percent_decode(url, strlen(url), url, strlen(url) + 1, HTTP_PCT_NO_NUL) < 0) return 400;
+    size_t url_len = strlen(url);
+    if (http_percent_decode(url, url_len, url, url_len + 1, HTTP_PCT_NO_NUL) < 0) return 400;
     req->path = url;
     return 0;
 }

@@ -139,6 +139,9 @@ int al_kit_request(uint16_t port, const char *request, al_kit_bytes *raw, al_kit
 int al_kit_fd_count(pid_t pid);     /* entries of /proc/PID/fd, or -errno */
 int al_kit_threads(pid_t pid);      /* "Threads:" of /proc/PID/status, or -errno */
 int al_kit_children(pid_t pid);     /* live processes whose parent is pid */
+/* From /proc/PID/stat: its state letter (state may be NULL) and the CPU time
+ * the whole process has used, in ms. 0, or -1 when it cannot be read. */
+int al_kit_proc_cpu(pid_t pid, char *state, int64_t *cpu_ms);
 /* Poll (every 10 ms) until the fd count is <= want, timeout_ms passed, or
  * the server has been idle (al_kit_idle_for) AL_KIT_IDLE_SETTLED_MS: it has
  * nothing left to close with. Returns the last count seen. Closing is
@@ -157,7 +160,7 @@ int al_kit_blocked_on_socket(pid_t pid, char *what, size_t len);
  * ("epoll_wait()"). A server that is idle while a request it has been sent
  * is in its socket will not answer it: that is how tests end early. */
 typedef struct al_kit_idle {
-    long long cpu;
+    int64_t cpu;
     int64_t since;
 } al_kit_idle;
 int al_kit_idle_for(pid_t pid, al_kit_idle *w, char *what, size_t len);

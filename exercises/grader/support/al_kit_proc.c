@@ -122,8 +122,7 @@ static const char *wait_name(long nr) {
     }
 }
 
-/* utime + stime of the whole process, in clock ticks, or -1. */
-static long long cpu_ticks(pid_t pid) {
+int al_kit_proc_cpu(pid_t pid, char *state, int64_t *cpu_ms) {
     char path[64], buf[1024];
     snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
     FILE *f = fopen(path, "r");
@@ -131,11 +130,16 @@ static long long cpu_ticks(pid_t pid) {
     size_t n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
     buf[n] = 0;
-    char *p = strrchr(buf, ')');
+    char *p = strrchr(buf, ')');   /* the command name may hold spaces */
+    char st_letter;
     unsigned long long ut, st;
-    if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+    if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &st_letter,
+                     &ut, &st) != 3)
         return -1;
-    return (long long)(ut + st);
+    if (state) *state = st_letter;
+    long hz = sysconf(_SC_CLK_TCK);
+    *cpu_ms = (int64_t)(ut + st) * 1000 / (hz > 0 ? hz : 100);
+    return 0;
 }
 
 /* 1 when every thread of pid sits in one of the waits, with the first's name. */
@@ -158,8 +162,8 @@ static int all_threads_waiting(pid_t pid, char *what, size_t len) {
 
 int al_kit_idle_for(pid_t pid, al_kit_idle *w, char *what, size_t len) {
     int64_t now = al_kit_ms();
-    long long cpu = cpu_ticks(pid);
-    if (cpu < 0 || al_kit_children(pid) > 0 || !all_threads_waiting(pid, what, len) ||
+    int64_t cpu;
+    if (al_kit_proc_cpu(pid, NULL, &cpu) < 0 || al_kit_children(pid) > 0 || !all_threads_waiting(pid, what, len) ||
         !w->since || cpu != w->cpu) {
         w->cpu = cpu;
         w->since = now;

@@ -188,26 +188,6 @@ int al_subject_start(al_subject *s, const char *entry, const void *in, size_t in
  * channel open: what it did not say before it ended, it will not say. */
 /* ---- is a subject stuck? ------------------------------------------------- */
 
-/* From /proc/PID/stat: the state letter and the CPU time used, in ms. */
-static int proc_cpu(pid_t pid, char *state, int64_t *cpu_ms) {
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return -1;
-    ssize_t n = read(fd, buf, sizeof buf - 1);
-    close(fd);
-    if (n <= 0) return -1;
-    buf[n] = 0;
-    char *p = strrchr(buf, ')');   /* the command name may hold spaces */
-    unsigned long long ut, st;
-    if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", state, &ut,
-                     &st) != 3)
-        return -1;
-    long hz = sysconf(_SC_CLK_TCK);
-    *cpu_ms = (int64_t)(ut + st) * 1000 / (hz > 0 ? hz : 100);
-    return 0;
-}
-
 /* Where a sleeping process waits in the kernel ("hrtimer_nanosleep"), or "". */
 static void proc_wchan(pid_t pid, char *buf, size_t len) {
     char path[64];
@@ -231,7 +211,7 @@ typedef struct watch_state {
 static int subject_stuck(al_subject *s, watch_state *w) {
     char state;
     int64_t cpu, now = al_kit_ms();
-    if (proc_cpu(s->pid, &state, &cpu) < 0) return 0;
+    if (al_kit_proc_cpu(s->pid, &state, &cpu) < 0) return 0;
     if (cpu >= AL_CALL_CPU_MS) {
         snprintf(s->stuck, sizeof s->stuck, "still computing after %.1f s of CPU time, where the "
                  "call needs milliseconds: an endless loop?", (double)cpu / 1000);
