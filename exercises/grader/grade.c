@@ -291,6 +291,7 @@ static void link_flags(argv_list *a, const char *core_lib, const char *llhttp_li
     if (llhttp_lib[0]) arg(a, "%s", llhttp_lib);
     if (cunit) arg(a, "%s", AL_GRADER_CUNIT_LIB);
     arg(a, "-luv");
+    arg(a, "-luring");   /* the core's io_uring backend */
     arg(a, "-lcjson");
     arg(a, "-lm");
     arg(a, "-lpthread");
