@@ -60,7 +60,8 @@ AL_TEST(backend_find_knows_every_name) {
         AL_REQUIRE_MSG(ops != NULL, "al_backend_find(\"%s\") is NULL", *name);
         AL_CHECK_STR(ops->name, *name);
     }
-    AL_CHECK_INT(n, ==, 4);
+    AL_CHECK_INT(n, ==, 5);
+    AL_CHECK(al_backend_find("uring") == &al_backend_uring);
     AL_CHECK(al_backend_find("kqueue") == NULL);
     AL_CHECK(al_backend_find(NULL) == NULL);
     AL_CHECK(al_backend_find(backend_name()) != NULL);

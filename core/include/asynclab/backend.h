@@ -23,6 +23,10 @@
  *   native   optional (NULL = none): the library loop underneath (libuv's
  *            uv_loop_t), for programs that share it (asynclab/uv.h).
  *
+ * create() may say in words why it failed, where the errno alone would
+ * mislead (io_uring refused by a seccomp profile reads as "EPERM"): it calls
+ * al_backend_explain(), and al_loop_backend_error() (loop.h) returns the text.
+ *
  * Masks: AL_READABLE | AL_WRITABLE. Errors are negative errno values.
  * add() on an fd the backend cannot watch returns an error and leaves the
  * interest unchanged (select: -ERANGE for fd >= FD_SETSIZE).
@@ -54,11 +58,16 @@ extern const al_backend_ops al_backend_select;
 extern const al_backend_ops al_backend_poll;
 extern const al_backend_ops al_backend_epoll;
 extern const al_backend_ops al_backend_uv;
+extern const al_backend_ops al_backend_uring;
 
 /* The backend called `name`, or NULL. */
 const al_backend_ops *al_backend_find(const char *name);
 
 /* The names of all backends, NULL-terminated, in teaching order. */
 extern const char *const al_backend_names[];
+
+/* For create(): why it failed, printf-style, kept (cut at 255 bytes) for this
+ * thread until the next al_loop_create. */
+void al_backend_explain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -37,10 +37,15 @@ char *al_loop_format_wallclock(const al_loop *loop, char *buf, size_t size) {
 int al_loop_create(al_loop **out, const al_loop_options *opts) {
     if (!out) return -EINVAL;
     *out = NULL;
+    al__backend_forget();
     const char *name = opts && opts->backend ? opts->backend : getenv("ASYNCLAB_BACKEND");
+    int from_env = !(opts && opts->backend);
     if (!name || !*name) name = DEFAULT_BACKEND;
     const al_backend_ops *backend = al_backend_find(name);
-    if (!backend) return -EINVAL;
+    if (!backend) {
+        al__backend_unknown(name, from_env ? " (from $ASYNCLAB_BACKEND)" : "");
+        return -EINVAL;
+    }
     if (opts && opts->clock != AL_CLOCK_REAL && opts->clock != AL_CLOCK_VIRTUAL) return -EINVAL;
 
     al_loop *loop = calloc(1, sizeof *loop);
@@ -53,6 +58,7 @@ int al_loop_create(al_loop **out, const al_loop_options *opts) {
 
     int rc = backend->create(&loop->backend_state);
     if (rc < 0) {
+        al__backend_failed(rc);
         free(loop);
         return rc;
     }

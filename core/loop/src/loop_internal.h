@@ -95,6 +95,13 @@ struct al_loop {
     uint64_t iterations;
 };
 
+/* backend.c: the words al_loop_backend_error gives. forget: a creation
+ * starts; failed: it failed with err (explained if the backend said why);
+ * unknown: no backend has that name (source: "" or " (from $ASYNCLAB_BACKEND)"). */
+void al__backend_forget(void);
+void al__backend_failed(int err);
+void al__backend_unknown(const char *name, const char *source);
+
 /* loop.c */
 int al__ready_push(al_loop *loop, al_callback cb, void *arg);
 void al__trace(al_loop *loop, al_trace_event *ev);   /* fills t; call only when loop->sink */
