@@ -100,7 +100,7 @@ def normalised(events):
     return out
 
 reference = None
-for backend in ("epoll", "select", "poll", "uv"):
+for backend in ("epoll", "select", "poll", "uv", "uring"):
     for kind, flags in (("stackless", []), ("fiber", ["--fiber"])):
         where = f"--backend {backend} {' '.join(flags)}"
         try:
@@ -119,5 +119,5 @@ for backend in ("epoll", "select", "poll", "uv"):
 
 if failures:
     sys.exit("FAIL:\n  " + "\n  ".join(failures))
-print("ok: lesson 5 trace timelines (stackless and fiber, 4 backends)")
+print("ok: lesson 5 trace timelines (stackless and fiber, 5 backends)")
 END
