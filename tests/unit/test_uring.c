@@ -1,0 +1,169 @@
+/* test_uring.c — the uring backend where the kernel refuses io_uring, and
+ * the words a program prints when a loop cannot be had.
+ *
+ * The refusal is real: a forked child installs a seccomp filter that makes
+ * io_uring_setup fail with EPERM (what Docker's default profile does), then
+ * asks for loops. The child reports over a pipe; the parent checks.
+ */
+#include "al_test.h"
+#include "asynclab.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+/* io_uring_setup fails with EPERM from now on, in this process and its
+ * children; every other system call is allowed. */
+static int refuse_io_uring(void) {
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return -errno;
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) return -errno;
+    return 0;
+}
+
+typedef struct child_report {
+    int filter_rc;
+    int uring_rc, uring_new_rc, epoll_rc, default_rc;
+    char uring_msg[256], uring_new_msg[256];
+    char default_backend[16];
+} child_report;
+
+/* In the filtered child: ask for each loop, write down what happened. */
+static void child(int out) {
+    child_report r = {0};
+    r.filter_rc = refuse_io_uring();
+    al_loop *loop = NULL;
+    al_loop_options uring = {.backend = "uring"};
+    r.uring_rc = al_loop_create(&loop, &uring);
+    snprintf(r.uring_msg, sizeof r.uring_msg, "%s", al_loop_backend_error(r.uring_rc));
+    al_loop_free(loop);
+    loop = NULL;
+    r.uring_new_rc = al_loop_new(&loop, &uring);
+    snprintf(r.uring_new_msg, sizeof r.uring_new_msg, "%s", al_loop_backend_error(r.uring_new_rc));
+    al_loop_free(loop);
+    loop = NULL;
+    al_loop_options epoll = {.backend = "epoll"};
+    r.epoll_rc = al_loop_create(&loop, &epoll);
+    al_loop_free(loop);
+    loop = NULL;
+    unsetenv("ASYNCLAB_BACKEND");
+    r.default_rc = al_loop_create(&loop, NULL);
+    if (loop) snprintf(r.default_backend, sizeof r.default_backend, "%s", al_loop_backend_name(loop));
+    al_loop_free(loop);
+    _exit(write(out, &r, sizeof r) == (ssize_t)sizeof r ? 0 : 1);
+}
+
+AL_TEST(uring_refused_by_seccomp_fails_at_creation_saying_why) {
+    int p[2];
+    AL_REQUIRE_INT(pipe(p), ==, 0);
+    pid_t pid = fork();
+    AL_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        child(p[1]);
+    }
+    close(p[1]);
+    child_report r;
+    ssize_t got = read(p[0], &r, sizeof r);
+    close(p[0]);
+    int status;
+    AL_REQUIRE_INT(waitpid(pid, &status, 0), ==, pid);
+    AL_REQUIRE_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+    AL_REQUIRE_INT(got, ==, (ssize_t)sizeof r);
+    AL_REQUIRE_INT(r.filter_rc, ==, 0);
+
+    AL_CHECK_INT(r.uring_rc, ==, -EPERM);
+    AL_CHECK_STR(r.uring_msg, "io_uring is not available here: io_uring_setup: Operation not "
+                              "permitted (a container's seccomp profile or "
+                              "kernel.io_uring_disabled); use ASYNCLAB_BACKEND=epoll");
+    AL_CHECK_INT(r.uring_new_rc, ==, -EPERM);
+    AL_CHECK_STR(r.uring_new_msg, r.uring_msg);
+    /* epoll is untouched by the filter, and stays the default */
+    AL_CHECK_INT(r.epoll_rc, ==, 0);
+    AL_CHECK_INT(r.default_rc, ==, 0);
+    AL_CHECK_STR(r.default_backend, "epoll");
+}
+
+AL_TEST(uring_works_where_the_kernel_allows_it) {
+    al_loop *loop = NULL;
+    al_loop_options uring = {.backend = "uring"};
+    AL_CHECK_OK(al_loop_create(&loop, &uring));
+    AL_CHECK_STR(al_loop_backend_name(loop), "uring");
+    al_loop_free(loop);
+}
+
+AL_TEST(unknown_backend_is_named_with_the_choices) {
+    al_loop *loop = NULL;
+    al_loop_options kq = {.backend = "kqueue"};
+    int rc = al_loop_create(&loop, &kq);
+    AL_CHECK_INT(rc, ==, -EINVAL);
+    AL_CHECK(loop == NULL);
+    AL_CHECK_STR(al_loop_backend_error(rc),
+                 "unknown backend 'kqueue': choose one of select, poll, epoll, uv, uring");
+    setenv("ASYNCLAB_BACKEND", "iocp", 1);
+    rc = al_loop_create(&loop, NULL);
+    AL_CHECK_INT(rc, ==, -EINVAL);
+    AL_CHECK_STR(al_loop_backend_error(rc), "unknown backend 'iocp' (from $ASYNCLAB_BACKEND): "
+                                            "choose one of select, poll, epoll, uv, uring");
+    /* Another error, or a later success, is never explained with old words. */
+    AL_CHECK_STR(al_loop_backend_error(-ENOMEM), al_strerror(-ENOMEM));
+    unsetenv("ASYNCLAB_BACKEND");
+    AL_CHECK_OK(al_loop_create(&loop, NULL));
+    AL_CHECK_STR(al_loop_backend_error(-EINVAL), al_strerror(-EINVAL));
+    al_loop_free(loop);
+}
+
+AL_TEST(serve_on_refused_uring_prints_why_and_exits_1) {
+    /* What a user sees: the program's own line, with the loop's words. */
+    int p[2];
+    AL_REQUIRE_INT(pipe(p), ==, 0);
+    pid_t pid = fork();
+    AL_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        dup2(p[1], 2);
+        dup2(p[1], 1);
+        if (refuse_io_uring() < 0) _exit(99);
+        execl(AL_ASYNCLAB_BIN, "asynclab", "serve", "--backend", "uring", "--port", "0", (char *)NULL);
+        _exit(98);
+    }
+    close(p[1]);
+    char out[1024] = "";
+    size_t len = 0;
+    ssize_t got;
+    while (len < sizeof out - 1 && (got = read(p[0], out + len, sizeof out - 1 - len)) > 0)
+        len += (size_t)got;
+    out[len] = 0;
+    close(p[0]);
+    int status;
+    AL_REQUIRE_INT(waitpid(pid, &status, 0), ==, pid);
+    AL_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d, output: %s", status, out);
+    AL_CHECK_MSG(strstr(out, "asynclab serve: cannot create the loop: io_uring is not available "
+                             "here: io_uring_setup: Operation not permitted") != NULL,
+                 "output: %s", out);
+    AL_CHECK_MSG(strstr(out, "use ASYNCLAB_BACKEND=epoll") != NULL, "output: %s", out);
+}
