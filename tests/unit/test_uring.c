@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -166,4 +167,139 @@ AL_TEST(serve_on_refused_uring_prints_why_and_exits_1) {
                              "here: io_uring_setup: Operation not permitted") != NULL,
                  "output: %s", out);
     AL_CHECK_MSG(strstr(out, "use ASYNCLAB_BACKEND=epoll") != NULL, "output: %s", out);
+}
+
+/* ---- counting: submissions and completions in poll_end ------------------ */
+
+typedef struct poll_counter {
+    al_event_sink sink;
+    int polls, busy_polls;            /* poll_end events, and those with a count */
+    uint64_t submitted, completed;
+    int odd;                          /* a ready=1 poll that was not exactly 1 in, 1 out */
+} poll_counter;
+
+static void count_emit(al_event_sink *sink, const al_trace_event *ev) {
+    poll_counter *c = (poll_counter *)sink;
+    if (ev->type != AL_EV_POLL_END) return;
+    c->polls++;
+    c->busy_polls += ev->submitted || ev->completed;
+    c->submitted += ev->submitted;
+    c->completed += ev->completed;
+    if (ev->value == 1 && (ev->submitted != 1 || ev->completed != 1)) c->odd++;
+}
+static int count_flush(al_event_sink *sink) { (void)sink; return 0; }
+static void count_close(al_event_sink *sink) { (void)sink; }
+static const al_event_sink_ops count_ops = {count_emit, count_flush, count_close};
+
+#define ROUNDS 4
+
+/* Write a byte, wait until it can be read, read it: ROUNDS times. */
+static int ping_self(void *arg, intptr_t *result) {
+    int *s = arg;
+    char c = 'x';
+    for (int i = 0; i < ROUNDS; i++) {
+        if (write(s[1], &c, 1) != 1) return -errno;
+        int rc = al_wait_readable(s[0]);
+        if (rc < 0) return rc;
+        if (read(s[0], &c, 1) != 1) return -EIO;
+    }
+    *result = ROUNDS;
+    return 0;
+}
+
+static poll_counter run_counted(const char *backend) {
+    poll_counter c = {.sink = {&count_ops}};
+    al_loop *loop = NULL;
+    al_loop_options opts = {.backend = backend, .sink = &c.sink};
+    AL_CHECK_OK(al_loop_create(&loop, &opts));
+    int s[2];
+    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, s), ==, 0);
+    al_task *t = NULL;
+    AL_CHECK_OK(al_task_create_fiber(loop, &t, "ping", ping_self, s, 0));
+    AL_CHECK_INT(al_loop_run_until_complete(loop, t), ==, 0);
+    AL_CHECK_INT(al_task_result(t), ==, ROUNDS);
+    al_task_release(t);
+    al_loop_free(loop);
+    close(s[0]);
+    close(s[1]);
+    return c;
+}
+
+AL_TEST(uring_poll_end_counts_one_request_and_one_completion_per_wait) {
+    /* Each wait is one POLL_ADD, submitted by the poll that follows it and
+     * completed at once (the byte is there): one in, one out. */
+    poll_counter c = run_counted("uring");
+    AL_CHECK_INT(c.polls, >=, ROUNDS);
+    AL_CHECK_INT(c.submitted, ==, ROUNDS);
+    AL_CHECK_INT(c.completed, ==, ROUNDS);
+    AL_CHECK_INT(c.busy_polls, ==, ROUNDS);
+    AL_CHECK_INT(c.odd, ==, 0);
+}
+
+AL_TEST(readiness_backends_count_nothing) {
+    static const char *const readiness[] = {"select", "poll", "epoll", "uv"};
+    for (size_t i = 0; i < sizeof readiness / sizeof readiness[0]; i++) {
+        poll_counter c = run_counted(readiness[i]);
+        AL_CHECK_MSG(c.polls >= ROUNDS && c.busy_polls == 0,
+                     "%s: %d polls, %d with counts", readiness[i], c.polls, c.busy_polls);
+    }
+}
+
+AL_TEST(poll_end_counts_are_written_and_read_back) {
+    al_trace_event ev = {.t = 8, .type = AL_EV_POLL_END, .fd = -1, .value = 2,
+                         .submitted = 3, .completed = 2};
+    char line[256];
+    AL_REQUIRE_INT(al_trace_format(&ev, line, sizeof line), >, 0);
+    AL_CHECK_STR(line, "{\"t\":8,\"ev\":\"poll_end\",\"ready\":2,\"submitted\":3,\"completed\":2}\n");
+    ev.submitted = ev.completed = 0;   /* the readiness backends: the line as it always was */
+    AL_REQUIRE_INT(al_trace_format(&ev, line, sizeof line), >, 0);
+    AL_CHECK_STR(line, "{\"t\":8,\"ev\":\"poll_end\",\"ready\":2}\n");
+
+    static const char stream[] =
+        "{\"v\":1,\"t\":0,\"ev\":\"hello\",\"backend\":\"uring\"}\n"
+        "{\"t\":8,\"ev\":\"poll_end\",\"ready\":2,\"submitted\":3,\"completed\":2}\n"
+        "{\"t\":9,\"ev\":\"poll_end\",\"ready\":0}\n"
+        "{\"t\":10,\"ev\":\"poll_end\",\"ready\":0,\"submitted\":-1}\n";
+    FILE *fp = fmemopen((void *)stream, sizeof stream - 1, "r");
+    AL_REQUIRE(fp != NULL);
+    al_trace_reader *r = NULL;
+    AL_CHECK_OK(al_trace_reader_open(&r, fp));
+    AL_REQUIRE_INT(al_trace_reader_next(r, &ev), ==, 1);          /* hello */
+    AL_REQUIRE_INT(al_trace_reader_next(r, &ev), ==, 1);
+    AL_CHECK_INT(ev.submitted, ==, 3);
+    AL_CHECK_INT(ev.completed, ==, 2);
+    AL_REQUIRE_INT(al_trace_reader_next(r, &ev), ==, 1);          /* an older line: 0 */
+    AL_CHECK_INT(ev.submitted, ==, 0);
+    AL_CHECK_INT(ev.completed, ==, 0);
+    AL_CHECK_INT(al_trace_reader_next(r, &ev), ==, -EPROTO);
+    AL_CHECK_MSG(strstr(al_trace_reader_error(r), "line 4") &&
+                 strstr(al_trace_reader_error(r), "\"submitted\" is out of range"),
+                 "error: %s", al_trace_reader_error(r));
+    al_trace_reader_close(r);
+    fclose(fp);
+}
+
+/* ---- the backend's own promise about removal ---------------------------- */
+
+AL_TEST(a_socket_closed_after_del_is_closed_at_once) {
+    /* An armed poll request holds the open file. del() to 0 must take it
+     * out of the kernel before returning, or the peer would not see the
+     * close until the next poll (or ever, if the loop stops polling). */
+    const al_backend_ops *be = al_backend_find("uring");
+    void *st = NULL;
+    AL_CHECK_OK(be->create(&st));
+    int s[2];
+    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, s), ==, 0);
+    al_fired fired[4];
+    AL_CHECK_INT(be->add(st, s[0], 0, AL_READABLE), ==, 0);
+    AL_CHECK_INT(be->poll(st, 0, fired, 4), ==, 0);      /* armed: nothing to read */
+    AL_CHECK_INT(be->del(st, s[0], AL_READABLE, AL_READABLE), ==, 0);
+    close(s[0]);
+    char c;
+    AL_CHECK_INT(recv(s[1], &c, 1, MSG_DONTWAIT), ==, 0);   /* end of file, not EAGAIN */
+    unsigned submitted = 0, completed = 0;
+    be->counts(st, &submitted, &completed);
+    AL_CHECK_INT(submitted, ==, 2);                       /* the poll, the removal */
+    be->destroy(st);
+    close(s[1]);
 }

@@ -22,6 +22,10 @@
  *            (libuv's): when one gives the loop work, the poll must return.
  *   native   optional (NULL = none): the library loop underneath (libuv's
  *            uv_loop_t), for programs that share it (asynclab/uv.h).
+ *   counts   optional (NULL = nothing to count): a backend that queues
+ *            requests to the kernel (uring) says how many it submitted and
+ *            how many completions it reaped since the last call; the loop
+ *            asks after each poll and puts both in its poll_end event.
  *
  * create() may say in words why it failed, where the errno alone would
  * mislead (io_uring refused by a seccomp profile reads as "EPERM"): it calls
@@ -52,6 +56,7 @@ typedef struct al_backend_ops {
     int  (*alive)(void *state);
     void (*interrupt)(void *state);
     void *(*native)(void *state);
+    void (*counts)(void *state, unsigned *submitted, unsigned *completed);
 } al_backend_ops;
 
 extern const al_backend_ops al_backend_select;

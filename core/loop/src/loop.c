@@ -201,6 +201,8 @@ static int poll_and_dispatch(al_loop *loop, int timeout_ms) {
     loop->in_poll = 0;
     if (loop->sink) {
         al_trace_event ev = {.type = AL_EV_POLL_END, .fd = -1, .value = n < 0 ? 0 : n};
+        if (loop->backend->counts)
+            loop->backend->counts(loop->backend_state, &ev.submitted, &ev.completed);
         al__trace(loop, &ev);
     }
     if (n < 0) return n;

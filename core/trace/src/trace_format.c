@@ -365,6 +365,12 @@ static char *format_event(const al_trace_event *ev, char *p) {
     case AL_EV_POLL_END:
         PUT_LIT(p, ",\"ready\":");
         p = put_i64(p, ev->value);
+        if (ev->submitted || ev->completed) {   /* only a uring loop's: older lines stay as they were */
+            PUT_LIT(p, ",\"submitted\":");
+            p = put_u64(p, ev->submitted);
+            PUT_LIT(p, ",\"completed\":");
+            p = put_u64(p, ev->completed);
+        }
         break;
     case AL_EV_TIMER:
         PUT_LIT(p, ",\"task\":");

@@ -244,6 +244,11 @@ static int read_fields(struct line *l, al_trace_event *ev) {
         break;
     case AL_EV_POLL_END:
         TRY(get_i64(l, "ready", REQUIRED, &ev->value));
+        TRY(get_int(l, "submitted", OPTIONAL, 0, UINT32_MAX, &v));
+        ev->submitted = (uint32_t)v;
+        v = 0;
+        TRY(get_int(l, "completed", OPTIONAL, 0, UINT32_MAX, &v));
+        ev->completed = (uint32_t)v;
         break;
     case AL_EV_TIMER:
         TRY(get_u64(l, "task", OPTIONAL, &ev->task));
