@@ -33,6 +33,16 @@
  *
  * A closed fd gets a completion with -EBADF, reported readable|writable as
  * poll(2) reports POLLNVAL. A regular file is always ready, as with poll.
+ *
+ * And the operations themselves (op_start: recv, send, accept) go in the
+ * same ring: the kernel does the call when it can and posts its result;
+ * reap() hands it to op->done. The op and its buffer are the kernel's until
+ * then, so cancelling is asking (IORING_OP_ASYNC_CANCEL) and waiting for the
+ * answer, and al_loop_free drains every op before anything is freed.
+ *
+ * user_data says whose a completion is: 0 a removal or a cancellation (no
+ * news), an odd number a poll request (fd and generation), an even one the
+ * address of an al_op.
  * No foreign callbacks run inside poll(), so nothing can give the loop work
  * during it: this backend needs no interrupt op.
  */
@@ -42,9 +52,11 @@
 #include <fcntl.h>
 #include <liburing.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #define SQ_ENTRIES 256      /* a full queue is submitted and reused */
@@ -67,11 +79,13 @@ typedef struct uring_state {
     int to_arm_len, to_arm_cap;
     unsigned round;
     unsigned submitted, completed;   /* since the last counts() */
+    al_op *ops;             /* in flight: the kernel holds them */
+    int ops_done;           /* done() calls during the current reap */
 } uring_state;
 
-/* user_data of a poll request: fd and generation; 0 is a removal's. */
+/* user_data of a poll request: fd and generation, odd (op addresses are even). */
 static uint64_t poll_tag(int fd, unsigned gen) {
-    return (uint64_t)gen << 32 | (uint32_t)fd | 1ull << 31;
+    return (uint64_t)gen << 32 | (uint64_t)(uint32_t)fd << 1 | 1;
 }
 
 static int uring_create(void **state) {
@@ -91,8 +105,11 @@ static int uring_create(void **state) {
     return 0;
 }
 
+static void uring_op_drain(void *state);
+
 static void uring_destroy(void *state) {
     uring_state *u = state;
+    uring_op_drain(u);   /* the loop drained already; this is for direct users */
     io_uring_queue_exit(&u->ring);   /* cancels what is still in the kernel */
     free(u->fds);
     free(u->to_arm);
@@ -209,24 +226,42 @@ static int events_of(int res) {
     return ((res & POLLIN) ? AL_READABLE : 0) | ((res & POLLOUT) ? AL_WRITABLE : 0);
 }
 
+/* The kernel is done with op: it leaves our list, its owner hears. */
+static void op_finished(uring_state *u, al_op *op, int res) {
+    if (op->prev) op->prev->next = op->next; else u->ops = op->next;
+    if (op->next) op->next->prev = op->prev;
+    op->prev = op->next = NULL;
+    op->result = res;
+    u->ops_done++;
+    op->done(op);
+}
+
 /* Move completions into fired[]: stale ones are dropped, a second one for
- * the same fd is merged, and when fired[] is full the rest stay in the ring. */
+ * the same fd is merged, and when fired[] is full the rest stay in the ring.
+ * Operations' completions go to their owners. fired == NULL (draining):
+ * readiness is only consumed. */
 static int reap(uring_state *u, al_fired *fired, int max_fired) {
     int n = 0;
     struct io_uring_cqe *cqe;
     while (io_uring_peek_cqe(&u->ring, &cqe) == 0) {
         uint64_t tag = io_uring_cqe_get_data64(cqe);
-        int fd = (int)(tag & 0x7fffffff);
+        if (tag && !(tag & 1)) {
+            op_finished(u, (al_op *)(uintptr_t)tag, cqe->res);
+            io_uring_cqe_seen(&u->ring, cqe);
+            u->completed++;
+            continue;
+        }
+        int fd = (int)((tag & 0xffffffff) >> 1);
         uring_fd *f = tag && fd < u->fds_size ? &u->fds[fd] : NULL;
         if (f && f->armed && f->gen == (unsigned)(tag >> 32)) {
-            int mine = f->fired_round == u->round && f->fired_slot < n;
-            if (!mine && n == max_fired) break;
-            if (!mine) {
+            int mine = fired && f->fired_round == u->round && f->fired_slot < n;
+            if (fired && !mine && n == max_fired) break;
+            if (!mine && fired) {
                 f->fired_round = u->round;
                 f->fired_slot = n;
                 fired[n++] = (al_fired){fd, 0};
             }
-            fired[f->fired_slot].events |= events_of(cqe->res);
+            if (fired) fired[f->fired_slot].events |= events_of(cqe->res);
             f->armed = 0;
             if (f->mask && list_to_arm(u, fd) < 0) f->mask = 0;   /* cannot re-arm */
         }
@@ -240,6 +275,7 @@ static int uring_poll(void *state, int timeout_ms, al_fired *fired, int max_fire
     uring_state *u = state;
     if (!fired || max_fired < 1) return -EINVAL;
     u->round++;
+    u->ops_done = 0;
     int rc = arm_listed(u);
     if (rc < 0) return rc;
     struct timespec deadline;
@@ -252,7 +288,7 @@ static int uring_poll(void *state, int timeout_ms, al_fired *fired, int max_fire
         if (rc < 0 && rc != -EINTR) return rc;
         if (rc > 0) u->submitted += (unsigned)rc;
         int n = reap(u, fired, max_fired);
-        if (n > 0 || timeout_ms == 0 || rc == -EINTR) return n;
+        if (n > 0 || u->ops_done > 0 || timeout_ms == 0 || rc == -EINTR) return n;
         /* Nothing yet (or only stale completions): wait for one. */
         struct io_uring_cqe *cqe;
         if (timeout_ms < 0) {
@@ -271,6 +307,62 @@ static int uring_poll(void *state, int timeout_ms, al_fired *fired, int max_fire
     }
 }
 
+/* ---- completion operations ---------------------------------------------- */
+
+static int uring_op_start(void *state, al_op *op) {
+    uring_state *u = state;
+    struct io_uring_sqe *sqe = get_sqe(u);
+    if (!sqe) return -EBUSY;
+    switch (op->kind) {
+    case AL_OP_RECV: io_uring_prep_recv(sqe, op->fd, op->buf, op->len, 0); break;
+    case AL_OP_SEND: io_uring_prep_send(sqe, op->fd, op->buf, op->len, MSG_NOSIGNAL); break;
+    case AL_OP_ACCEPT:
+        io_uring_prep_accept(sqe, op->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        break;
+    default:
+        /* The SQE is ours already: make it a no-op nobody hears about. */
+        io_uring_prep_nop(sqe);
+        io_uring_sqe_set_data64(sqe, 0);
+        return -EINVAL;
+    }
+    io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)op);
+    op->cancelling = 0;
+    op->prev = NULL;
+    op->next = u->ops;
+    if (u->ops) u->ops->prev = op;
+    u->ops = op;
+    return 0;   /* submitted with the next poll, with everything else queued */
+}
+
+/* Ask, and submit at once: the answer comes as op's own completion. */
+static int uring_op_cancel(void *state, al_op *op) {
+    uring_state *u = state;
+    if (op->cancelling) return 0;
+    struct io_uring_sqe *sqe = get_sqe(u);
+    if (!sqe) return -EBUSY;
+    io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)op, 0);
+    io_uring_sqe_set_data64(sqe, 0);
+    op->cancelling = 1;
+    int rc = submit(u);
+    return rc < 0 ? rc : 0;
+}
+
+static void uring_op_drain(void *state) {
+    uring_state *u = state;
+    for (al_op *op = u->ops; op; op = op->next) uring_op_cancel(u, op);
+    while (u->ops) {
+        struct io_uring_cqe *cqe;
+        submit(u);
+        int rc = io_uring_wait_cqe(&u->ring, &cqe);
+        if (rc < 0 && rc != -EINTR) break;   /* the ring is broken: nothing more will come */
+        reap(u, NULL, 0);
+    }
+}
+
+static int uring_alive(void *state) {
+    return ((uring_state *)state)->ops != NULL;
+}
+
 /* What batching bought: requests per io_uring_enter, for the trace. */
 static void uring_counts(void *state, unsigned *submitted, unsigned *completed) {
     uring_state *u = state;
@@ -286,7 +378,10 @@ const al_backend_ops al_backend_uring = {
     .add = uring_add,
     .del = uring_del,
     .poll = uring_poll,
-    .alive = NULL,
+    .alive = uring_alive,
     .interrupt = NULL,
     .counts = uring_counts,
+    .op_start = uring_op_start,
+    .op_cancel = uring_op_cancel,
+    .op_drain = uring_op_drain,
 };

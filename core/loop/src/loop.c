@@ -69,6 +69,9 @@ int al_loop_create(al_loop **out, const al_loop_options *opts) {
 
 void al_loop_free(al_loop *loop) {
     if (!loop) return;
+    /* Operations in flight first: the kernel may still write into buffers
+     * that the tasks (on their stacks, in their frames) own. */
+    al__ops_drain(loop);
     /* The layer above (tasks, their stacks) goes first: it may still hold
      * timers and fd waits of this loop. */
     if (loop->owners_free) loop->owners_free(loop);

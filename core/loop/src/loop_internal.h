@@ -92,6 +92,7 @@ struct al_loop {
     int (*stop_blocking)(void *arg);
     void *stop_blocking_arg;
     int in_poll;                  /* inside backend->poll (native callbacks may run) */
+    al_op *ops;                   /* completion ops done the readiness way (op.c) */
     uint64_t iterations;
 };
 
@@ -124,5 +125,15 @@ int al__fd_check(int fd);
 int al__fd_update(al_loop *loop, int fd);
 void al__io_dispatch(al_loop *loop, int fd, int events);
 void al__fds_free(al_loop *loop);
+
+/* op.c: completion operations (al_op, backend.h), on the backend's op_start
+ * or, without one, the readiness way. start: op->done(op) comes later, never
+ * from here. cancel: 1 if op was withdrawn at once (done() will not come),
+ * 0 if its done() is still to come (the kernel has it), or a negative errno.
+ * drain: every op is finished (done() ran), for al_loop_free. */
+int al__op_start(al_loop *loop, al_op *op);
+int al__op_cancel(al_loop *loop, al_op *op);
+void al__ops_drain(al_loop *loop);
+int al__op_in_kernel(const al_loop *loop);
 
 #endif
