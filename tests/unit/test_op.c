@@ -279,4 +279,70 @@ AL_TEST(freeing_the_loop_with_an_operation_out_cancels_it_first) {
     close(sp[1]);
 }
 
+/* ---- deadlines, in virtual time ---------------------------------------------- */
+
+typedef struct until_job {
+    int fd;
+    int64_t deadline;
+    char buf[16];
+    int rc;
+    int64_t returned_at;
+} until_job;
+
+static int recv_until_job(void *arg, intptr_t *result) {
+    until_job *j = arg;
+    j->rc = al_recv_until(j->fd, j->buf, sizeof j->buf, j->deadline);
+    j->returned_at = al_loop_now(al_task_loop(al_task_current()));
+    *result = j->rc;
+    return 0;
+}
+
+static al_loop *virtual_loop(void) {
+    al_loop *loop = NULL;
+    al_loop_options opts = {.clock = AL_CLOCK_VIRTUAL};
+    AL_CHECK_OK(al_loop_create(&loop, &opts));
+    return loop;
+}
+
+AL_TEST(recv_until_a_deadline_times_out_and_leaves_the_bytes_alone) {
+    al_loop *loop = virtual_loop();
+    int sp[2];
+    make_socketpair(sp);
+    until_job j = {.fd = sp[0], .deadline = 5000};
+    memset(j.buf, '.', sizeof j.buf);
+    al_task *t = NULL;
+    AL_CHECK_OK(al_task_create_fiber(loop, &t, "rx", recv_until_job, &j, 0));
+    AL_CHECK_INT(al_loop_run_until_complete(loop, t), ==, 0);
+    AL_CHECK_INT(j.rc, ==, -ETIMEDOUT);
+    AL_CHECK_INT(j.returned_at, ==, 5000);     /* exactly the deadline: virtual time */
+    AL_CHECK_INT(al_loop_alive(loop), ==, 0);   /* nothing left out in the kernel */
+    AL_REQUIRE_INT(write(sp[1], "late", 4), ==, 4);
+    char got[8];
+    AL_CHECK_INT(recv(sp[0], got, sizeof got, MSG_DONTWAIT), ==, 4);
+    AL_CHECK(j.buf[0] == '.');
+    al_task_release(t);
+    al_loop_free(loop);
+    close(sp[0]);
+    close(sp[1]);
+}
+
+AL_TEST(recv_until_a_deadline_returns_the_bytes_that_came_in_time) {
+    al_loop *loop = virtual_loop();
+    int sp[2];
+    make_socketpair(sp);
+    AL_REQUIRE_INT(write(sp[1], "on time", 7), ==, 7);
+    until_job j = {.fd = sp[0], .deadline = 5000};
+    al_task *t = NULL;
+    AL_CHECK_OK(al_task_create_fiber(loop, &t, "rx", recv_until_job, &j, 0));
+    AL_CHECK_INT(al_loop_run_until_complete(loop, t), ==, 0);
+    AL_CHECK_INT(j.rc, ==, 7);
+    AL_CHECK(memcmp(j.buf, "on time", 7) == 0);
+    AL_CHECK_INT(j.returned_at, ==, 0);
+    AL_CHECK_INT(al_loop_alive(loop), ==, 0);   /* the deadline's timer is gone */
+    al_task_release(t);
+    al_loop_free(loop);
+    close(sp[0]);
+    close(sp[1]);
+}
+
 /* AL_TEST_PER_BACKEND */

@@ -155,6 +155,13 @@ int al_wait_writable(int fd);
 int al_recv(int fd, void *buf, size_t len);
 int al_send(int fd, const void *buf, size_t len);
 int al_accept(int fd);
+/* The same with a deadline (absolute, the loop's clock, as al_sleep_until):
+ * when it passes, the operation is cancelled as above and the await
+ * returns -ETIMEDOUT once it has stopped (or the result, if it finished
+ * first). Virtual time works: the deadline is a loop timer. */
+int al_recv_until(int fd, void *buf, size_t len, int64_t deadline_us);
+int al_send_until(int fd, const void *buf, size_t len, int64_t deadline_us);
+int al_accept_until(int fd, int64_t deadline_us);
 int al_await(al_future *fut);              /* returns the future's error */
 int al_join(al_task *task);                /* returns the task's error */
 

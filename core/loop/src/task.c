@@ -111,6 +111,7 @@ static int is_task(const al_future *fut) { return fut->owner && fut->owner == ta
 static void task_step(al_loop *loop, void *arg);
 
 static void task_timer_cb(al_timer *timer);
+static void op_deadline(al_task *t);   /* a completion operation's deadline passed */
 static int queue_step(al_task *t) { return al__ready_push(task_loop(t), task_step, t); }
 
 /* The wait is over (whoever ended it has already detached its own part):
@@ -137,6 +138,10 @@ static void fd_ready(void *owner, int fd) {
 
 static void task_timer_cb(al_timer *timer) {
     al_task *t = (al_task *)((char *)timer - offsetof(al_task, timer));
+    if (t->wait == WAIT_OP) {
+        op_deadline(t);
+        return;
+    }
     if (t->wait == WAIT_FOR) {
         /* wait_for's timeout: cancel the target and keep waiting for it to
          * finish its cleanup; the join then reports -ETIMEDOUT. */
@@ -495,7 +500,9 @@ int al_wait_writable(int fd) { return wait_fd(fd, AL_WRITABLE); }
 typedef struct task_op {
     al_op op;              /* first: done() gets this back */
     al_task *task;
-    int cancelled;         /* the task was cancelled while the op was out */
+    uint8_t asked;         /* a cancellation is out (the task's, or the deadline's) */
+    uint8_t cancelled;     /* the task was cancelled while the op was out */
+    uint8_t timed_out;     /* its deadline passed while it was out */
 } task_op;
 
 static void op_done(al_op *op) {
@@ -503,13 +510,34 @@ static void op_done(al_op *op) {
     al_task *t = to->task;
     int res = op->result, fd = op->fd, cancelled = to->cancelled;
     int mine = t->wait == WAIT_OP && t->wait_obj == to;
+    if (res == -ECANCELED && to->timed_out && !cancelled) res = -ETIMEDOUT;
     free(to);   /* the kernel is done with it, and with the buffer */
     if (!mine) return;
+    al_timer_stop(&t->timer);   /* the deadline, if it had one */
     if (cancelled && res != -ECANCELED) t->flags |= FLAG_CANCEL_NEXT;   /* it won the race */
     task_wake(t, AL_WAKE_FD, res, 0, fd);
 }
 
-static int await_op(int kind, int fd, void *buf, size_t len) {
+/* Ask for the op to stop (the task's cancellation or its deadline). 1: it
+ * stopped at once (a readiness wait withdrawn: `to` is freed), 0: op_done
+ * will come when the kernel answers. */
+static int op_stop(al_task *t, task_op *to) {
+    if (to->asked) return 0;
+    to->asked = 1;
+    if (al__op_cancel(task_loop(t), &to->op) != 1) return 0;
+    free(to);
+    return 1;
+}
+
+/* The op's deadline passed (task_timer_cb). */
+static void op_deadline(al_task *t) {
+    task_op *to = t->wait_obj;
+    to->timed_out = 1;
+    trace_task(t, AL_EV_TIMER, 0, -1, 0, t->timer.deadline);
+    if (op_stop(t, to)) task_wake(t, AL_WAKE_TIMER, -ETIMEDOUT, 0, -1);
+}
+
+static int await_op(int kind, int fd, void *buf, size_t len, int64_t deadline) {
     static const char *const names[] = {[AL_OP_RECV] = "recv", [AL_OP_SEND] = "send",
                                         [AL_OP_ACCEPT] = "accept"};
     al_task *t;
@@ -527,6 +555,11 @@ static int await_op(int kind, int fd, void *buf, size_t len) {
         free(to);
         return rc;
     }
+    if (deadline >= 0 && (rc = al_timer_start_at(&t->timer, task_timer_cb, deadline, 0)) < 0) {
+        if (op_stop(t, to)) return rc;
+        /* In the kernel already: it must come back before its buffer can go. */
+        to->cancelled = 1;
+    }
     t->wait_obj = to;
     t->wait_fd = fd;
     uint16_t reason = kind == AL_OP_SEND ? AL_WAIT_WRITE : AL_WAIT_READ;
@@ -539,11 +572,21 @@ static int await_op(int kind, int fd, void *buf, size_t len) {
     return park(t, WAIT_OP);
 }
 
-int al_recv(int fd, void *buf, size_t len) { return await_op(AL_OP_RECV, fd, buf, len); }
+int al_recv(int fd, void *buf, size_t len) { return await_op(AL_OP_RECV, fd, buf, len, -1); }
 int al_send(int fd, const void *buf, size_t len) {
-    return await_op(AL_OP_SEND, fd, (void *)buf, len);   /* the kernel only reads it */
+    return await_op(AL_OP_SEND, fd, (void *)buf, len, -1);   /* the kernel only reads it */
 }
-int al_accept(int fd) { return await_op(AL_OP_ACCEPT, fd, NULL, 0); }
+int al_accept(int fd) { return await_op(AL_OP_ACCEPT, fd, NULL, 0, -1); }
+
+int al_recv_until(int fd, void *buf, size_t len, int64_t deadline_us) {
+    return await_op(AL_OP_RECV, fd, buf, len, deadline_us < 0 ? 0 : deadline_us);
+}
+int al_send_until(int fd, const void *buf, size_t len, int64_t deadline_us) {
+    return await_op(AL_OP_SEND, fd, (void *)buf, len, deadline_us < 0 ? 0 : deadline_us);
+}
+int al_accept_until(int fd, int64_t deadline_us) {
+    return await_op(AL_OP_ACCEPT, fd, NULL, 0, deadline_us < 0 ? 0 : deadline_us);
+}
 
 static int await_future(al_future *fut, uint8_t reason, uint64_t other) {
     al_task *t;
@@ -680,11 +723,9 @@ static int disarm(al_task *t) {
         /* In the kernel, the buffer stays the operation's until it answers:
          * keep waiting for that (op_done wakes us). */
         task_op *to = t->wait_obj;
-        if (to->cancelled) return 0;
+        al_timer_stop(&t->timer);
         to->cancelled = 1;
-        if (al__op_cancel(loop, &to->op) != 1) return 0;
-        free(to);
-        return 1;
+        return op_stop(t, to);
     }
     case WAIT_GATHER: {
         gather_state *gs = t->wait_obj;
