@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -120,6 +121,23 @@ AL_TEST(recv_at_end_of_stream_is_zero_and_errors_are_errnos) {
     close(sp[0]);
     close(p[0]);
     close(p[1]);
+}
+
+AL_TEST(send_to_a_closed_peer_is_epipe_not_a_signal) {
+    signal(SIGPIPE, SIG_DFL);   /* the runner ignores it; a program may not */
+    al_loop *loop = new_loop(NULL);
+    int sp[2];
+    make_socketpair(sp);
+    close(sp[1]);
+    io_job tx = {.fd = sp[0], .len = 4};
+    memcpy(tx.buf, "lost", 4);
+    al_task *t = NULL;
+    AL_CHECK_OK(al_task_create_fiber(loop, &t, "tx", do_send, &tx, 0));
+    al_loop_run_until_complete(loop, t);      /* SIGPIPE would end the process here */
+    AL_CHECK_INT(tx.rc, ==, -EPIPE);
+    al_task_release(t);
+    al_loop_free(loop);
+    close(sp[0]);
 }
 
 /* A stackless coroutine gets the result of the call through AL_AWAIT. */
