@@ -43,8 +43,11 @@
  * user_data says whose a completion is: 0 a removal or a cancellation (no
  * news), an odd number a poll request (fd and generation), an even one the
  * address of an al_op.
- * No foreign callbacks run inside poll(), so nothing can give the loop work
- * during it: this backend needs no interrupt op.
+ *
+ * No interrupt op: the only code run inside poll() is op->done (which
+ * queues a task step), and poll() returns right after the reap that ran it
+ * instead of waiting again. Nothing else can give the loop work meanwhile:
+ * no foreign callbacks (libuv's case), no other thread.
  */
 #include "asynclab/backend.h"
 
