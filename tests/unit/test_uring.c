@@ -303,3 +303,53 @@ AL_TEST(a_socket_closed_after_del_is_closed_at_once) {
     be->destroy(st);
     close(s[1]);
 }
+
+/* ---- batching: many operations, one io_uring_enter ------------------------ */
+
+#define BATCH 100
+
+typedef struct batch_job { int fd; char buf[8]; int rc; } batch_job;
+
+static int batch_recv(void *arg, intptr_t *result) {
+    batch_job *j = arg;
+    j->rc = al_recv(j->fd, j->buf, sizeof j->buf);
+    *result = j->rc;
+    return 0;
+}
+
+typedef struct max_counter { al_event_sink sink; unsigned max_submitted, total_completed; } max_counter;
+
+static void max_emit(al_event_sink *sink, const al_trace_event *ev) {
+    max_counter *c = (max_counter *)sink;
+    if (ev->type != AL_EV_POLL_END) return;
+    if (ev->submitted > c->max_submitted) c->max_submitted = ev->submitted;
+    c->total_completed += ev->completed;
+}
+static const al_event_sink_ops max_ops = {max_emit, count_flush, count_close};
+
+AL_TEST(a_hundred_receives_go_to_the_kernel_in_one_poll) {
+    max_counter c = {.sink = {&max_ops}};
+    al_loop *loop = NULL;
+    al_loop_options opts = {.backend = "uring", .sink = &c.sink};
+    AL_CHECK_OK(al_loop_create(&loop, &opts));
+    static int sp[BATCH][2];
+    static batch_job jobs[BATCH];
+    static al_task *tasks[BATCH];
+    for (int i = 0; i < BATCH; i++) {
+        AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sp[i]), ==, 0);
+        AL_REQUIRE_INT(write(sp[i][1], "x", 1), ==, 1);
+        jobs[i] = (batch_job){.fd = sp[i][0]};
+        AL_CHECK_OK(al_task_create_fiber(loop, &tasks[i], "rx", batch_recv, &jobs[i], 0));
+    }
+    /* One READY pass starts all hundred; the poll after it submits them together. */
+    for (int i = 0; i < BATCH; i++) AL_CHECK_INT(al_loop_run_until_complete(loop, tasks[i]), ==, 0);
+    for (int i = 0; i < BATCH; i++) {
+        AL_CHECK_INT(jobs[i].rc, ==, 1);
+        al_task_release(tasks[i]);
+        close(sp[i][0]);
+        close(sp[i][1]);
+    }
+    AL_CHECK_INT(c.max_submitted, ==, BATCH);
+    AL_CHECK_INT(c.total_completed, ==, BATCH);
+    al_loop_free(loop);
+}
