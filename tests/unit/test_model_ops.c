@@ -63,7 +63,7 @@ static void recv_words(const char *backend, char *words, size_t size, int *fd_ou
     al_model_free(&m);
 }
 
-AL_TEST(a_recv_in_the_kernel_is_drawn_as_such) {
+AL_TEST(with_io_uring_a_recv_is_drawn_in_the_kernel) {
     char words[64], want[64];
     int fd;
     recv_words("uring", words, sizeof words, &fd);

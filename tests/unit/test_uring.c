@@ -109,7 +109,7 @@ AL_TEST(uring_refused_by_seccomp_fails_at_creation_saying_why) {
     AL_CHECK_STR(r.default_backend, "epoll");
 }
 
-AL_TEST(uring_works_where_the_kernel_allows_it) {
+AL_TEST(with_io_uring_a_uring_loop_is_created) {
     al_loop *loop = NULL;
     al_loop_options uring = {.backend = "uring"};
     AL_CHECK_OK(al_loop_create(&loop, &uring));
@@ -225,7 +225,7 @@ static poll_counter run_counted(const char *backend) {
     return c;
 }
 
-AL_TEST(uring_poll_end_counts_one_request_and_one_completion_per_wait) {
+AL_TEST(with_io_uring_poll_end_counts_one_request_and_one_completion_per_wait) {
     /* Each wait is one POLL_ADD, submitted by the poll that follows it and
      * completed at once (the byte is there): one in, one out. */
     poll_counter c = run_counted("uring");
@@ -281,7 +281,7 @@ AL_TEST(poll_end_counts_are_written_and_read_back) {
 
 /* ---- the backend's own promise about removal ---------------------------- */
 
-AL_TEST(a_socket_closed_after_del_is_closed_at_once) {
+AL_TEST(with_io_uring_a_socket_closed_after_del_is_closed_at_once) {
     /* An armed poll request holds the open file. del() to 0 must take it
      * out of the kernel before returning, or the peer would not see the
      * close until the next poll (or ever, if the loop stops polling). */
@@ -327,7 +327,7 @@ static void max_emit(al_event_sink *sink, const al_trace_event *ev) {
 }
 static const al_event_sink_ops max_ops = {max_emit, count_flush, count_close};
 
-AL_TEST(a_hundred_receives_go_to_the_kernel_in_one_poll) {
+AL_TEST(with_io_uring_a_hundred_receives_go_to_the_kernel_in_one_poll) {
     max_counter c = {.sink = {&max_ops}};
     al_loop *loop = NULL;
     al_loop_options opts = {.backend = "uring", .sink = &c.sink};
