@@ -24,6 +24,8 @@ static int receive(void *arg, intptr_t *result) {
 
 /* Trace one al_recv on `backend` into a file, read it into the model, and
  * give the words of the receiving task's wait. */
+static uint64_t ring_counts;   /* the model's submitted + completed for the last trace */
+
 static void recv_words(const char *backend, char *words, size_t size, int *fd_out) {
     char path[] = "/tmp/asynclab-model-ops-XXXXXX";
     int tfd = mkstemp(path);
@@ -60,6 +62,7 @@ static void recv_words(const char *backend, char *words, size_t size, int *fd_ou
         for (size_t j = 0; j < m.lanes[i].nspans; j++)
             if (m.lanes[i].spans[j].state == AL_LANE_WAITING)
                 al_span_describe(&m.lanes[i].spans[j], words, size);
+    ring_counts = m.submitted + m.completed;
     al_model_free(&m);
 }
 
@@ -69,6 +72,7 @@ AL_TEST(with_io_uring_a_recv_is_drawn_in_the_kernel) {
     recv_words("uring", words, sizeof words, &fd);
     snprintf(want, sizeof want, "recv fd %d (in the kernel)", fd);
     AL_CHECK_STR(words, want);
+    AL_CHECK_INT(ring_counts, >=, 2);   /* the recv went through the ring: one in, one out */
 }
 
 AL_TEST(a_recv_on_a_readiness_backend_says_the_loop_does_it) {
@@ -77,6 +81,7 @@ AL_TEST(a_recv_on_a_readiness_backend_says_the_loop_does_it) {
     recv_words("epoll", words, sizeof words, &fd);
     snprintf(want, sizeof want, "recv fd %d (once ready)", fd);
     AL_CHECK_STR(words, want);
+    AL_CHECK_INT(ring_counts, ==, 0);
 }
 
 AL_TEST(an_unknown_operation_is_an_error_naming_the_line) {

@@ -698,7 +698,13 @@ static int apply_poll_begin(al_model *m, const al_trace_event *ev, pending *p) {
 
 static int apply_poll_end(al_model *m, const al_trace_event *ev, pending *p) {
     al_lane *loop = &m->lanes[0];
-    say(p, "loop poll returned: %lld ready", (long long)ev->value);
+    if (ev->submitted || ev->completed)
+        say(p, "loop poll returned: %lld ready; %u submitted, %u completed in the ring",
+            (long long)ev->value, (unsigned)ev->submitted, (unsigned)ev->completed);
+    else
+        say(p, "loop poll returned: %lld ready", (long long)ev->value);
+    m->submitted += ev->submitted;
+    m->completed += ev->completed;
     if (loop->state != AL_LANE_POLLING) m->gaps++;
     close_span(m, loop, p->t);
     loop->state = AL_LANE_RUNNING;

@@ -158,6 +158,7 @@ typedef struct al_model {
     uint64_t dropped;          /* events the model could not use */
     uint64_t iterations;       /* poll_begin events seen: the loop's polls (shown as such),
                                   fewer than its iterations */
+    uint64_t submitted, completed;   /* a uring loop's requests and completions (poll_end) */
     size_t tasks_alive;
     int ended;                 /* the stream reached its end */
     char error[256];
