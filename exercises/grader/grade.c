@@ -291,8 +291,8 @@ static void link_flags(argv_list *a, const char *core_lib, const char *llhttp_li
     if (llhttp_lib[0]) arg(a, "%s", llhttp_lib);
     if (cunit) arg(a, "%s", AL_GRADER_CUNIT_LIB);
     arg(a, "-luv");
+    arg(a, "-luring");   /* the core's io_uring backend, and exercise 7's own ring */
     arg(a, "-lcjson");
-    arg(a, "-luring");   /* exercise 7 (lesson 7) queues its I/O on io_uring */
     arg(a, "-lm");
     arg(a, "-lpthread");
 }

@@ -3,7 +3,7 @@
  * epoll_server.c wrote the loop by hand. Here the loop is the core's
  * (al_loop_run, core/include/asynclab/loop.h): we only register watchers
  * ("call dispatch() when this fd is readable") and write the callbacks. The
- * same program then runs on any backend — select, poll, epoll or libuv —
+ * same program then runs on any backend — select, poll, epoll, libuv or io_uring —
  * because a callback cannot tell who did the polling.
  *
  * One line changes meaning: the article prints `events length:  N` once per
@@ -180,7 +180,7 @@ static void usage(FILE *out) {
             "usage: lesson03_callback_server [--backend NAME] [--port N] [--max-connections N]\n"
             "                                [--delay S]\n"
             "  The article's selectors server on asynclab's callback API, on 127.0.0.1.\n"
-            "  --backend NAME       select, poll, epoll or uv (default: $ASYNCLAB_BACKEND, else epoll)\n"
+            "  --backend NAME       select, poll, epoll, uv or uring (default: $ASYNCLAB_BACKEND, else epoll)\n"
             "  --port N             port to listen on (default 8000; 0 picks a free one)\n"
             "  --max-connections N  exit after N connections were closed (for tests)\n"
             "  --delay S            answer each request S seconds (e.g. 0.2) after it arrived,\n"
@@ -272,7 +272,7 @@ int main(int argc, char **argv) {
     al_loop_options opts = {.backend = backend};
     int rc = al_loop_new(&server.loop, &opts);
     if (rc < 0) {
-        fprintf(stderr, "lesson03_callback_server: cannot create the loop: %s\n", al_strerror(rc));
+        fprintf(stderr, "lesson03_callback_server: cannot create the loop: %s\n", al_loop_backend_error(rc));
         return 1;
     }
     int listen_fd = listen_on((int)port);

@@ -56,4 +56,4 @@ demo lesson03_epoll_server
 echo "The same loop with callbacks on the core (what the timeline shows):"
 demo lesson03_callback_server
 echo "Next: the epoll server with --edge --small-reads (a client hangs), --edge --drain (fixed),"
-echo "lesson03_callback_server --backend select|poll|epoll|uv, and lesson03_wakeup."
+echo "lesson03_callback_server --backend select|poll|epoll|uv|uring, and lesson03_wakeup."

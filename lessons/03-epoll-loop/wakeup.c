@@ -83,7 +83,7 @@ static int run_self_pipe(const char *backend) {
     al_loop_options opts = {.backend = backend};
     int rc = al_loop_new(&loop, &opts);
     if (rc < 0) {
-        fprintf(stderr, "lesson03_wakeup: cannot create the loop: %s\n", al_strerror(rc));
+        fprintf(stderr, "lesson03_wakeup: cannot create the loop: %s\n", al_loop_backend_error(rc));
         return 1;
     }
     if (pipe(pipe_fds) < 0) {
@@ -193,7 +193,7 @@ int main(int argc, char **argv) {
         } else if (strcmp(argv[i], "--backend") == 0 && i + 1 < argc) {
             backend = argv[++i];
             if (!al_backend_find(backend)) {
-                fprintf(stderr, "lesson03_wakeup: unknown backend '%s' (select, poll, epoll, uv)\n",
+                fprintf(stderr, "lesson03_wakeup: unknown backend '%s' (select, poll, epoll, uv, uring)\n",
                         backend);
                 return 2;
             }

@@ -11,7 +11,7 @@
  *   --blocking    a blocking sleep() instead of an awaited one: the loop
  *                 is stuck while it runs, 3 s, and a warning on stderr
  *   --fiber       the same coroutines as stackful fibers (plain C calls)
- *   --backend B   select | poll | epoll | uv (the loop's I/O multiplexer)
+ *   --backend B   select | poll | epoll | uv | uring (the loop's I/O multiplexer)
  *   --virtual     the virtual clock: the same timeline, at once
  *   --seconds S   how long each coroutine sleeps (default 1)
  *
@@ -227,7 +227,7 @@ static int run_reporting_slow_steps(al_loop *loop, al_task *task, struct slow_re
 static void usage(FILE *out) {
     fprintf(out,
             "usage: coroutines [--sequential] [--blocking] [--fiber] [--virtual]\n"
-            "                  [--backend select|poll|epoll|uv] [--seconds S]\n"
+            "                  [--backend select|poll|epoll|uv|uring] [--seconds S]\n"
             "  Three coroutines each sleep S seconds (default 1), started as tasks and\n"
             "  awaited in order: together they take S seconds.\n"
             "  --sequential  await the coroutines one by one, without tasks (3 S)\n"
@@ -275,7 +275,7 @@ static int parse_args(int argc, char **argv) {
         } else if (strcmp(a, "--backend") == 0 && i + 1 < argc) {
             opt.backend = argv[++i];
             if (!known_backend(opt.backend)) {
-                fprintf(stderr, "coroutines: unknown backend '%s' (select, poll, epoll or uv)\n",
+                fprintf(stderr, "coroutines: unknown backend '%s' (select, poll, epoll, uv or uring)\n",
                         opt.backend);
                 return 2;
             }
@@ -310,7 +310,7 @@ int main(int argc, char **argv) {
     if (rc < 0) {
         al_trace_close(report.ring);
         fprintf(stderr, "coroutines: cannot create the loop: %s "
-                        "(check ASYNCLAB_BACKEND and ASYNCLAB_TRACE)\n", al_strerror(rc));
+                        "(check ASYNCLAB_BACKEND and ASYNCLAB_TRACE)\n", al_loop_backend_error(rc));
         return 1;
     }
 

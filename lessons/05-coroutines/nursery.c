@@ -119,7 +119,7 @@ int main(int argc, char **argv) {
     int rc = al_loop_new(&loop, &lo);
     if (rc < 0) {
         fprintf(stderr, "nursery: cannot create the loop: %s "
-                        "(check ASYNCLAB_BACKEND and ASYNCLAB_TRACE)\n", al_strerror(rc));
+                        "(check ASYNCLAB_BACKEND and ASYNCLAB_TRACE)\n", al_loop_backend_error(rc));
         return 1;
     }
     al_task *main_task;

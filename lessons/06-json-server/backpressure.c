@@ -261,7 +261,7 @@ int main(int argc, char **argv) {
     al_loop *loop;
     int rc = al_loop_new(&loop, NULL);
     if (rc < 0) {
-        fprintf(stderr, "backpressure: cannot create the loop: %s\n", al_strerror(rc));
+        fprintf(stderr, "backpressure: cannot create the loop: %s\n", al_loop_backend_error(rc));
         return 1;
     }
     rc = serve(loop, lfd, ntohs(a.sin_port));

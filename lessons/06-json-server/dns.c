@@ -115,7 +115,7 @@ static int parse_args(int argc, char **argv) {
             opt.backend = argv[++i];
         } else {
             fprintf(stderr, "dns: unknown or incomplete option '%s'\n"
-                            "usage: dns [--offload] [--slow-dns S] [--backend select|poll|epoll|uv]\n", argv[i]);
+                            "usage: dns [--offload] [--slow-dns S] [--backend select|poll|epoll|uv|uring]\n", argv[i]);
             return strcmp(argv[i], "--help") == 0 ? 1 : 2;
         }
     }
@@ -129,7 +129,7 @@ int main(int argc, char **argv) {
     al_loop *loop;
     rc = al_loop_new(&loop, &lo);
     if (rc < 0) {
-        fprintf(stderr, "dns: cannot create the loop: %s (--backend: select, poll, epoll or uv)\n", al_strerror(rc));
+        fprintf(stderr, "dns: cannot create the loop: %s\n", al_loop_backend_error(rc));
         return 2;
     }
     al_task *ticker, *resolver;

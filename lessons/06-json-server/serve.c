@@ -121,7 +121,7 @@ static void usage(FILE *out, const char *prog) {
             "\n"
             "  --host H              address to listen on (default 127.0.0.1)\n"
             "  --port N              port (default 8000; 0 picks a free one and prints it)\n"
-            "  --backend B           select, poll, epoll or uv (default $ASYNCLAB_BACKEND,\n"
+            "  --backend B           select, poll, epoll, uv or uring (default $ASYNCLAB_BACKEND,\n"
             "                        else uv: libuv, as uvloop under uvicorn)\n"
             "  --access-log          one line per request on stdout, as uvicorn prints\n"
             "  --upstream URL        what /external-api fetches (http:// only; default\n"
@@ -262,7 +262,7 @@ int json_server_run(const json_server_opts *o, const char *prog) {
     al_loop_options lo = {.backend = backend};
     int rc = al_loop_new(&st.loop, &lo);
     if (rc < 0) {
-        fprintf(stderr, "%s: cannot create the loop: %s\n", prog, al_strerror(rc));
+        fprintf(stderr, "%s: cannot create the loop: %s\n", prog, al_loop_backend_error(rc));
         return 1;
     }
     al_http_router *router = NULL;

@@ -194,7 +194,11 @@ int main(int argc, char **argv) {
     static app_config config;   /* no upstream: /external-api is not used here */
     al_http_server_options so = {.app = &config};
     int rc = al_loop_new(&loop, NULL);
-    if (rc == 0) rc = al_http_router_new(&router);
+    if (rc < 0) {
+        fprintf(stderr, "shutdown: cannot create the loop: %s\n", al_loop_backend_error(rc));
+        return 1;
+    }
+    rc = al_http_router_new(&router);
     if (rc == 0) rc = app_add_routes(router);
     if (rc == 0) rc = al_http_server_new(&server, loop, router, &so);
     if (rc == 0) {

@@ -11,7 +11,7 @@ BUILD=$1
 start_fake text                     # holds $PORT for the whole test
 TAKEN="cannot listen on 127.0.0.1:$PORT: Address already in use: another program is using port $PORT"
 
-for be in select poll epoll uv; do
+for be in ${AL_BACKENDS:-select poll epoll uv uring}; do   # AL_BACKENDS: the ones that work here (tests/CMakeLists.txt)
     run_status "$A" serve --backend "$be" --port "$PORT"
     check "serve --backend $be, port taken: exit 1" [ "$STATUS" -eq 1 ]
     check "... asynclab serve: $TAKEN: try --port 0" has "asynclab serve: $TAKEN: try --port 0 for a free one"

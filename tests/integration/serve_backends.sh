@@ -1,5 +1,5 @@
 #!/bin/sh
-# serve_backends.sh — the JSON server on each of the four backends: GET /,
+# serve_backends.sh — the JSON server on each of the five backends: GET /,
 # three /sleep requests that overlap (they finish together, not one after
 # another), and the lesson's point about blocking: while GET /blocking holds
 # the loop, GET / waits for it; while GET /offload runs on the thread pool
@@ -9,7 +9,7 @@ set -u
 BUILD=$1
 . "$(dirname "$0")/lib/serve_lib.sh"
 
-for backend in select poll epoll uv; do
+for backend in ${AL_BACKENDS:-select poll epoll uv uring}; do   # AL_BACKENDS: the ones that work here (tests/CMakeLists.txt)
     serve "$backend" --backend "$backend"
     check "$backend: the start-up line says so" grep -q "(backend $backend;" "$TMP/$backend.log"
     check "$backend: GET /" [ "$(body "http://127.0.0.1:$PORT/")" = '{"Hello": "World"}' ]

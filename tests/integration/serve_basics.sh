@@ -68,7 +68,7 @@ check "... naming it" grep -q "unknown option '--bogus'" "$TMP/out"
 "$A" serve --port 70000 >"$TMP/out" 2>&1
 check "--port 70000 exits 2" [ $? -eq 2 ]
 "$A" serve --backend kqueue >"$TMP/out" 2>&1
-check "--backend kqueue exits 2, naming the choices" grep -q "unknown backend 'kqueue'; choose one of: select poll epoll uv" "$TMP/out"
+check "--backend kqueue exits 2, naming the choices" grep -q "unknown backend 'kqueue'; choose one of: select poll epoll uv uring" "$TMP/out"
 "$A" serve --upstream https://leapcell.io >"$TMP/out" 2>&1
 check "an https:// upstream is refused at start-up (exit 2)" [ $? -eq 2 ]
 check "... with a clear message" grep -q 'only http:// URLs are supported' "$TMP/out"

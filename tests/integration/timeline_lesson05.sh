@@ -22,7 +22,7 @@ same() {  # same GOLDEN FILE
     diff -u "$1" "$2" >&2 || fail "$2 differs from $1"
 }
 
-for be in select poll epoll uv; do
+for be in ${AL_BACKENDS:-select poll epoll uv uring}; do   # AL_BACKENDS: the ones that work here (tests/CMakeLists.txt)
     ASYNCLAB_TRACE=$TMP/$be.jsonl "$P" --virtual --backend "$be" >/dev/null
     "$A" timeline "$TMP/$be.jsonl" --width 80 | sed "s/ · $be backend · / · epoll backend · /" >"$TMP/$be.txt"
     same "$GOLD/lesson05.txt" "$TMP/$be.txt"

@@ -1,5 +1,5 @@
 /* test_loop.c — the loop's iteration contract, timers, clocks and fd
- * watchers. AL_TEST_PER_BACKEND: every test runs on select, poll, epoll, uv. */
+ * watchers. AL_TEST_PER_BACKEND: every test runs on select, poll, epoll, uv, uring. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>

@@ -46,7 +46,8 @@ static void usage(FILE *out) {
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nenvironment:\n"
-                 "  ASYNCLAB_BACKEND=select|poll|epoll|uv   the loop's I/O backend (default epoll)\n"
+                 "  ASYNCLAB_BACKEND=NAME                    the loop's I/O backend: select, poll,\n"
+                 "                                           epoll (the default), uv or uring\n"
                  "  ASYNCLAB_TRACE=PATH|fd:N                 write a trace of tasks and the loop\n"
                  "  ASYNCLAB_STEP=fd:N                       a viewer's step-by-step control pipe\n"
                  "  ASYNCLAB_STEPPING=1                      set by the viewer under --step: a demo\n"

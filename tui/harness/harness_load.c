@@ -424,7 +424,7 @@ int al_load_run(const al_load_config *cfg, al_load_result *res) {
     al_loop_options opts = {.sink = al_trace_sink(run.trace)};
     if ((rc = al_loop_new(&run.loop, &opts)) < 0) {
         snprintf(res->first_error, sizeof res->first_error, "cannot create the loop: %s",
-                 al_strerror(rc));
+                 al_loop_backend_error(rc));
         goto out;
     }
     run.t0 = al_loop_now(run.loop);

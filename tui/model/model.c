@@ -349,6 +349,22 @@ static const char *cause_words(const al_span *s, char *buf, size_t size) {
     }
 }
 
+const char *al_span_op_words(const al_span *s, char *buf, size_t size) {
+    static const char *const ops[] = {NULL, "recv", "send", "accept"};
+    if (s->op == AL_SPAN_OP_NONE || s->op >= sizeof ops / sizeof ops[0]) return NULL;
+    snprintf(buf, size, "%s fd %d (%s)", ops[s->op], (int)s->fd,
+             s->in_kernel ? "in the kernel" : "once ready");
+    return buf;
+}
+
+static uint8_t span_op(const al_trace_event *ev) {
+    if (!ev->text2 || (ev->reason != WAIT_READ && ev->reason != WAIT_WRITE)) return AL_SPAN_OP_NONE;
+    if (strcmp(ev->text2, "recv") == 0) return AL_SPAN_OP_RECV;
+    if (strcmp(ev->text2, "send") == 0) return AL_SPAN_OP_SEND;
+    if (strcmp(ev->text2, "accept") == 0) return AL_SPAN_OP_ACCEPT;
+    return AL_SPAN_OP_NONE;
+}
+
 const char *al_span_describe(const al_span *s, char *buf, size_t size) {
     char tmp[48];
     switch (s->state) {
@@ -360,8 +376,11 @@ const char *al_span_describe(const al_span *s, char *buf, size_t size) {
         switch (s->reason) {
         case WAIT_SLEEP: snprintf(buf, size, "sleep until %s s", al_format_seconds(s->until, tmp, sizeof tmp)); break;
         case WAIT_YIELD: snprintf(buf, size, "yield"); break;
-        case WAIT_READ: snprintf(buf, size, "read fd %d", (int)s->fd); break;
-        case WAIT_WRITE: snprintf(buf, size, "write fd %d", (int)s->fd); break;
+        case WAIT_READ:
+        case WAIT_WRITE:
+            if (al_span_op_words(s, buf, size)) break;
+            snprintf(buf, size, "%s fd %d", s->reason == WAIT_READ ? "read" : "write", (int)s->fd);
+            break;
         case WAIT_JOIN: snprintf(buf, size, "join task %llu", (unsigned long long)s->other); break;
         case WAIT_FUTURE: snprintf(buf, size, "future"); break;
         default: snprintf(buf, size, "waiting"); break;
@@ -620,7 +639,9 @@ static int apply_suspend(al_model *m, const al_trace_event *ev, pending *p) {
             return fail(m, "suspend event with \"until\" out of range");
         until = ev->value + m->offset;
     }
-    al_span probe = {.state = AL_LANE_WAITING, .reason = (uint8_t)ev->reason,
+    uint8_t op = span_op(ev);
+    al_span probe = {.state = AL_LANE_WAITING, .reason = (uint8_t)ev->reason, .op = op,
+                     .in_kernel = op && ev->other == 1,
                      .fd = ev->reason == WAIT_READ || ev->reason == WAIT_WRITE ? ev->fd : -1,
                      .other = ev->reason == WAIT_JOIN ? ev->other : 0, .until = until};
     char what[64];
@@ -629,6 +650,8 @@ static int apply_suspend(al_model *m, const al_trace_event *ev, pending *p) {
     if (lane->state != AL_LANE_RUNNING) m->gaps++;
     al_span *s = open_span(m, lane, p->t, AL_LANE_WAITING);
     s->reason = probe.reason;
+    s->op = probe.op;
+    s->in_kernel = probe.in_kernel;
     s->fd = probe.fd;
     s->other = probe.other;
     s->until = probe.until;
@@ -675,7 +698,13 @@ static int apply_poll_begin(al_model *m, const al_trace_event *ev, pending *p) {
 
 static int apply_poll_end(al_model *m, const al_trace_event *ev, pending *p) {
     al_lane *loop = &m->lanes[0];
-    say(p, "loop poll returned: %lld ready", (long long)ev->value);
+    if (ev->submitted || ev->completed)
+        say(p, "loop poll returned: %lld ready; %u submitted, %u completed in the ring",
+            (long long)ev->value, (unsigned)ev->submitted, (unsigned)ev->completed);
+    else
+        say(p, "loop poll returned: %lld ready", (long long)ev->value);
+    m->submitted += ev->submitted;
+    m->completed += ev->completed;
     if (loop->state != AL_LANE_POLLING) m->gaps++;
     close_span(m, loop, p->t);
     loop->state = AL_LANE_RUNNING;

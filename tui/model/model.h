@@ -71,10 +71,14 @@ typedef enum al_lane_state {
     AL_LANE_STATE_COUNT
 } al_lane_state;
 
+enum { AL_SPAN_OP_NONE = 0, AL_SPAN_OP_RECV, AL_SPAN_OP_SEND, AL_SPAN_OP_ACCEPT };
+
 typedef struct al_span {
     int64_t start, end;
     uint8_t state;         /* al_lane_state */
     uint8_t reason;        /* WAITING: al_wait_reason; READY: al_wake_cause that woke it */
+    uint8_t op;            /* WAITING on read/write: 0, or a completion operation (AL_SPAN_OP_*) */
+    uint8_t in_kernel;     /* ... that the kernel performs (uring), not the loop after readiness */
     int32_t fd;            /* WAITING on read/write: the fd */
     uint64_t other;        /* WAITING on join: the task; READY by task: the waker */
     int64_t until;         /* WAITING on sleep: the deadline */
@@ -83,6 +87,11 @@ typedef struct al_span {
                               applied): orders spans and wakes that share a time */
     int64_t value;         /* POLLING: the timeout in ms (-1 forever); FAILED/CANCELLED: error */
 } al_span;
+
+/* "recv fd 7 (in the kernel)", "send fd 5 (once ready)": a wait on a
+ * completion operation in words; NULL when the span is not one (a plain
+ * readiness wait reads "read fd 7"). */
+const char *al_span_op_words(const al_span *s, char *buf, size_t size);
 
 /* A point on a lane: a timer that fired, a line printed, a step that held
  * the loop too long (slow), a descriptor the loop found ready. */
@@ -149,6 +158,7 @@ typedef struct al_model {
     uint64_t dropped;          /* events the model could not use */
     uint64_t iterations;       /* poll_begin events seen: the loop's polls (shown as such),
                                   fewer than its iterations */
+    uint64_t submitted, completed;   /* a uring loop's requests and completions (poll_end) */
     size_t tasks_alive;
     int ended;                 /* the stream reached its end */
     char error[256];

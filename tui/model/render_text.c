@@ -386,11 +386,14 @@ static void put_wrapped(FILE *out, const char *text, int width, int ascii) {
 
 static void title(const al_model *m, const al_text_options *o, size_t ntasks, FILE *out) {
     const char *sep = o->ascii ? " - " : " · ";
-    char line[256];
+    char line[320];   /* the longest program and backend names and counts fit */
     int n = snprintf(line, sizeof line, "%s", m->program[0] ? m->program : "trace");
     if (m->backend[0]) n += snprintf(line + n, sizeof line - (size_t)n, "%s%s backend", sep, m->backend);
     n += snprintf(line + n, sizeof line - (size_t)n, "%s%s clock%s%zu task%s", sep,
                   m->clock == 1 ? "virtual" : "real", sep, ntasks, ntasks == 1 ? "" : "s");
+    if (m->submitted || m->completed)   /* a uring loop: what went through the ring */
+        n += snprintf(line + n, sizeof line - (size_t)n, "%s%llu submitted, %llu completed", sep,
+                      (unsigned long long)m->submitted, (unsigned long long)m->completed);
     (void)n;
     put_wrapped(out, line, o->width, o->ascii);
 }

@@ -41,8 +41,11 @@ void al_view_reason(const al_model *m, const al_lane *lane, const al_span *s, ch
             snprintf(buf, size, "sleep until %s", t);
             break;
         case AL_WAIT_YIELD: snprintf(buf, size, "yield"); break;
-        case AL_WAIT_READ: snprintf(buf, size, "read fd %d", (int)s->fd); break;
-        case AL_WAIT_WRITE: snprintf(buf, size, "write fd %d", (int)s->fd); break;
+        case AL_WAIT_READ:
+        case AL_WAIT_WRITE:
+            if (al_span_op_words(s, buf, size)) break;
+            snprintf(buf, size, "%s fd %d", s->reason == AL_WAIT_READ ? "read" : "write", (int)s->fd);
+            break;
         case AL_WAIT_JOIN: snprintf(buf, size, "join #%llu", (unsigned long long)s->other); break;
         case AL_WAIT_FUTURE: snprintf(buf, size, "future"); break;
         default: snprintf(buf, size, "wait"); break;

@@ -22,6 +22,27 @@
  *            (libuv's): when one gives the loop work, the poll must return.
  *   native   optional (NULL = none): the library loop underneath (libuv's
  *            uv_loop_t), for programs that share it (asynclab/uv.h).
+ *   op_start optional (NULL = a readiness backend): hand a completion
+ *            operation (al_op below: recv, send, accept) to the kernel. The
+ *            backend calls op->done(op) once the kernel has finished with
+ *            it (op->result set), from inside a later poll, never from
+ *            op_start itself. Until then op and its buffer are the kernel's.
+ *            Without op_start the loop does it the readiness way (wait, then
+ *            make the call itself: core/loop/src/op.c).
+ *   op_cancel ask the kernel to give up op (io_uring: IORING_OP_ASYNC_CANCEL).
+ *            done() still comes, with -ECANCELED, or with the result if the
+ *            operation finished first.
+ *   op_drain cancel every operation in flight and wait until done() ran for
+ *            each: al_loop_free calls it before any buffer can be freed.
+ *            While operations are in flight the backend is alive().
+ *   counts   optional (NULL = nothing to count): a backend that queues
+ *            requests to the kernel (uring) says how many it submitted and
+ *            how many completions it reaped since the last call; the loop
+ *            asks after each poll and puts both in its poll_end event.
+ *
+ * create() may say in words why it failed, where the errno alone would
+ * mislead (io_uring refused by a seccomp profile reads as "EPERM"): it calls
+ * al_backend_explain(), and al_loop_backend_error() (loop.h) returns the text.
  *
  * Masks: AL_READABLE | AL_WRITABLE. Errors are negative errno values.
  * add() on an fd the backend cannot watch returns an error and leaves the
@@ -38,6 +59,22 @@ typedef struct al_fired {
     int events;   /* AL_READABLE | AL_WRITABLE */
 } al_fired;
 
+/* A completion operation, for backends with op_start. The loop fills in
+ * everything above `result` and keeps the struct in place until done(). */
+enum { AL_OP_RECV = 1, AL_OP_SEND, AL_OP_ACCEPT };
+typedef struct al_op al_op;
+struct al_op {
+    int kind;                /* AL_OP_RECV, AL_OP_SEND, AL_OP_ACCEPT */
+    int fd;
+    void *buf;               /* recv, send: the bytes; accept: unused */
+    unsigned len;
+    void (*done)(al_op *op);
+    int result;              /* bytes, the accepted fd, or a negative errno */
+    int cancelling;          /* the backend's: a cancellation was asked for */
+    void *loop;              /* the loop's (op.c) */
+    al_op *prev, *next;      /* the backend's or the loop's: ops in flight */
+};
+
 typedef struct al_backend_ops {
     const char *name;
     int  (*create)(void **state);
@@ -48,17 +85,26 @@ typedef struct al_backend_ops {
     int  (*alive)(void *state);
     void (*interrupt)(void *state);
     void *(*native)(void *state);
+    void (*counts)(void *state, unsigned *submitted, unsigned *completed);
+    int  (*op_start)(void *state, al_op *op);
+    int  (*op_cancel)(void *state, al_op *op);
+    void (*op_drain)(void *state);
 } al_backend_ops;
 
 extern const al_backend_ops al_backend_select;
 extern const al_backend_ops al_backend_poll;
 extern const al_backend_ops al_backend_epoll;
 extern const al_backend_ops al_backend_uv;
+extern const al_backend_ops al_backend_uring;
 
 /* The backend called `name`, or NULL. */
 const al_backend_ops *al_backend_find(const char *name);
 
 /* The names of all backends, NULL-terminated, in teaching order. */
 extern const char *const al_backend_names[];
+
+/* For create(): why it failed, printf-style, kept (cut at 255 bytes) for this
+ * thread until the next al_loop_create. */
+void al_backend_explain(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

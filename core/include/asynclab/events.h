@@ -28,10 +28,11 @@ typedef enum al_event_type {
     AL_EV_SPAWN,       /* task, other = parent task id (0 = none), reason = al_task_kind, text = name */
     AL_EV_READY,       /* task, reason = al_wake_cause, other = waking task id (WAKE_TASK), fd (WAKE_FD) */
     AL_EV_RESUME,      /* task */
-    AL_EV_SUSPEND,     /* task, reason = al_wait_reason, value = until (SLEEP), fd (READ/WRITE), other = joined task (JOIN) */
+    AL_EV_SUSPEND,     /* task, reason = al_wait_reason, value = until (SLEEP), fd (READ/WRITE), other = joined task (JOIN);
+                        * READ/WRITE for a completion operation: text2 = "recv"/"send"/"accept", other = 1 if in the kernel */
     AL_EV_EXIT,        /* task, reason = al_exit_status, value = error (negative errno) */
     AL_EV_POLL_BEGIN,  /* value = timeout in ms (-1 forever) */
-    AL_EV_POLL_END,    /* value = number of ready fds */
+    AL_EV_POLL_END,    /* value = number of ready fds; submitted, completed (a uring loop's requests) */
     AL_EV_TIMER,       /* a timer fired: task = the task it wakes (0 for a callback timer), value = its deadline */
     AL_EV_FD_READY,    /* fd, value = events mask (1 read, 2 write) */
     AL_EV_OUTPUT,      /* task (0 = outside tasks), text = one line of program output */
@@ -51,7 +52,11 @@ typedef struct al_trace_event {
     int64_t value;       /* deadline, timeout, count, duration, error */
     const char *text;    /* name / output line / program; NULL when none */
     size_t text_len;
-    const char *text2;   /* HELLO: backend name */
+    const char *text2;   /* HELLO: backend name; SUSPEND: the operation, if one */
+    /* POLL_END on a backend that queues requests to the kernel (uring):
+     * requests submitted and completions reaped since the previous poll_end.
+     * 0 on the readiness backends, which make one system call per poll. */
+    uint32_t submitted, completed;
 } al_trace_event;
 
 /* A sink for the loop's events: put one at the start of your own struct. */

@@ -50,7 +50,7 @@ typedef enum al_clock_kind {
 } al_clock_kind;
 
 typedef struct al_loop_options {
-    /* "select", "poll", "epoll" or "uv". NULL: $ASYNCLAB_BACKEND, else "epoll". */
+    /* "select", "poll", "epoll", "uv" or "uring". NULL: $ASYNCLAB_BACKEND, else "epoll". */
     const char *backend;
     al_clock_kind clock;
     /* Where the loop's events go (events.h), e.g. al_trace_sink(trace). It
@@ -65,10 +65,18 @@ typedef struct al_loop_options {
 } al_loop_options;
 
 /* Create a loop. opts may be NULL (all defaults). -EINVAL names an unknown
- * backend (see al_loop_backend_error() for the message). Programs usually
+ * backend; a backend the kernel refuses (uring under a seccomp profile or
+ * kernel.io_uring_disabled) fails with its errno, -EPERM or -ENOSYS.
+ * al_loop_backend_error() gives the message to print. Programs usually
  * call al_loop_new (trace.h): the same, with the trace $ASYNCLAB_TRACE names;
  * this one never opens a trace, and needs only the loop library. */
 int al_loop_create(al_loop **out, const al_loop_options *opts);
+
+/* What to tell the user when al_loop_create (or al_loop_new) returned err:
+ * the backend's own words when the last creation in this thread failed with
+ * err there ("io_uring is not available here: ..." , "unknown backend ..."),
+ * else al_strerror(err). Valid until the next call in this thread. */
+const char *al_loop_backend_error(int err);
 
 /* From now on the loop's events go to sink (NULL: nowhere). owned: the loop
  * flushes and closes it in al_loop_free. For the layer that opens sinks. */

@@ -139,6 +139,29 @@ int al_sleep_until(int64_t deadline_us);   /* absolute */
 int al_yield(void);                        /* sleep(0) */
 int al_wait_readable(int fd);
 int al_wait_writable(int fd);
+
+/* Completion operations: the result of the call itself. On the uring
+ * backend the kernel performs it (queued in the ring, reaped later); on the
+ * others the loop waits for readiness and then makes the call, so the same
+ * program runs everywhere. recv: bytes received, 0 at end of stream; send:
+ * bytes sent (maybe fewer than len); accept: a new non-blocking,
+ * close-on-exec socket. Negative errno on failure (sockets only: -ENOTSOCK
+ * for a pipe). At most INT_MAX bytes per call.
+ * Ownership: buf belongs to the operation until the await returns, also when
+ * the task is cancelled: on uring a cancellation asks the kernel
+ * (IORING_OP_ASYNC_CANCEL) and the await returns only once the kernel has
+ * answered — with -ECANCELED, or with the result if the operation finished
+ * first (then the cancellation arrives at the task's next await). */
+int al_recv(int fd, void *buf, size_t len);
+int al_send(int fd, const void *buf, size_t len);
+int al_accept(int fd);
+/* The same with a deadline (absolute, the loop's clock, as al_sleep_until):
+ * when it passes, the operation is cancelled as above and the await
+ * returns -ETIMEDOUT once it has stopped (or the result, if it finished
+ * first). Virtual time works: the deadline is a loop timer. */
+int al_recv_until(int fd, void *buf, size_t len, int64_t deadline_us);
+int al_send_until(int fd, const void *buf, size_t len, int64_t deadline_us);
+int al_accept_until(int fd, int64_t deadline_us);
 int al_await(al_future *fut);              /* returns the future's error */
 int al_join(al_task *task);                /* returns the task's error */
 

@@ -122,5 +122,8 @@ int al_event_type_from_name(const char *name);
  * pair has no word. */
 const char *al_trace_reason_name(int type, int reason);
 int al_trace_reason_from_name(int type, const char *name);
+/* A suspend on a completion operation names it (the event's text2):
+ * "recv", "send" or "accept", as a static string; NULL for anything else. */
+const char *al_trace_op_word(const char *word);
 
 #endif

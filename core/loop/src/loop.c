@@ -37,10 +37,15 @@ char *al_loop_format_wallclock(const al_loop *loop, char *buf, size_t size) {
 int al_loop_create(al_loop **out, const al_loop_options *opts) {
     if (!out) return -EINVAL;
     *out = NULL;
+    al__backend_forget();
     const char *name = opts && opts->backend ? opts->backend : getenv("ASYNCLAB_BACKEND");
+    int from_env = !(opts && opts->backend);
     if (!name || !*name) name = DEFAULT_BACKEND;
     const al_backend_ops *backend = al_backend_find(name);
-    if (!backend) return -EINVAL;
+    if (!backend) {
+        al__backend_unknown(name, from_env ? " (from $ASYNCLAB_BACKEND)" : "");
+        return -EINVAL;
+    }
     if (opts && opts->clock != AL_CLOCK_REAL && opts->clock != AL_CLOCK_VIRTUAL) return -EINVAL;
 
     al_loop *loop = calloc(1, sizeof *loop);
@@ -53,6 +58,7 @@ int al_loop_create(al_loop **out, const al_loop_options *opts) {
 
     int rc = backend->create(&loop->backend_state);
     if (rc < 0) {
+        al__backend_failed(rc);
         free(loop);
         return rc;
     }
@@ -63,6 +69,9 @@ int al_loop_create(al_loop **out, const al_loop_options *opts) {
 
 void al_loop_free(al_loop *loop) {
     if (!loop) return;
+    /* Operations in flight first: the kernel may still write into buffers
+     * that the tasks (on their stacks, in their frames) own. */
+    al__ops_drain(loop);
     /* The layer above (tasks, their stacks) goes first: it may still hold
      * timers and fd waits of this loop. */
     if (loop->owners_free) loop->owners_free(loop);
@@ -195,6 +204,8 @@ static int poll_and_dispatch(al_loop *loop, int timeout_ms) {
     loop->in_poll = 0;
     if (loop->sink) {
         al_trace_event ev = {.type = AL_EV_POLL_END, .fd = -1, .value = n < 0 ? 0 : n};
+        if (loop->backend->counts)
+            loop->backend->counts(loop->backend_state, &ev.submitted, &ev.completed);
         al__trace(loop, &ev);
     }
     if (n < 0) return n;

@@ -92,8 +92,16 @@ struct al_loop {
     int (*stop_blocking)(void *arg);
     void *stop_blocking_arg;
     int in_poll;                  /* inside backend->poll (native callbacks may run) */
+    al_op *ops;                   /* completion ops done the readiness way (op.c) */
     uint64_t iterations;
 };
+
+/* backend.c: the words al_loop_backend_error gives. forget: a creation
+ * starts; failed: it failed with err (explained if the backend said why);
+ * unknown: no backend has that name (source: "" or " (from $ASYNCLAB_BACKEND)"). */
+void al__backend_forget(void);
+void al__backend_failed(int err);
+void al__backend_unknown(const char *name, const char *source);
 
 /* loop.c */
 int al__ready_push(al_loop *loop, al_callback cb, void *arg);
@@ -117,5 +125,15 @@ int al__fd_check(int fd);
 int al__fd_update(al_loop *loop, int fd);
 void al__io_dispatch(al_loop *loop, int fd, int events);
 void al__fds_free(al_loop *loop);
+
+/* op.c: completion operations (al_op, backend.h), on the backend's op_start
+ * or, without one, the readiness way. start: op->done(op) comes later, never
+ * from here. cancel: 1 if op was withdrawn at once (done() will not come),
+ * 0 if its done() is still to come (the kernel has it), or a negative errno.
+ * drain: every op is finished (done() ran), for al_loop_free. */
+int al__op_start(al_loop *loop, al_op *op);
+int al__op_cancel(al_loop *loop, al_op *op);
+void al__ops_drain(al_loop *loop);
+int al__op_in_kernel(const al_loop *loop);
 
 #endif

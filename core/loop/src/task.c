@@ -23,8 +23,11 @@
 #include "asynclab/task.h"
 
 /* Extra wait kinds that are not trace reasons of their own. */
-enum { WAIT_GATHER = 100, WAIT_FOR = 101 };
-enum { FLAG_STARTED = 1, FLAG_MUST_CANCEL = 2, FLAG_TIMED_OUT = 4, FLAG_SHIELD_WAIT = 8 };
+enum { WAIT_GATHER = 100, WAIT_FOR = 101, WAIT_OP = 102 };
+/* FLAG_CANCEL_NEXT: cancelled while an operation was in the kernel, which
+ * finished anyway: its result is delivered, the cancellation at the next await. */
+enum { FLAG_STARTED = 1, FLAG_MUST_CANCEL = 2, FLAG_TIMED_OUT = 4, FLAG_SHIELD_WAIT = 8,
+       FLAG_CANCEL_NEXT = 16 };
 
 typedef struct fiber_part {
     char name[AL_FIBER_TASK_NAME_MAX];   /* the whole name: a fiber's stack dwarfs it */
@@ -108,6 +111,7 @@ static int is_task(const al_future *fut) { return fut->owner && fut->owner == ta
 static void task_step(al_loop *loop, void *arg);
 
 static void task_timer_cb(al_timer *timer);
+static void op_deadline(al_task *t);   /* a completion operation's deadline passed */
 static int queue_step(al_task *t) { return al__ready_push(task_loop(t), task_step, t); }
 
 /* The wait is over (whoever ended it has already detached its own part):
@@ -134,6 +138,10 @@ static void fd_ready(void *owner, int fd) {
 
 static void task_timer_cb(al_timer *timer) {
     al_task *t = (al_task *)((char *)timer - offsetof(al_task, timer));
+    if (t->wait == WAIT_OP) {
+        op_deadline(t);
+        return;
+    }
     if (t->wait == WAIT_FOR) {
         /* wait_for's timeout: cancel the target and keep waiting for it to
          * finish its cleanup; the join then reports -ETIMEDOUT. */
@@ -421,23 +429,27 @@ static int await_begin(al_task **out) {
     al_task *t = current;
     if (!t) return -EPERM;
     if (t->wait != AL_WAIT_NONE) return -EBUSY;   /* ignored an AL_PENDING */
-    if (t->flags & FLAG_MUST_CANCEL) {
-        t->flags &= (uint8_t)~FLAG_MUST_CANCEL;
+    if (t->flags & (FLAG_MUST_CANCEL | FLAG_CANCEL_NEXT)) {
+        t->flags &= (uint8_t)~(FLAG_MUST_CANCEL | FLAG_CANCEL_NEXT);
         return -ECANCELED;
     }
     *out = t;
     return 0;
 }
 
-/* The wait is armed: give the loop back control. */
-static int suspend(al_task *t, uint8_t wait, uint16_t reason, int32_t fd, uint64_t other,
-                   int64_t value) {
+/* The wait is armed and traced: give the loop back control. */
+static int park(al_task *t, uint8_t wait) {
     t->state = AL_TASK_WAITING;
     t->wait = wait;
-    trace_task(t, AL_EV_SUSPEND, reason, fd, other, value);
     if (t->kind == AL_TASK_STACKLESS) return AL_PENDING;
     al_fiber_yield();            /* back in task_step, until woken */
     return t->wake_result;
+}
+
+static int suspend(al_task *t, uint8_t wait, uint16_t reason, int32_t fd, uint64_t other,
+                   int64_t value) {
+    trace_task(t, AL_EV_SUSPEND, reason, fd, other, value);
+    return park(t, wait);
 }
 
 int al_sleep_until(int64_t deadline_us) {
@@ -482,6 +494,99 @@ static int wait_fd(int fd, int dir) {
 
 int al_wait_readable(int fd) { return wait_fd(fd, AL_READABLE); }
 int al_wait_writable(int fd) { return wait_fd(fd, AL_WRITABLE); }
+
+/* ---- completion operations (op.c does them on any backend) ----------------- */
+
+typedef struct task_op {
+    al_op op;              /* first: done() gets this back */
+    al_task *task;
+    uint8_t asked;         /* a cancellation is out (the task's, or the deadline's) */
+    uint8_t cancelled;     /* the task was cancelled while the op was out */
+    uint8_t timed_out;     /* its deadline passed while it was out */
+} task_op;
+
+static void op_done(al_op *op) {
+    task_op *to = (task_op *)op;
+    al_task *t = to->task;
+    int res = op->result, fd = op->fd, cancelled = to->cancelled;
+    int mine = t->wait == WAIT_OP && t->wait_obj == to;
+    if (res == -ECANCELED && to->timed_out && !cancelled) res = -ETIMEDOUT;
+    free(to);   /* the kernel is done with it, and with the buffer */
+    if (!mine) return;
+    al_timer_stop(&t->timer);   /* the deadline, if it had one */
+    if (cancelled && res != -ECANCELED) t->flags |= FLAG_CANCEL_NEXT;   /* it won the race */
+    task_wake(t, AL_WAKE_FD, res, 0, fd);
+}
+
+/* Ask for the op to stop (the task's cancellation or its deadline). 1: it
+ * stopped at once (a readiness wait withdrawn: `to` is freed), 0: op_done
+ * will come when the kernel answers. */
+static int op_stop(al_task *t, task_op *to) {
+    if (to->asked) return 0;
+    to->asked = 1;
+    if (al__op_cancel(task_loop(t), &to->op) != 1) return 0;
+    free(to);
+    return 1;
+}
+
+/* The op's deadline passed (task_timer_cb). */
+static void op_deadline(al_task *t) {
+    task_op *to = t->wait_obj;
+    to->timed_out = 1;
+    trace_task(t, AL_EV_TIMER, 0, -1, 0, t->timer.deadline);
+    if (op_stop(t, to)) task_wake(t, AL_WAKE_TIMER, -ETIMEDOUT, 0, -1);
+}
+
+static int await_op(int kind, int fd, void *buf, size_t len, int64_t deadline) {
+    static const char *const names[] = {[AL_OP_RECV] = "recv", [AL_OP_SEND] = "send",
+                                        [AL_OP_ACCEPT] = "accept"};
+    al_task *t;
+    int rc = await_begin(&t);
+    if (rc < 0) return rc;
+    if (fd < 0) return -EBADF;
+    task_op *to = calloc(1, sizeof *to);
+    if (!to) return -ENOMEM;
+    /* The result travels as an int: one operation moves at most INT_MAX bytes. */
+    to->op = (al_op){.kind = kind, .fd = fd, .buf = buf,
+                     .len = len > INT32_MAX ? INT32_MAX : (unsigned)len, .done = op_done};
+    to->task = t;
+    al_loop *loop = task_loop(t);
+    if ((rc = al__op_start(loop, &to->op)) < 0) {
+        free(to);
+        return rc;
+    }
+    if (deadline >= 0 && (rc = al_timer_start_at(&t->timer, task_timer_cb, deadline, 0)) < 0) {
+        if (op_stop(t, to)) return rc;
+        /* In the kernel already: it must come back before its buffer can go. */
+        to->cancelled = 1;
+    }
+    t->wait_obj = to;
+    t->wait_fd = fd;
+    uint16_t reason = kind == AL_OP_SEND ? AL_WAIT_WRITE : AL_WAIT_READ;
+    if (loop->sink) {
+        al_trace_event ev = {.type = AL_EV_SUSPEND, .reason = reason, .fd = fd, .task = t->id,
+                             .other = (uint64_t)al__op_in_kernel(loop), .value = fd,
+                             .text2 = names[kind]};
+        al__trace(loop, &ev);
+    }
+    return park(t, WAIT_OP);
+}
+
+int al_recv(int fd, void *buf, size_t len) { return await_op(AL_OP_RECV, fd, buf, len, -1); }
+int al_send(int fd, const void *buf, size_t len) {
+    return await_op(AL_OP_SEND, fd, (void *)buf, len, -1);   /* the kernel only reads it */
+}
+int al_accept(int fd) { return await_op(AL_OP_ACCEPT, fd, NULL, 0, -1); }
+
+int al_recv_until(int fd, void *buf, size_t len, int64_t deadline_us) {
+    return await_op(AL_OP_RECV, fd, buf, len, deadline_us < 0 ? 0 : deadline_us);
+}
+int al_send_until(int fd, const void *buf, size_t len, int64_t deadline_us) {
+    return await_op(AL_OP_SEND, fd, (void *)buf, len, deadline_us < 0 ? 0 : deadline_us);
+}
+int al_accept_until(int fd, int64_t deadline_us) {
+    return await_op(AL_OP_ACCEPT, fd, NULL, 0, deadline_us < 0 ? 0 : deadline_us);
+}
 
 static int await_future(al_future *fut, uint8_t reason, uint64_t other) {
     al_task *t;
@@ -614,6 +719,14 @@ static int disarm(al_task *t) {
         al__future_remove_waiter(&((al_task *)t->wait_obj)->fut, &t->waiter);
         if (!al_task_is_done(t->wait_obj)) al_task_cancel(t->wait_obj);
         return 1;
+    case WAIT_OP: {
+        /* In the kernel, the buffer stays the operation's until it answers:
+         * keep waiting for that (op_done wakes us). */
+        task_op *to = t->wait_obj;
+        al_timer_stop(&t->timer);
+        to->cancelled = 1;
+        return op_stop(t, to);
+    }
     case WAIT_GATHER: {
         gather_state *gs = t->wait_obj;
         for (size_t i = 0; i < gs->n; i++) {

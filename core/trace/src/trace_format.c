@@ -264,6 +264,13 @@ static size_t text_length(const al_trace_event *ev) {
     return ev->text_len ? ev->text_len : strlen(ev->text);
 }
 
+const char *al_trace_op_word(const char *word) {
+    static const char *const ops[] = {"recv", "send", "accept"};
+    for (size_t i = 0; word && i < sizeof ops / sizeof ops[0]; i++)
+        if (strcmp(word, ops[i]) == 0) return ops[i];
+    return NULL;
+}
+
 static int event_is_writable(const al_trace_event *ev) {
     if (ev->type >= AL_EV__COUNT) return 0;
     struct word_table t = reason_table(ev->type);
@@ -339,6 +346,12 @@ static char *format_event(const al_trace_event *ev, char *p) {
         } else if (ev->reason == AL_WAIT_READ || ev->reason == AL_WAIT_WRITE) {
             PUT_LIT(p, ",\"fd\":");
             p = put_i64(p, ev->fd);
+            const char *op = al_trace_op_word(ev->text2);
+            if (op) {   /* a completion operation (al_recv...): which, and who does it */
+                PUT_LIT(p, ",\"op\":");
+                p = put_word(p, op);
+                if (ev->other) PUT_LIT(p, ",\"in_kernel\":true");
+            }
         } else if (ev->reason == AL_WAIT_JOIN) {
             PUT_LIT(p, ",\"joined\":");
             p = put_u64(p, ev->other);
@@ -365,6 +378,12 @@ static char *format_event(const al_trace_event *ev, char *p) {
     case AL_EV_POLL_END:
         PUT_LIT(p, ",\"ready\":");
         p = put_i64(p, ev->value);
+        if (ev->submitted || ev->completed) {   /* only a uring loop's: older lines stay as they were */
+            PUT_LIT(p, ",\"submitted\":");
+            p = put_u64(p, ev->submitted);
+            PUT_LIT(p, ",\"completed\":");
+            p = put_u64(p, ev->completed);
+        }
         break;
     case AL_EV_TIMER:
         PUT_LIT(p, ",\"task\":");

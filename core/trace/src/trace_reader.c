@@ -230,8 +230,18 @@ static int read_fields(struct line *l, al_trace_event *ev) {
         TRY(get_u64(l, "task", REQUIRED, &ev->task));
         TRY(get_reason(l, "reason", REQUIRED, AL_EV_SUSPEND, &ev->reason));
         if (ev->reason == AL_WAIT_SLEEP) TRY(get_i64(l, "until", REQUIRED, &ev->value));
-        if (ev->reason == AL_WAIT_READ || ev->reason == AL_WAIT_WRITE)
+        if (ev->reason == AL_WAIT_READ || ev->reason == AL_WAIT_WRITE) {
             TRY(get_fd(l, "fd", REQUIRED, &ev->fd));
+            if ((got = get_string(l, "op", OPTIONAL, &s)) < 0) return got;
+            if (got && !(ev->text2 = al_trace_op_word(s))) {
+                char q[48];
+                return fail(r, -EPROTO, "unknown \"op\" \"%s\" (expected \"recv\", \"send\" or \"accept\")",
+                            quotable(q, sizeof q, s));
+            }
+            const cJSON *k = cJSON_GetObjectItemCaseSensitive(l->obj, "in_kernel");
+            if (k && !cJSON_IsBool(k)) return fail(r, -EPROTO, "expected true or false \"in_kernel\"");
+            ev->other = k && cJSON_IsTrue(k);
+        }
         if (ev->reason == AL_WAIT_JOIN) TRY(get_u64(l, "joined", REQUIRED, &ev->other));
         break;
     case AL_EV_EXIT:
@@ -244,6 +254,11 @@ static int read_fields(struct line *l, al_trace_event *ev) {
         break;
     case AL_EV_POLL_END:
         TRY(get_i64(l, "ready", REQUIRED, &ev->value));
+        TRY(get_int(l, "submitted", OPTIONAL, 0, UINT32_MAX, &v));
+        ev->submitted = (uint32_t)v;
+        v = 0;
+        TRY(get_int(l, "completed", OPTIONAL, 0, UINT32_MAX, &v));
+        ev->completed = (uint32_t)v;
         break;
     case AL_EV_TIMER:
         TRY(get_u64(l, "task", OPTIONAL, &ev->task));

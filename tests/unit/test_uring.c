@@ -1,0 +1,355 @@
+/* test_uring.c — the uring backend where the kernel refuses io_uring, and
+ * the words a program prints when a loop cannot be had.
+ *
+ * The refusal is real: a forked child installs a seccomp filter that makes
+ * io_uring_setup fail with EPERM (what Docker's default profile does), then
+ * asks for loops. The child reports over a pipe; the parent checks.
+ */
+#include "al_test.h"
+#include "asynclab.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(__x86_64__)
+#define NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define NATIVE_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+/* io_uring_setup fails with EPERM from now on, in this process and its
+ * children; every other system call is allowed. */
+static int refuse_io_uring(void) {
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, NATIVE_ARCH, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {.len = sizeof code / sizeof code[0], .filter = code};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) return -errno;
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) return -errno;
+    return 0;
+}
+
+typedef struct child_report {
+    int filter_rc;
+    int uring_rc, uring_new_rc, epoll_rc, default_rc;
+    char uring_msg[256], uring_new_msg[256];
+    char default_backend[16];
+} child_report;
+
+/* In the filtered child: ask for each loop, write down what happened. */
+static void child(int out) {
+    child_report r = {0};
+    r.filter_rc = refuse_io_uring();
+    al_loop *loop = NULL;
+    al_loop_options uring = {.backend = "uring"};
+    r.uring_rc = al_loop_create(&loop, &uring);
+    snprintf(r.uring_msg, sizeof r.uring_msg, "%s", al_loop_backend_error(r.uring_rc));
+    al_loop_free(loop);
+    loop = NULL;
+    r.uring_new_rc = al_loop_new(&loop, &uring);
+    snprintf(r.uring_new_msg, sizeof r.uring_new_msg, "%s", al_loop_backend_error(r.uring_new_rc));
+    al_loop_free(loop);
+    loop = NULL;
+    al_loop_options epoll = {.backend = "epoll"};
+    r.epoll_rc = al_loop_create(&loop, &epoll);
+    al_loop_free(loop);
+    loop = NULL;
+    unsetenv("ASYNCLAB_BACKEND");
+    r.default_rc = al_loop_create(&loop, NULL);
+    if (loop) snprintf(r.default_backend, sizeof r.default_backend, "%s", al_loop_backend_name(loop));
+    al_loop_free(loop);
+    _exit(write(out, &r, sizeof r) == (ssize_t)sizeof r ? 0 : 1);
+}
+
+AL_TEST(uring_refused_by_seccomp_fails_at_creation_saying_why) {
+    int p[2];
+    AL_REQUIRE_INT(pipe(p), ==, 0);
+    pid_t pid = fork();
+    AL_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        child(p[1]);
+    }
+    close(p[1]);
+    child_report r;
+    ssize_t got = read(p[0], &r, sizeof r);
+    close(p[0]);
+    int status;
+    AL_REQUIRE_INT(waitpid(pid, &status, 0), ==, pid);
+    AL_REQUIRE_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %d", status);
+    AL_REQUIRE_INT(got, ==, (ssize_t)sizeof r);
+    AL_REQUIRE_INT(r.filter_rc, ==, 0);
+
+    AL_CHECK_INT(r.uring_rc, ==, -EPERM);
+    AL_CHECK_STR(r.uring_msg, "io_uring is not available here: io_uring_setup: Operation not "
+                              "permitted (a container's seccomp profile or "
+                              "kernel.io_uring_disabled); use ASYNCLAB_BACKEND=epoll");
+    AL_CHECK_INT(r.uring_new_rc, ==, -EPERM);
+    AL_CHECK_STR(r.uring_new_msg, r.uring_msg);
+    /* epoll is untouched by the filter, and stays the default */
+    AL_CHECK_INT(r.epoll_rc, ==, 0);
+    AL_CHECK_INT(r.default_rc, ==, 0);
+    AL_CHECK_STR(r.default_backend, "epoll");
+}
+
+AL_TEST(with_io_uring_a_uring_loop_is_created) {
+    al_loop *loop = NULL;
+    al_loop_options uring = {.backend = "uring"};
+    AL_CHECK_OK(al_loop_create(&loop, &uring));
+    AL_CHECK_STR(al_loop_backend_name(loop), "uring");
+    al_loop_free(loop);
+}
+
+AL_TEST(unknown_backend_is_named_with_the_choices) {
+    al_loop *loop = NULL;
+    al_loop_options kq = {.backend = "kqueue"};
+    int rc = al_loop_create(&loop, &kq);
+    AL_CHECK_INT(rc, ==, -EINVAL);
+    AL_CHECK(loop == NULL);
+    AL_CHECK_STR(al_loop_backend_error(rc),
+                 "unknown backend 'kqueue': choose one of select, poll, epoll, uv, uring");
+    setenv("ASYNCLAB_BACKEND", "iocp", 1);
+    rc = al_loop_create(&loop, NULL);
+    AL_CHECK_INT(rc, ==, -EINVAL);
+    AL_CHECK_STR(al_loop_backend_error(rc), "unknown backend 'iocp' (from $ASYNCLAB_BACKEND): "
+                                            "choose one of select, poll, epoll, uv, uring");
+    /* Another error, or a later success, is never explained with old words. */
+    AL_CHECK_STR(al_loop_backend_error(-ENOMEM), al_strerror(-ENOMEM));
+    unsetenv("ASYNCLAB_BACKEND");
+    AL_CHECK_OK(al_loop_create(&loop, NULL));
+    AL_CHECK_STR(al_loop_backend_error(-EINVAL), al_strerror(-EINVAL));
+    al_loop_free(loop);
+}
+
+AL_TEST(serve_on_refused_uring_prints_why_and_exits_1) {
+    /* What a user sees: the program's own line, with the loop's words. */
+    int p[2];
+    AL_REQUIRE_INT(pipe(p), ==, 0);
+    pid_t pid = fork();
+    AL_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        close(p[0]);
+        dup2(p[1], 2);
+        dup2(p[1], 1);
+        if (refuse_io_uring() < 0) _exit(99);
+        execl(AL_ASYNCLAB_BIN, "asynclab", "serve", "--backend", "uring", "--port", "0", (char *)NULL);
+        _exit(98);
+    }
+    close(p[1]);
+    char out[1024] = "";
+    size_t len = 0;
+    ssize_t got;
+    while (len < sizeof out - 1 && (got = read(p[0], out + len, sizeof out - 1 - len)) > 0)
+        len += (size_t)got;
+    out[len] = 0;
+    close(p[0]);
+    int status;
+    AL_REQUIRE_INT(waitpid(pid, &status, 0), ==, pid);
+    AL_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d, output: %s", status, out);
+    AL_CHECK_MSG(strstr(out, "asynclab serve: cannot create the loop: io_uring is not available "
+                             "here: io_uring_setup: Operation not permitted") != NULL,
+                 "output: %s", out);
+    AL_CHECK_MSG(strstr(out, "use ASYNCLAB_BACKEND=epoll") != NULL, "output: %s", out);
+}
+
+/* ---- counting: submissions and completions in poll_end ------------------ */
+
+typedef struct poll_counter {
+    al_event_sink sink;
+    int polls, busy_polls;            /* poll_end events, and those with a count */
+    uint64_t submitted, completed;
+    int odd;                          /* a ready=1 poll that was not exactly 1 in, 1 out */
+} poll_counter;
+
+static void count_emit(al_event_sink *sink, const al_trace_event *ev) {
+    poll_counter *c = (poll_counter *)sink;
+    if (ev->type != AL_EV_POLL_END) return;
+    c->polls++;
+    c->busy_polls += ev->submitted || ev->completed;
+    c->submitted += ev->submitted;
+    c->completed += ev->completed;
+    if (ev->value == 1 && (ev->submitted != 1 || ev->completed != 1)) c->odd++;
+}
+static int count_flush(al_event_sink *sink) { (void)sink; return 0; }
+static void count_close(al_event_sink *sink) { (void)sink; }
+static const al_event_sink_ops count_ops = {count_emit, count_flush, count_close};
+
+#define ROUNDS 4
+
+/* Write a byte, wait until it can be read, read it: ROUNDS times. */
+static int ping_self(void *arg, intptr_t *result) {
+    int *s = arg;
+    char c = 'x';
+    for (int i = 0; i < ROUNDS; i++) {
+        if (write(s[1], &c, 1) != 1) return -errno;
+        int rc = al_wait_readable(s[0]);
+        if (rc < 0) return rc;
+        if (read(s[0], &c, 1) != 1) return -EIO;
+    }
+    *result = ROUNDS;
+    return 0;
+}
+
+static poll_counter run_counted(const char *backend) {
+    poll_counter c = {.sink = {&count_ops}};
+    al_loop *loop = NULL;
+    al_loop_options opts = {.backend = backend, .sink = &c.sink};
+    AL_CHECK_OK(al_loop_create(&loop, &opts));
+    int s[2];
+    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, s), ==, 0);
+    al_task *t = NULL;
+    AL_CHECK_OK(al_task_create_fiber(loop, &t, "ping", ping_self, s, 0));
+    AL_CHECK_INT(al_loop_run_until_complete(loop, t), ==, 0);
+    AL_CHECK_INT(al_task_result(t), ==, ROUNDS);
+    al_task_release(t);
+    al_loop_free(loop);
+    close(s[0]);
+    close(s[1]);
+    return c;
+}
+
+AL_TEST(with_io_uring_poll_end_counts_one_request_and_one_completion_per_wait) {
+    /* Each wait is one POLL_ADD, submitted by the poll that follows it and
+     * completed at once (the byte is there): one in, one out. */
+    poll_counter c = run_counted("uring");
+    AL_CHECK_INT(c.polls, >=, ROUNDS);
+    AL_CHECK_INT(c.submitted, ==, ROUNDS);
+    AL_CHECK_INT(c.completed, ==, ROUNDS);
+    AL_CHECK_INT(c.busy_polls, ==, ROUNDS);
+    AL_CHECK_INT(c.odd, ==, 0);
+}
+
+AL_TEST(readiness_backends_count_nothing) {
+    static const char *const readiness[] = {"select", "poll", "epoll", "uv"};
+    for (size_t i = 0; i < sizeof readiness / sizeof readiness[0]; i++) {
+        poll_counter c = run_counted(readiness[i]);
+        AL_CHECK_MSG(c.polls >= ROUNDS && c.busy_polls == 0,
+                     "%s: %d polls, %d with counts", readiness[i], c.polls, c.busy_polls);
+    }
+}
+
+AL_TEST(poll_end_counts_are_written_and_read_back) {
+    al_trace_event ev = {.t = 8, .type = AL_EV_POLL_END, .fd = -1, .value = 2,
+                         .submitted = 3, .completed = 2};
+    char line[256];
+    AL_REQUIRE_INT(al_trace_format(&ev, line, sizeof line), >, 0);
+    AL_CHECK_STR(line, "{\"t\":8,\"ev\":\"poll_end\",\"ready\":2,\"submitted\":3,\"completed\":2}\n");
+    ev.submitted = ev.completed = 0;   /* the readiness backends: the line as it always was */
+    AL_REQUIRE_INT(al_trace_format(&ev, line, sizeof line), >, 0);
+    AL_CHECK_STR(line, "{\"t\":8,\"ev\":\"poll_end\",\"ready\":2}\n");
+
+    static const char stream[] =
+        "{\"v\":1,\"t\":0,\"ev\":\"hello\",\"backend\":\"uring\"}\n"
+        "{\"t\":8,\"ev\":\"poll_end\",\"ready\":2,\"submitted\":3,\"completed\":2}\n"
+        "{\"t\":9,\"ev\":\"poll_end\",\"ready\":0}\n"
+        "{\"t\":10,\"ev\":\"poll_end\",\"ready\":0,\"submitted\":-1}\n";
+    FILE *fp = fmemopen((void *)stream, sizeof stream - 1, "r");
+    AL_REQUIRE(fp != NULL);
+    al_trace_reader *r = NULL;
+    AL_CHECK_OK(al_trace_reader_open(&r, fp));
+    AL_REQUIRE_INT(al_trace_reader_next(r, &ev), ==, 1);          /* hello */
+    AL_REQUIRE_INT(al_trace_reader_next(r, &ev), ==, 1);
+    AL_CHECK_INT(ev.submitted, ==, 3);
+    AL_CHECK_INT(ev.completed, ==, 2);
+    AL_REQUIRE_INT(al_trace_reader_next(r, &ev), ==, 1);          /* an older line: 0 */
+    AL_CHECK_INT(ev.submitted, ==, 0);
+    AL_CHECK_INT(ev.completed, ==, 0);
+    AL_CHECK_INT(al_trace_reader_next(r, &ev), ==, -EPROTO);
+    AL_CHECK_MSG(strstr(al_trace_reader_error(r), "line 4") &&
+                 strstr(al_trace_reader_error(r), "\"submitted\" is out of range"),
+                 "error: %s", al_trace_reader_error(r));
+    al_trace_reader_close(r);
+    fclose(fp);
+}
+
+/* ---- the backend's own promise about removal ---------------------------- */
+
+AL_TEST(with_io_uring_a_socket_closed_after_del_is_closed_at_once) {
+    /* An armed poll request holds the open file. del() to 0 must take it
+     * out of the kernel before returning, or the peer would not see the
+     * close until the next poll (or ever, if the loop stops polling). */
+    const al_backend_ops *be = al_backend_find("uring");
+    void *st = NULL;
+    AL_CHECK_OK(be->create(&st));
+    int s[2];
+    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, s), ==, 0);
+    al_fired fired[4];
+    AL_CHECK_INT(be->add(st, s[0], 0, AL_READABLE), ==, 0);
+    AL_CHECK_INT(be->poll(st, 0, fired, 4), ==, 0);      /* armed: nothing to read */
+    AL_CHECK_INT(be->del(st, s[0], AL_READABLE, AL_READABLE), ==, 0);
+    close(s[0]);
+    char c;
+    AL_CHECK_INT(recv(s[1], &c, 1, MSG_DONTWAIT), ==, 0);   /* end of file, not EAGAIN */
+    unsigned submitted = 0, completed = 0;
+    be->counts(st, &submitted, &completed);
+    AL_CHECK_INT(submitted, ==, 2);                       /* the poll, the removal */
+    be->destroy(st);
+    close(s[1]);
+}
+
+/* ---- batching: many operations, one io_uring_enter ------------------------ */
+
+#define BATCH 100
+
+typedef struct batch_job { int fd; char buf[8]; int rc; } batch_job;
+
+static int batch_recv(void *arg, intptr_t *result) {
+    batch_job *j = arg;
+    j->rc = al_recv(j->fd, j->buf, sizeof j->buf);
+    *result = j->rc;
+    return 0;
+}
+
+typedef struct max_counter { al_event_sink sink; unsigned max_submitted, total_completed; } max_counter;
+
+static void max_emit(al_event_sink *sink, const al_trace_event *ev) {
+    max_counter *c = (max_counter *)sink;
+    if (ev->type != AL_EV_POLL_END) return;
+    if (ev->submitted > c->max_submitted) c->max_submitted = ev->submitted;
+    c->total_completed += ev->completed;
+}
+static const al_event_sink_ops max_ops = {max_emit, count_flush, count_close};
+
+AL_TEST(with_io_uring_a_hundred_receives_go_to_the_kernel_in_one_poll) {
+    max_counter c = {.sink = {&max_ops}};
+    al_loop *loop = NULL;
+    al_loop_options opts = {.backend = "uring", .sink = &c.sink};
+    AL_CHECK_OK(al_loop_create(&loop, &opts));
+    static int sp[BATCH][2];
+    static batch_job jobs[BATCH];
+    static al_task *tasks[BATCH];
+    for (int i = 0; i < BATCH; i++) {
+        AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM, 0, sp[i]), ==, 0);
+        AL_REQUIRE_INT(write(sp[i][1], "x", 1), ==, 1);
+        jobs[i] = (batch_job){.fd = sp[i][0]};
+        AL_CHECK_OK(al_task_create_fiber(loop, &tasks[i], "rx", batch_recv, &jobs[i], 0));
+    }
+    /* One READY pass starts all hundred; the poll after it submits them together. */
+    for (int i = 0; i < BATCH; i++) AL_CHECK_INT(al_loop_run_until_complete(loop, tasks[i]), ==, 0);
+    for (int i = 0; i < BATCH; i++) {
+        AL_CHECK_INT(jobs[i].rc, ==, 1);
+        al_task_release(tasks[i]);
+        close(sp[i][0]);
+        close(sp[i][1]);
+    }
+    AL_CHECK_INT(c.max_submitted, ==, BATCH);
+    AL_CHECK_INT(c.total_completed, ==, BATCH);
+    al_loop_free(loop);
+}
