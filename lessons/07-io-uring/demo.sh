@@ -3,12 +3,15 @@
 # readiness-style (the ring used as epoll is, the server calls recv/send
 # itself), then completion-style (recv and send queued on the ring, their
 # results reaped); two requests each, and what each server logged: how many
-# operations each io_uring_enter carried. Then the three rules of the
-# completion model (batching, buffer ownership, cancellation).
+# operations each io_uring_enter carried. Then the same server as tasks on
+# the core's uring backend, awaiting completion operations: the one the
+# viewer draws (it traces when ASYNCLAB_TRACE is set, as `asynclab lesson 7`
+# sets it). Last, the three rules of the completion model (batching, buffer
+# ownership, cancellation).
 # Usage: sh lessons/07-io-uring/demo.sh BUILD_DIR   (what `asynclab lesson 7` runs)
 set -eu
 dir="${1:-build}/lessons/07-io-uring"
-for program in lesson07_uring_server lesson07_ring_rules; do
+for program in lesson07_uring_server lesson07_task_server lesson07_ring_rules; do
     if [ ! -x "$dir/$program" ]; then
         echo "demo: $dir/$program not found; build first (cmake --build ${1:-build})" >&2
         exit 1
@@ -19,11 +22,11 @@ log=$(mktemp)
 pid=
 trap '[ -z "$pid" ] || kill $pid 2>/dev/null; rm -f "$log"' EXIT
 
-# demo STYLE: start the server in that style on a free port, two requests,
-# its log, and it stops by itself after the second connection.
+# demo PROGRAM [ARGS]: start it on a free port, two requests, its log; it
+# stops by itself after the second connection.
 demo() {
     : >"$log"
-    "$dir/lesson07_uring_server" --style "$1" --port 0 --max-connections 2 >"$log" 2>&1 &
+    "$dir/$@" --port 0 --max-connections 2 >"$log" 2>&1 &
     pid=$!
     tries=0
     until grep -q '^Server is running on port' "$log"; do
@@ -44,14 +47,17 @@ demo() {
     wait $pid || true
     pid=
     echo
-    echo "The server's log (lesson07_uring_server --style $1):"
+    echo "The server's log ($*):"
     sed 's/^/    /' "$log"
     echo
 }
 
-demo readiness
+demo lesson07_uring_server --style readiness
 echo "The same server, completion-style: the operations themselves go on the ring."
-demo completion
+demo lesson07_uring_server --style completion
+echo "The same server as tasks awaiting al_accept, al_recv and al_send on the core's"
+echo "uring backend (what the timeline shows: each wait is an operation in the kernel)."
+demo lesson07_task_server
 echo "Three rules of completions (lesson07_ring_rules):"
 "$dir/lesson07_ring_rules" | sed 's/^/    /'
 echo

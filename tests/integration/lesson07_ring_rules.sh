@@ -11,7 +11,7 @@ set -u
 BIN="$1/lessons/07-io-uring/lesson07_ring_rules"
 DEMO="$(dirname "$0")/../../lessons/07-io-uring/demo.sh"
 
-"$BIN" >"$TMP/out" 2>&1
+timeout 30 "$BIN" >"$TMP/out" 2>&1
 check "all three rules run and exit 0" [ $? -eq 0 ]
 check "batch: the 8 messages read the completion way" grep -q "completion for socket 7: 6 bytes, 'ping 7'" "$TMP/out"
 check "ownership: both RECVs succeed" sh -c "grep -q 'RECV 0 completed: 13 bytes' '$TMP/out' && grep -q 'RECV 1 completed: 3 bytes' '$TMP/out'"
@@ -25,7 +25,7 @@ calls() { awk -v s="$1" '$NF == s { print $4; f = 1 } END { if (!f) print 0 }' "
 check "batch: 8 recvfrom the readiness way ($(calls recvfrom))" [ "$(calls recvfrom)" -eq 8 ]
 check "batch: 1 io_uring_enter for the 8 RECVs ($(calls io_uring_enter))" [ "$(calls io_uring_enter)" -eq 1 ]
 
-"$BIN" sideways >/dev/null 2>"$TMP/err"
+timeout 10 "$BIN" sideways >/dev/null 2>"$TMP/err"
 check "an unknown rule exits 2 with the usage" sh -c "[ $? -eq 2 ] && grep -q '^usage: lesson07_ring_rules' '$TMP/err'"
 check "--help exits 0" sh -c "'$BIN' --help | grep -q '^usage: lesson07_ring_rules'"
 

@@ -67,12 +67,12 @@ check "completion: fewer system calls for the I/O than readiness" [ \
 
 # The command line.
 check "--help exits 0 and shows usage" sh -c "'$BIN' --help | grep -q '^usage: lesson07_uring_server'"
-"$BIN" --bogus >/dev/null 2>"$TMP/err"
+timeout 10 "$BIN" --bogus >/dev/null 2>"$TMP/err"
 check "an unknown flag exits 2 and says which" sh -c "[ $? -eq 2 ] && grep -q \"unknown option '--bogus'\" '$TMP/err'"
-"$BIN" --style sideways >/dev/null 2>"$TMP/err"
+timeout 10 "$BIN" --style sideways >/dev/null 2>"$TMP/err"
 check "a wrong style exits 2 and names the two" sh -c "[ $? -eq 2 ] && grep -q 'readiness or completion' '$TMP/err'"
 start_server "$TMP/taken" "$BIN" --port 0 || exit 1
-"$BIN" --port "$PORT" >/dev/null 2>"$TMP/err"
+timeout 10 "$BIN" --port "$PORT" >/dev/null 2>"$TMP/err"
 check "a taken port exits 1 and says why" sh -c "[ $? -eq 1 ] && grep -q 'Address already in use' '$TMP/err'"
 [ "$FAILED" -eq 0 ] || { cat "$TMP/strace-readiness" "$TMP/strace-completion"; }
 exit "$FAILED"
