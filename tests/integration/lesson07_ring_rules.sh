@@ -4,7 +4,8 @@
 # ownership (two RECVs into one buffer: both succeed, the first message is
 # overwritten), cancellation (the cancel finds the RECV, the RECV completes
 # with ECANCELED, and only then is its buffer freed); the demo (what
-# `asynclab lesson 7` runs) shows both server styles and the rules.
+# `asynclab lesson 7` runs) shows both server styles, the task server the
+# timeline draws, and the rules.
 # Usage: sh lesson07_ring_rules.sh BUILD_DIR
 set -u
 . "$(dirname "$0")/../../lessons/03-epoll-loop/test-helpers/server.sh"
@@ -31,9 +32,10 @@ check "--help exits 0" sh -c "'$BIN' --help | grep -q '^usage: lesson07_ring_rul
 
 sh "$DEMO" "$1" >"$TMP/demo" 2>&1
 check "the demo exits 0" [ $? -eq 0 ]
-check "two answers from each style" [ "$(grep -cx '{"Hello": "World"}' "$TMP/demo")" -eq 4 ]
+check "two answers from each of the three servers" [ "$(grep -cx '{"Hello": "World"}' "$TMP/demo")" -eq 6 ]
 check "both servers' logs" sh -c "grep -q 'lesson07_uring_server --style readiness' '$TMP/demo' && grep -q 'lesson07_uring_server --style completion' '$TMP/demo'"
-check "... each closing its two connections" [ "$(grep -c '^    Closing connection$' "$TMP/demo")" -eq 4 ]
+check "... each closing its two connections" [ "$(grep -c '^    Closing connection$' "$TMP/demo")" -eq 6 ]
+check "the task server's log, on the core's uring backend" grep -q "The server's log (lesson07_task_server)" "$TMP/demo"
 check "the three rules" grep -q "the cancel request completed" "$TMP/demo"
 sh "$DEMO" /nonexistent >/dev/null 2>&1
 check "a wrong build directory is an error" [ $? -ne 0 ]
