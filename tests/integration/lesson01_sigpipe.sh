@@ -5,16 +5,8 @@
 # goes on serving. Run once more with --die-on-sigpipe to prove the demo
 # client really provokes SIGPIPE: then the server dies of it.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-RAW="/usr/bin/python3 $HERE/rawclient.py"
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 LESSON=$BUILD/lessons/01-blocking-socket
-TMP=$(mktemp -d)
-PID=
-cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 start_server() {
   PORT=$($RAW freeport)

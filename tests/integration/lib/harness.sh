@@ -17,6 +17,10 @@
 #                                 its exit status in STATUS
 #   has TEXT                      $TMP/out contains the fixed string TEXT
 #   have_serve                    true once `asynclab serve` exists
+#   usage_error_of CMD MESSAGE ARGS...
+#                                 `asynclab CMD ARGS...` exits 2 saying MESSAGE
+#   help_of CMD TEXT              `asynclab CMD --help` exits 0 showing TEXT,
+#                                 and `asynclab --help` lists CMD
 
 A="$BUILD/tui/asynclab"
 LESSONS="$BUILD/lessons"
@@ -90,6 +94,21 @@ run_status() {
 }
 
 has() { grep -qF -- "$1" "$TMP/out"; }
+
+usage_error_of() {
+    cmd=$1 msg=$2
+    shift 2
+    run_status "$A" "$cmd" "$@"
+    check "$cmd $*: exit 2" [ "$STATUS" -eq 2 ]
+    check "$cmd $*: says '$msg'" has "$msg"
+}
+
+help_of() {
+    run_status "$A" "$1" --help
+    check "--help exits 0" [ "$STATUS" -eq 0 ]
+    check "--help shows '$2'" has "$2"
+    check "asynclab --help lists $1" sh -c "'$A' --help | grep -q '^  $1 '"
+}
 
 have_serve() { "$A" --help 2>/dev/null | grep -q '^  serve '; }
 
