@@ -10,6 +10,10 @@
 #   start_server NAME CMD...      start CMD in the background, output to
 #                                 $TMP/NAME.log; sets SERVER_PID; stopped at exit
 #   wait_port PORT PID            wait (at most 15 s) until PORT accepts, or fail
+#   seed_passes LABEL URL         `asynclab check URL --suite seed` exits 0,
+#                                 all 4 checks passed
+#   listen NAME CMD...            start_server NAME CMD... --port PORT on a free
+#                                 PORT, and wait_port
 #   start_fake MODE               start netutil.py's fake server; sets PORT
 #   stop_server PID               stop one server now
 #   check DESC CMD...             run CMD: "ok DESC" or "FAIL DESC" (counted)
@@ -59,6 +63,18 @@ wait_port() {
         cat "$TMP"/*.log
         exit 1
     fi
+}
+
+seed_passes() {
+    run_status "$A" check "$2" --suite seed
+    check "$1, seed: exit 0" [ "$STATUS" -eq 0 ]
+    check "$1, seed: 4 passed, 0 failed" has "4 passed, 0 failed"
+}
+
+listen() {
+    PORT=$(free_port)
+    start_server "$@" --port "$PORT"
+    wait_port "$PORT" "$SERVER_PID"
 }
 
 start_fake() {
