@@ -1,4 +1,5 @@
-# server_env.sh — what the lesson server tests (lessonNN_*.sh) start with.
+# server_env.sh — what the lesson tests (lessonNN_*.sh) start with: those of
+# the lesson servers, and of the lesson programs run from the shell.
 # Sourced with the build folder as its argument:
 #
 #   . "$(dirname "$0")/lib/server_env.sh" "$1"
@@ -18,7 +19,9 @@
 #                           --trace: traced into $TMP/trace.jsonl
 #   raise_fd_limit N        at least N open files for what the test starts
 #   server_exits_ok [LABEL] the server ends by itself, with status 0
-#   stderr_empty [LABEL]    ... and wrote nothing on stderr
+#   stderr_empty [LABEL]    ... and wrote nothing on stderr ($TMP/err)
+#   output_is MESSAGE       $TMP/out is exactly the text on stdin (else the
+#                           diff, and fail MESSAGE)
 #   exact_bytes [LABEL]     curl and a raw client each get the article's
 #                           answer byte for byte; sets CURL_PORT (curl's port)
 #   client_ports LABEL TEXT A and B from rawclient's "A=port B=port"
@@ -61,7 +64,12 @@ server_exits_ok() {
 }
 
 stderr_empty() {
-    [ ! -s "$TMP/err" ] || fail "${1:+$1: }server wrote to stderr: $(cat "$TMP/err")"
+    [ ! -s "$TMP/err" ] || fail "${1:+$1: }wrote to stderr: $(cat "$TMP/err")"
+}
+
+output_is() {
+    cat >"$TMP/expected"
+    cmp -s "$TMP/out" "$TMP/expected" || { diff "$TMP/expected" "$TMP/out" >&2 || true; fail "$1"; }
 }
 
 exact_bytes() {

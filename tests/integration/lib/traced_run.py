@@ -4,8 +4,9 @@
     out, events = run_traced(PROG, ["--flag"], timeout=60)
 
 The program runs with ASYNCLAB_TRACE set to a file in a temporary folder; it
-must exit 0 with nothing on stderr. Its stdout is echoed (the test's log shows
-what the program said) and returned with the trace's events, parsed.
+must exit 0 with nothing on stderr (else "FAIL: ..." and exit 1). Its stdout
+is echoed (the test's log shows what the program said; echo=False for a test
+that runs it many times) and returned with the trace's events, parsed.
 """
 import json
 import os
@@ -19,12 +20,13 @@ def expect(cond, what):
         sys.exit("FAIL: " + what)
 
 
-def run_traced(prog, args, timeout):
+def run_traced(prog, args, timeout, echo=True):
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "trace.jsonl")
         p = subprocess.run([prog, *args], capture_output=True, text=True, timeout=timeout,
                            env=dict(os.environ, ASYNCLAB_TRACE=path))
-        print(p.stdout, end="")
+        if echo:
+            print(p.stdout, end="")
         expect(p.returncode == 0 and not p.stderr, f"{args}: exit {p.returncode}, stderr {p.stderr!r}")
         with open(path) as f:
             return p.stdout, [json.loads(line) for line in f]
