@@ -8,12 +8,9 @@
 #     after the last child's exit; its last line names the error;
 #   - --all-ok: every child exits ok, main waits for the slowest (5 s).
 set -eu
-BUILD=$1
-/usr/bin/python3 - "$BUILD/lessons/05-coroutines/nursery" "$(dirname "$0")/lib" <<'END'
+PYTHONPATH="$(dirname "$0")/lib" /usr/bin/python3 - "$1/lessons/05-coroutines/nursery" <<'END'
 import subprocess, sys
-PROG = sys.argv[1]
-sys.path.insert(0, sys.argv[2])
-from traced_run import expect, run_traced
+from traced_run import PROG, expect, run_traced
 S = 1000000
 
 def traced(*args):

@@ -9,12 +9,9 @@
 #     "Coroutine N finished" at t = N s and its exit at 3000000;
 #   - stackless and fiber, on every backend: the same timeline, event for event.
 set -eu
-BUILD=$1
-/usr/bin/python3 - "$BUILD/lessons/05-coroutines/coroutines" "$(dirname "$0")/lib" <<'END'
+PYTHONPATH="$(dirname "$0")/lib" /usr/bin/python3 - "$1/lessons/05-coroutines/coroutines" <<'END'
 import re, sys
-PROG = sys.argv[1]
-sys.path.insert(0, sys.argv[2])
-from traced_run import run_traced
+from traced_run import PROG, run_traced
 S = 1000000
 failures = []
 

@@ -1,7 +1,10 @@
 """traced_run.py — run a lesson program once with a trace, for the lesson tests.
 
-    from traced_run import expect, run_traced
+    PYTHONPATH=tests/integration/lib python3 - PROGRAM <<'END'
+    from traced_run import PROG, expect, run_traced
     out, events = run_traced(PROG, ["--flag"], timeout=60)
+
+PROG is the program under test: the script's first argument.
 
 The program runs with ASYNCLAB_TRACE set to a file in a temporary folder; it
 must exit 0 with nothing on stderr (else "FAIL: ..." and exit 1). Its stdout
@@ -13,6 +16,9 @@ import os
 import subprocess
 import sys
 import tempfile
+
+
+PROG = sys.argv[1] if len(sys.argv) > 1 else None
 
 
 def expect(cond, what):
