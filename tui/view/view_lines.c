@@ -209,6 +209,29 @@ int al_lines_load_markdown(al_lines *l, const char *path) {
     return rc;
 }
 
+struct centred {
+    al_cells *c;
+    al_rect r;
+    int y, style;
+};
+
+static void centre_piece(void *arg, const char *start, size_t len) {
+    struct centred *k = arg;
+    char piece[512];
+    if (len >= sizeof piece) len = sizeof piece - 1;
+    memcpy(piece, start, len);
+    piece[len] = '\0';
+    int w = al_text_width(piece, k->c->ascii);
+    int x = k->r.x + (w < k->r.w ? (k->r.w - w) / 2 : 0);
+    al_cells_text(k->c, x, k->y++, k->r.x + k->r.w - x, piece, k->style, 0, 0);
+}
+
+void al_wrap_centred(al_cells *c, al_rect r, int *y, const char *text, int width, int style) {
+    struct centred k = {c, r, *y, style};
+    al_wrap(text, width, c->ascii, centre_piece, &k);
+    *y = k.y;
+}
+
 size_t al_wrap(const char *text, int width, int ascii,
                void (*emit)(void *arg, const char *start, size_t len), void *arg) {
     if (width < 1) width = 1;
