@@ -189,3 +189,18 @@ AL_TEST(lines_wrap_at_spaces) {
     AL_CHECK_STR(pieces[2], "kl");
     AL_CHECK_INT(al_wrap("", 5, 0, NULL, NULL), ==, 1);                 /* an empty line is a line */
 }
+
+/* The too-small message and the empty timeline are drawn with this: each
+ * piece centred in its rectangle, rows counted on. */
+AL_TEST(lines_wrap_centred_centres_each_piece) {
+    al_cells c = new_grid(20, 4, 0);
+    int y = 1;
+    al_wrap_centred(&c, (al_rect){0, 0, 20, 4}, &y, "ab cdef", 4, AL_ST_NORMAL);
+    AL_CHECK_INT(y, ==, 3);
+    check_dump(&c, "\n         ab\n        cdef\n\n");
+    al_cells_clear(&c);
+    y = 0;
+    al_wrap_centred(&c, (al_rect){10, 0, 10, 4}, &y, "xy", 8, AL_ST_NORMAL);   /* in the right half */
+    check_dump(&c, "              xy\n\n\n\n");
+    al_cells_free(&c);
+}
