@@ -237,23 +237,29 @@ SC_FN void sc_fifty_concurrent(const char *serve, void *arg) {
     sc_stop(&s);
 }
 
+/* A client with a small receive buffer asks for the 1 MiB answer and stops
+ * reading once it has started to flow: the server is then busy sending to a
+ * client that does not read. Its fd; *got holds what it read. */
+SC_FN int sc_slow_reader(const sc_server *s, al_kit_bytes *got) {
+    int hog = al_kit_connect_small(s->port);
+    AL_REQUIRE(hog >= 0);
+    al_kit_send_str(hog, "GET /big HTTP/1.1\r\n\r\n");
+    AL_REQUIRE_MSG(al_kit_read_some(hog, got, 1, SC_WAIT_MS) == 1, "GET /big: no answer started "
+                   "within %d s", SC_WAIT_MS / 1000);
+    return hog;
+}
+
 SC_FN void sc_big_answer_slow_reader(const char *serve, void *arg) {
     sc_server s;
     sc_start(&s, serve, arg);
-    int hog = al_kit_connect_small(s.port);
-    AL_REQUIRE(hog >= 0);
-    al_kit_send_str(hog, "GET /big HTTP/1.1\r\n\r\n");
-    /* Wait until the big answer has started to flow: the server is now busy
-     * sending to a client that does not read. */
     al_kit_bytes got = {0};
-    int rc = al_kit_read_some(hog, &got, 1, SC_WAIT_MS);
-    AL_REQUIRE_MSG(rc == 1, "GET /big: no answer started within %d s", SC_WAIT_MS / 1000);
+    int hog = sc_slow_reader(&s, &got);
     sc_request(&s, "a fast client while another does not read its 1 MiB answer", "/fast");
     /* To the server's close, but never more than the answer can hold: a
      * server that sends it again and again is known wrong at that point (and
      * its bytes are not worth keeping). */
     size_t most = EX_BIG_SIZE + 64 * 1024;
-    rc = al_kit_read_some(hog, &got, most > got.len ? most - got.len : 1, 2 * SC_WAIT_MS);
+    int rc = al_kit_read_some(hog, &got, most > got.len ? most - got.len : 1, 2 * SC_WAIT_MS);
     al_kit_reply r;
     if (rc == 1) {
         AL_CHECK_MSG(0, "GET /big: more than %zu bytes arrived for a %d-byte body, and the server "

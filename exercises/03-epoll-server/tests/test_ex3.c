@@ -82,12 +82,8 @@ AL_TEST(edge_sets_epollet) {
 AL_TEST(edge_sets_epollet_while_writing) {
     sc_server s;
     sc_start(&s, serve_edge, NULL);
-    int hog = al_kit_connect_small(s.port);
-    AL_REQUIRE(hog >= 0);
-    al_kit_send_str(hog, "GET /big HTTP/1.1\r\n\r\n");
     al_kit_bytes got = {0};
-    AL_REQUIRE_MSG(al_kit_read_some(hog, &got, 1, SC_WAIT_MS) == 1, "GET /big: no answer started "
-                   "within %d s", SC_WAIT_MS / 1000);
+    int hog = sc_slow_reader(&s, &got);
     al_kit_epoll_watch w[16];
     int n = 0, writing = -1;
     int64_t end = al_kit_ms() + 2000;
