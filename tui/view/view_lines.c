@@ -184,12 +184,13 @@ int al_lines_load(al_lines *l, const char *path) {
     return rc;
 }
 
-int al_lines_load_markdown(al_lines *l, const char *path) {
+/* The whole file at path into *text (malloc'd, *size bytes): 0 or -errno. */
+static int read_whole(const char *path, char **text, size_t *size) {
+    *text = NULL;
+    *size = 0;
     FILE *fp = fopen(path, "r");
     if (!fp) return -errno;
-    char *text = NULL;
-    size_t size = 0;
-    FILE *mem = open_memstream(&text, &size);
+    FILE *mem = open_memstream(text, size);
     if (!mem) {
         fclose(fp);
         return -ENOMEM;
@@ -200,6 +201,13 @@ int al_lines_load_markdown(al_lines *l, const char *path) {
     int rc = ferror(fp) ? -EIO : 0;
     fclose(fp);
     if (fclose(mem) != 0 && rc == 0) rc = -ENOMEM;
+    return rc;
+}
+
+int al_lines_load_markdown(al_lines *l, const char *path) {
+    char *text;
+    size_t size, n;
+    int rc = read_whole(path, &text, &size);
     char *flowed = rc == 0 ? al_reflow_markdown(text, size, &n) : NULL;
     if (rc == 0 && !flowed) rc = -ENOMEM;
     if (rc == 0) rc = al_lines_feed(l, flowed, n);
