@@ -114,11 +114,9 @@ AL_TEST(edge_drains_big_request) {
     int n = snprintf(req, 128, "GET /drained HTTP/1.1\r\nX-Padding: ");
     memset(req + n, 'p', pad);
     strcpy(req + n + pad, "\r\n\r\n");
-    int fd = al_kit_connect(s.port);
-    AL_REQUIRE(fd >= 0);
+    int fd = sc_client(&s);
     al_kit_send_str(fd, req);
     sc_expect_path(fd, "edge-triggered, a 48 KiB request head in one piece", "/drained");
-    close(fd);
     free(req);
     sc_stop(&s);
 }
@@ -146,7 +144,6 @@ AL_TEST(edge_accepts_backlog) {
         snprintf(what, sizeof what, "queued client %d of %d", i + 1, N);
         snprintf(path, sizeof path, "/q%d", i);
         if (sc_expect_path(fds[i], what, path) == 0) answered++;
-        close(fds[i]);
         if (answered == 0) break;
     }
     AL_CHECK_MSG(answered == N, "expected all %d queued clients to be answered, %d were", N, answered);
