@@ -292,6 +292,7 @@ static void link_flags(argv_list *a, const char *core_lib, const char *llhttp_li
     if (cunit) arg(a, "%s", AL_GRADER_CUNIT_LIB);
     arg(a, "-luv");
     arg(a, "-lcjson");
+    arg(a, "-luring");   /* exercise 7 (lesson 7) queues its I/O on io_uring */
     arg(a, "-lm");
     arg(a, "-lpthread");
 }

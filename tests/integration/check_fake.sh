@@ -10,7 +10,7 @@ BUILD=$1
 
 start_fake text
 run_status "$A" check "http://127.0.0.1:$PORT/" --suite seed
-check "text: exit status 2 (two failures)" [ "$STATUS" -eq 2 ]
+check "text: exit status 1 (checks failed)" [ "$STATUS" -eq 1 ]
 check "text: the body check fails, showing the body" has "expected {\"Hello\": \"World\"}, got 'hello', which is not JSON"
 check "text: the Content-Type check fails, showing it" has "expected application/json (parameters allowed), got text/plain"
 check "text: 2 passed, 2 failed" has "2 passed, 2 failed"
@@ -38,7 +38,8 @@ stop_server "$SERVER_PID"
 
 start_fake silent
 run_status "$A" check "http://127.0.0.1:$PORT/" --suite seed --timeout 0.3
-check "silent: every seed check fails (exit 4)" [ "$STATUS" -eq 4 ]
+check "silent: every seed check fails (exit 1)" [ "$STATUS" -eq 1 ]
+check "silent: ... all four of them" has "0 passed, 4 failed"
 check "silent: no answer within the timeout" has "expected 200, got no answer (no whole answer within the timeout)"
 stop_server "$SERVER_PID"
 exit "$FAILED"

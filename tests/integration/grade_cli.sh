@@ -30,6 +30,9 @@ check 2 "\-\-json needs a file name" "$AL" grade 1 --json
 check 2 "exclude each other" "$AL" grade 1 --solution --src /tmp
 check 2 "not a directory" "$AL" grade 1 --tests "$T/none"
 check 0 "05-scheduler" "$AL" grade --list
+# the list is a table: every row's points in the same column, however long a title
+cols=$(awk '{ print index($0, " points") }' "$T/out.txt" | sort -u)
+[ "$(echo "$cols" | wc -l)" -eq 1 ] && [ "$cols" -gt 0 ] || { cat "$T/out.txt"; echo "FAIL: grade --list: the points are not in one column" >&2; exit 1; }
 check 2 "which exercise" "$AL" watch
 check 2 "is not a folder" "$AL" watch 4 --src "$T/none"
 check 2 "--interval expects" "$AL" watch 4 --interval 0

@@ -45,6 +45,6 @@ assert len(t) == 3 and t[1] - t[0] >= 0.15 and t[2] - t[1] >= 0.15, t' "$(exits 
 
 # A trace that cannot be written is an error before any request.
 run_status "$A" load "http://127.0.0.1:$PORT/" -n 1 --trace /nonexistent-dir/t.jsonl
-check "an unwritable trace: exit 1" [ "$STATUS" -eq 1 ]
+check "an unwritable trace: exit 3 (the job could not be done)" [ "$STATUS" -eq 3 ]
 check "... naming it" has "cannot write the trace /nonexistent-dir/t.jsonl"
 exit "$FAILED"

@@ -20,6 +20,7 @@ printf '{"v":2,"ev":"hello","t":0}\n%s\n' "$SPAWN" >"$TMP/newer.jsonl"
 printf '%s\n%s\n{"t":2,"ev":"resume","task":9}\n' "$HELLO" "$SPAWN" >"$TMP/unknown.jsonl"
 printf '%s\n%s\n\n{"t":0,"ev":"resume","task":1}\n' "$HELLO" "$SPAWN" >"$TMP/backwards.jsonl"
 printf '%s\n%s\n' "$HELLO" "$SPAWN" >"$TMP/good.jsonl"
+: >"$TMP/empty.jsonl"
 cd "$TMP"
 
 check "truncated trace"          1 "^asynclab timeline: truncated.jsonl:2: truncated" -- "$A" timeline truncated.jsonl
@@ -61,6 +62,8 @@ check "grade: no such exercise"  2 "^asynclab grade: no exercise '99'" -- "$A" g
 check "hint: no exercise given"  2 "^asynclab hint: which exercise" -- "$A" hint
 check "lesson: no such lesson"   2 "^asynclab lesson: there is no lesson 9" -- "$A" lesson 9
 check "view: two traces"         2 "^asynclab view: one trace at a time" -- "$A" view good.jsonl good.jsonl
+check "view: a bad trace"        1 "^asynclab view: garbage.jsonl:2: not JSON" -- "$A" view garbage.jsonl
+check "view: an empty trace"     1 "^asynclab view: empty.jsonl: the trace is empty" -- "$A" view empty.jsonl
 check "view: nothing to show"    2 "^asynclab view: what to show" -- "$A" view
 check "bench: unknown benchmark" 2 "^asynclab bench: unknown benchmark 'disk'" -- "$A" bench disk
 check "serve: bad option"        2 "^asynclab serve: unknown option '--bogus'" -- "$A" serve --bogus

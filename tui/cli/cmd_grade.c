@@ -49,9 +49,16 @@ static void usage(FILE *out) {
 }
 
 static void list_exercises(const al_exercise *all, size_t n) {
+    /* columns as wide as the longest entry, so a long title never pushes
+     * its points out of line */
+    int idw = 0, titlew = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((int)strlen(all[i].id) > idw) idw = (int)strlen(all[i].id);
+        if ((int)strlen(all[i].title) > titlew) titlew = (int)strlen(all[i].title);
+    }
     for (size_t i = 0; i < n; i++)
-        printf("  %2d  %-24s %-44s %g points\n", all[i].number, all[i].id, all[i].title,
-               al_exercise_max_points(&all[i], 0));
+        printf("  %2d  %-*s  %-*s  %g points\n", all[i].number, idw, all[i].id, titlew,
+               all[i].title, al_exercise_max_points(&all[i], 0));
 }
 
 static double now_s(void) {

@@ -162,7 +162,7 @@ int cmd_load(int argc, char **argv) {
         al_cli_error("%s\n", res.first_error);
         al_load_result_free(&res);
         if (json) al_cli_report_close(json_out, json);
-        return AL_CLI_FAILED;   /* (documented and tested as 1: load_trace.sh) */
+        return AL_CLI_CANNOT;   /* the run could not start: no trace file, no loop */
     }
     if (json) print_json(json_out, url_text, &cfg, &res);
     else print_text(url_text, &cfg, &res);

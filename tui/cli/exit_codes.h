@@ -8,8 +8,8 @@
  *   3    the job could not be done: the exercises could not be read, a
  *        report could not be written, the grader itself failed
  *   130  interrupted (SIGINT), as a shell reports it; work done so far is kept
- * One documented exception: `asynclab check` exits with the number of failed
- * checks (its usage says so), which predates this table. */
+ * No command has an exception: `asynclab check` once exited with the number
+ * of failed checks, which read as "bad usage" for two and as success for 256. */
 #ifndef AL_TUI_EXIT_CODES_H
 #define AL_TUI_EXIT_CODES_H
 

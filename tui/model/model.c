@@ -870,17 +870,21 @@ int al_model_open(al_model *m, const char *path) {
     return rc;
 }
 
+void al_error_at(char *dst, size_t size, const char *file, const char *msg) {
+    /* the reader and the model say "line N: why"; a compiler says FILE:N: why */
+    size_t line = 0;
+    int used = 0;
+    if (sscanf(msg, "line %zu: %n", &line, &used) == 1 && used > 0)
+        snprintf(dst, size, "%.100s:%zu: %.160s", file, line, msg + used);
+    else
+        snprintf(dst, size, "%.100s: %.160s", file, msg);
+}
+
 void al_model_name_error(al_model *m, const char *file) {
     char why[sizeof m->error];
-    const char *text = m->error;
-    char at[24] = "";
-    if (m->error_line) {
-        /* the reader and the model say "line N: why"; a compiler says FILE:N: why */
-        char prefix[40];
-        int n = snprintf(prefix, sizeof prefix, "line %zu: ", m->error_line);
-        if (n > 0 && strncmp(text, prefix, (size_t)n) == 0) text += n;
-        snprintf(at, sizeof at, "%zu:", m->error_line);
-    }
-    snprintf(why, sizeof why, "%s", text);
-    snprintf(m->error, sizeof m->error, "%.100s:%s %.120s", file, at, why);
+    if (m->error_line && strncmp(m->error, "line ", 5) != 0)
+        snprintf(why, sizeof why, "line %zu: %.200s", m->error_line, m->error);
+    else
+        snprintf(why, sizeof why, "%s", m->error);
+    al_error_at(m->error, sizeof m->error, file, why);
 }

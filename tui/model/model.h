@@ -196,6 +196,9 @@ int al_model_open(al_model *m, const char *path);
 /* Rewrite m->error ("line N: why", or "why") as FILE:N: why, or FILE: why:
  * the one form every command prints a trace's problem in. */
 void al_model_name_error(al_model *m, const char *file);
+/* "line N: why" about FILE becomes "FILE:N: why" (a compiler's way, which
+ * editors jump to); any other message becomes "FILE: why". */
+void al_error_at(char *dst, size_t size, const char *file, const char *msg);
 
 /* The end of a span for drawing: its end, or the model's last_t while open. */
 int64_t al_span_end(const al_model *m, const al_span *span);

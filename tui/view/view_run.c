@@ -462,7 +462,7 @@ static int start_replay(run *r, char *err, size_t errsize) {
     int rc = al_session_load(&r->s, fp);
     fclose(fp);
     if (rc < 0) {
-        snprintf(err, errsize, "%s: %s", r->o->replay, r->s.error);
+        al_error_at(err, errsize, r->o->replay, r->s.error);
         return -1;
     }
     if (r->s.nev == 0) {

@@ -180,6 +180,10 @@ typedef struct al_kit_epoll_watch {
 int al_kit_epoll_watches(pid_t pid, al_kit_epoll_watch *out, int max);
 /* How many epoll instances the process holds. */
 int al_kit_epoll_count(pid_t pid);
+/* How many of the process's fds are the kernel object KIND ("[io_uring]",
+ * "[eventpoll]", "[eventfd]": what /proc/PID/fd/N links to after
+ * "anon_inode:"), or -errno. */
+int al_kit_anon_inode_count(pid_t pid, const char *kind);
 
 /* ---- the judge's side of a subject (see al_subject.h) ---------------------- */
 

@@ -113,6 +113,7 @@ static const char *wait_name(long nr) {
     case SYS_pselect6: return "pselect6";
     case SYS_accept: return "accept";
     case SYS_accept4: return "accept4";
+    case SYS_io_uring_enter: return "io_uring_enter";   /* waiting for completions */
     default: return NULL;
     }
 }
@@ -202,6 +203,27 @@ static int scan_epoll(pid_t pid, al_kit_epoll_watch *out, int max, int *instance
 int al_kit_epoll_watches(pid_t pid, al_kit_epoll_watch *out, int max) {
     int instances;
     return scan_epoll(pid, out, max, &instances);
+}
+
+int al_kit_anon_inode_count(pid_t pid, const char *kind) {
+    char path[64], want[64];
+    snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+    snprintf(want, sizeof want, "anon_inode:%s", kind);
+    DIR *d = opendir(path);
+    if (!d) return -errno;
+    int count = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.') continue;
+        char link[300], target[128];
+        snprintf(link, sizeof link, "%s/%s", path, e->d_name);
+        ssize_t n = readlink(link, target, sizeof target - 1);
+        if (n < 0) continue;
+        target[n] = 0;
+        if (strcmp(target, want) == 0) count++;
+    }
+    closedir(d);
+    return count;
 }
 
 int al_kit_epoll_count(pid_t pid) {
