@@ -28,6 +28,10 @@ import socket
 import sys
 import time
 
+sys.dont_write_bytecode = True   # importing from lib/ must not write into the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from netutil import cmd_freeport  # noqa: E402  (one free-port finder for every test)
+
 EXPECTED = (b"HTTP/1.1 200 OK\r\n"
             b"Content-Type: application/json\r\n"
             b"Content-Length: 18\r\n"
@@ -123,13 +127,6 @@ def got_connection_regex(port):
 
 
 # ---- commands -----------------------------------------------------------------
-
-def cmd_freeport():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    print(s.getsockname()[1])
-    s.close()
-
 
 def cmd_waitlog(args):
     pid = None
