@@ -100,13 +100,19 @@ static int connect_to(int fd, const struct sockaddr_in *addr) {
     return -err;
 }
 
+/* After a send or recv on the non-blocking fd failed: 0 to try again (it
+ * was interrupted, or the task waited until the fd is ready), or -errno. */
+static int wait_to_retry(int fd, int sending) {
+    if (errno == EINTR) return 0;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
+    return sending ? al_wait_writable(fd) : al_wait_readable(fd);
+}
+
 static int send_all(int fd, const char *data, size_t len) {
     while (len > 0) {
         ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
         if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
-            int rc = al_wait_writable(fd);
+            int rc = wait_to_retry(fd, 1);
             if (rc < 0) return rc;
             continue;
         }
@@ -128,9 +134,7 @@ static int read_response(int fd, fetch_job *j) {
     for (;;) {
         ssize_t n = recv(fd, j->buf, sizeof j->buf, 0);
         if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
-            int rc = al_wait_readable(fd);
+            int rc = wait_to_retry(fd, 0);
             if (rc < 0) return rc;
             continue;
         }
