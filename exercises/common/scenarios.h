@@ -115,7 +115,8 @@ SC_FN int sc_read_answer(int fd, al_kit_bytes *got, char *stuck, size_t stuck_le
     }
 }
 
-/* Read one answer on fd and check it is {"path": PATH}. */
+/* Read one answer on fd, check it is {"path": PATH}, and close fd: every
+ * client here leaves once answered. */
 SC_FN int sc_expect_path(int fd, const char *what, const char *path) {
     al_kit_bytes got = {0};
     char stuck[256];
@@ -140,6 +141,7 @@ SC_FN int sc_expect_path(int fd, const char *what, const char *path) {
         rc = 0;
     }
     al_kit_bytes_free(&got);
+    close(fd);
     return rc == 0 ? 0 : -1;
 }
 
@@ -150,7 +152,13 @@ SC_FN void sc_request(const sc_server *s, const char *what, const char *path) {
     snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: localhost\r\n\r\n", path);
     al_kit_send_str(fd, req);
     sc_expect_path(fd, what, path);
-    close(fd);
+}
+
+/* A new client of the server, connected. */
+SC_FN int sc_client(const sc_server *s) {
+    int fd = al_kit_connect(s->port);
+    AL_REQUIRE(fd >= 0);
+    return fd;
 }
 
 SC_FN void sc_one_client(const char *serve, void *arg) {
@@ -180,29 +188,25 @@ SC_FN void sc_one_client_drawn(const char *serve, void *arg) {
 SC_FN void sc_request_in_pieces(const char *serve, void *arg) {
     sc_server s;
     sc_start(&s, serve, arg);
-    int fd = al_kit_connect(s.port);
-    AL_REQUIRE(fd >= 0);
+    int fd = sc_client(&s);
     static const char *const pieces[] = {"GET /pie", "ces HTTP/1.1\r\nHost: x\r\n", "\r", "\n"};
     for (int i = 0; i < 4; i++) {
         al_kit_send_str(fd, pieces[i]);
         sc_pause_ms(40);
     }
     sc_expect_path(fd, "a request in four pieces", "/pieces");
-    close(fd);
     sc_stop(&s);
 }
 
 SC_FN void sc_fast_beside_slow(const char *serve, void *arg) {
     sc_server s;
     sc_start(&s, serve, arg);
-    int slow = al_kit_connect(s.port);
-    AL_REQUIRE(slow >= 0);
+    int slow = sc_client(&s);
     al_kit_send_str(slow, "GET /slow HTTP/1.1\r\nHo");
     sc_pause_ms(50);   /* not needed by a good server; makes a blocking one show */
     sc_request(&s, "a fast client while a slow one has sent half its request", "/fast");
     al_kit_send_str(slow, "st: x\r\n\r\n");
     sc_expect_path(slow, "the slow client, once it finished its request", "/slow");
-    close(slow);
     sc_stop(&s);
 }
 
@@ -227,7 +231,6 @@ SC_FN void sc_fifty_concurrent(const char *serve, void *arg) {
                  N, i);
         snprintf(path, sizeof path, "/c%d", i);
         if (sc_expect_path(fds[i], what, path) == 0) answered++;
-        close(fds[i]);
         if (answered == 0) {   /* one hang is enough to know; spare the rest */
             for (int k = 0; k < i; k++) close(fds[k]);
             break;
@@ -237,23 +240,29 @@ SC_FN void sc_fifty_concurrent(const char *serve, void *arg) {
     sc_stop(&s);
 }
 
+/* A client with a small receive buffer asks for the 1 MiB answer and stops
+ * reading once it has started to flow: the server is then busy sending to a
+ * client that does not read. Its fd; *got holds what it read. */
+SC_FN int sc_slow_reader(const sc_server *s, al_kit_bytes *got) {
+    int hog = al_kit_connect_small(s->port);
+    AL_REQUIRE(hog >= 0);
+    al_kit_send_str(hog, "GET /big HTTP/1.1\r\n\r\n");
+    AL_REQUIRE_MSG(al_kit_read_some(hog, got, 1, SC_WAIT_MS) == 1, "GET /big: no answer started "
+                   "within %d s", SC_WAIT_MS / 1000);
+    return hog;
+}
+
 SC_FN void sc_big_answer_slow_reader(const char *serve, void *arg) {
     sc_server s;
     sc_start(&s, serve, arg);
-    int hog = al_kit_connect_small(s.port);
-    AL_REQUIRE(hog >= 0);
-    al_kit_send_str(hog, "GET /big HTTP/1.1\r\n\r\n");
-    /* Wait until the big answer has started to flow: the server is now busy
-     * sending to a client that does not read. */
     al_kit_bytes got = {0};
-    int rc = al_kit_read_some(hog, &got, 1, SC_WAIT_MS);
-    AL_REQUIRE_MSG(rc == 1, "GET /big: no answer started within %d s", SC_WAIT_MS / 1000);
+    int hog = sc_slow_reader(&s, &got);
     sc_request(&s, "a fast client while another does not read its 1 MiB answer", "/fast");
     /* To the server's close, but never more than the answer can hold: a
      * server that sends it again and again is known wrong at that point (and
      * its bytes are not worth keeping). */
     size_t most = EX_BIG_SIZE + 64 * 1024;
-    rc = al_kit_read_some(hog, &got, most > got.len ? most - got.len : 1, 2 * SC_WAIT_MS);
+    int rc = al_kit_read_some(hog, &got, most > got.len ? most - got.len : 1, 2 * SC_WAIT_MS);
     al_kit_reply r;
     if (rc == 1) {
         AL_CHECK_MSG(0, "GET /big: more than %zu bytes arrived for a %d-byte body, and the server "
@@ -279,19 +288,28 @@ SC_FN void sc_big_answer_slow_reader(const char *serve, void *arg) {
     sc_stop(&s);
 }
 
+/* The server started and asked once (GET /first): the descriptors it holds
+ * then, the base the one-thread and leak counts start from. */
+SC_FN int sc_start_counted(sc_server *s, const char *serve, void *arg) {
+    sc_start(s, serve, arg);
+    sc_request(s, "GET /first", "/first");
+    int base = al_kit_fd_count(s->pid);
+    AL_REQUIRE_MSG(base > 0, "cannot count the server's descriptors (%d)", base);
+    return base;
+}
+
+/* n clients connected to the server, all at once. */
+SC_FN void sc_connect_all(const sc_server *s, int *fds, int n) {
+    for (int i = 0; i < n; i++) fds[i] = sc_client(s);
+}
+
 SC_FN void sc_one_thread(const char *serve, void *arg) {
     sc_server s;
-    sc_start(&s, serve, arg);
-    sc_request(&s, "GET /first", "/first");
-    int base = al_kit_fd_count(s.pid);
-    AL_REQUIRE_MSG(base > 0, "cannot count the server's descriptors (%d)", base);
+    int base = sc_start_counted(&s, serve, arg);
     enum { N = 10 };
     int fds[N];
-    for (int i = 0; i < N; i++) {
-        fds[i] = al_kit_connect(s.port);
-        AL_REQUIRE(fds[i] >= 0);
-        al_kit_send_str(fds[i], "GET /waiting HTTP/1.1\r\n");
-    }
+    sc_connect_all(&s, fds, N);
+    for (int i = 0; i < N; i++) al_kit_send_str(fds[i], "GET /waiting HTTP/1.1\r\n");
     /* A server that holds all ten holds ten more descriptors (a server that
      * cannot, a blocking one, is given 2 s and then measured anyway). */
     int64_t end = al_kit_ms() + 2000;
@@ -305,28 +323,20 @@ SC_FN void sc_one_thread(const char *serve, void *arg) {
     for (int i = 0; i < N; i++) {
         al_kit_send_str(fds[i], "\r\n");
         sc_expect_path(fds[i], "one of the ten", "/waiting");
-        close(fds[i]);
     }
     sc_stop(&s);
 }
 
 SC_FN void sc_no_fd_leak(const char *serve, void *arg) {
     sc_server s;
-    sc_start(&s, serve, arg);
-    sc_request(&s, "GET /first", "/first");
-    int base = al_kit_fd_count(s.pid);
-    AL_REQUIRE_MSG(base > 0, "cannot count the server's descriptors (%d)", base);
+    int base = sc_start_counted(&s, serve, arg);
     /* Every way a connection can end, ten at a time, all open together. */
     int fds[40];
-    for (int i = 0; i < 40; i++) {
-        fds[i] = al_kit_connect(s.port);
-        AL_REQUIRE(fds[i] >= 0);
-    }
+    sc_connect_all(&s, fds, 40);
     for (int i = 0; i < 10; i++) al_kit_send_str(fds[i], "GET /ok HTTP/1.1\r\n\r\n");
     for (int i = 10; i < 20; i++) al_kit_send_str(fds[i], "GET /half");
     for (int i = 0; i < 10; i++) {
         sc_expect_path(fds[i], "a normal client among others", "/ok");
-        close(fds[i]);
     }
     for (int i = 10; i < 20; i++) close(fds[i]);           /* half a request, then FIN */
     for (int i = 20; i < 30; i++) al_kit_reset(fds[i]);    /* nothing, then RST */

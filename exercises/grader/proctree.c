@@ -5,6 +5,7 @@
  * the grader as subreaper, an escaped process is still a descendant. */
 #define _GNU_SOURCE
 #include "proctree.h"
+#include "support/al_proc_stat.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,17 +30,10 @@ int al_proctree_become_subreaper(void) {
     return 0;
 }
 
-/* /proc/PID/stat: "pid (comm) state ppid ...". comm may hold spaces and
- * parentheses, so parse from the last ')'. */
+/* /proc/PID/stat: "pid (comm) state ppid ...". */
 static int read_stat(pid_t pid, proc_entry *e) {
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "re");
-    if (!f) return -1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    char *close = strrchr(buf, ')');
+    char buf[512];
+    char *close = al_proc_stat_fields(pid, buf, sizeof buf);
     if (!close) return -1;
     char state;
     int ppid;

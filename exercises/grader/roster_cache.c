@@ -70,7 +70,7 @@ uint64_t al_roster_version_hash(const al_exercise *ex, const al_grader_opts *o) 
     }
     static const char *const harness[] = {"harness/al_grade_main.c", "support/al_kit.h",
                                           "support/al_kit_net.c", "support/al_kit_http.c",
-                                          "support/al_kit_proc.c"};
+                                          "support/al_kit_proc.c", "support/al_proc_stat.h"};
     for (size_t i = 0; i < sizeof harness / sizeof harness[0]; i++) {
         snprintf(path, sizeof path, "%s/exercises/grader/%s", al_grader_source_dir(), harness[i]);
         h = mix_file(h, path);

@@ -11,12 +11,8 @@ if ! have_serve; then
     echo "skip: asynclab serve is not built yet"
     exit 0
 fi
-PORT=$(free_port)
-start_server serve "$A" serve --port "$PORT"
-wait_port "$PORT" "$SERVER_PID"
-run_status "$A" check "http://127.0.0.1:$PORT/" --suite seed
-check "serve, seed: exit 0" [ "$STATUS" -eq 0 ]
-check "serve, seed: 4 passed, 0 failed" has "4 passed, 0 failed"
+listen serve "$A" serve
+seed_passes serve "http://127.0.0.1:$PORT/"
 run_status "$A" check "http://127.0.0.1:$PORT/" --suite concurrency --clients 4 --sleep 0.25
 check "serve, concurrency: exit 0" [ "$STATUS" -eq 0 ]
 check "serve, concurrency: the /sleep requests overlap" has "PASS  4 concurrent /sleep requests overlap"

@@ -9,14 +9,10 @@ set -u
 BUILD=$1
 . "$(dirname "$0")/lib/harness.sh"
 
-PORT=$(free_port)
-start_server blocking "$LESSONS/01-blocking-socket/lesson01_blocking_server" --port "$PORT" --delay 0.25
-wait_port "$PORT" "$SERVER_PID"
+listen blocking "$LESSONS/01-blocking-socket/lesson01_blocking_server" --delay 0.25
 URL="http://127.0.0.1:$PORT/"
 
-run_status "$A" check "$URL" --suite seed
-check "lesson 1, seed: exit 0" [ "$STATUS" -eq 0 ]
-check "lesson 1, seed: 4 passed, 0 failed" has "4 passed, 0 failed"
+seed_passes "lesson 1" "$URL"
 
 run_status "$A" check "$URL" --suite concurrency --clients 4 --sleep 0.25
 check "lesson 1, concurrency: exit status 1 (one failure)" [ "$STATUS" -eq 1 ]
@@ -32,9 +28,7 @@ check "lesson 1, http: ... and said so" has "the server closes after each respon
 check "lesson 1, http: exit 0" [ "$STATUS" -eq 0 ]
 stop_server "$SERVER_PID"
 
-PORT=$(free_port)
-start_server select "$LESSONS/02-select/lesson02_select_server" --port "$PORT" --delay 0.25
-wait_port "$PORT" "$SERVER_PID"
+listen select "$LESSONS/02-select/lesson02_select_server" --delay 0.25
 run_status "$A" check "http://127.0.0.1:$PORT/" --suite concurrency --clients 4 --sleep 0.25
 check "lesson 2, concurrency: exit 0" [ "$STATUS" -eq 0 ]
 check "lesson 2, concurrency: the requests overlap" has "PASS  4 concurrent /sleep requests overlap"

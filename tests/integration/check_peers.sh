@@ -8,23 +8,17 @@ BUILD=$1
 . "$(dirname "$0")/lib/harness.sh"
 
 passes() {   # passes NAME URL
-    run_status "$A" check "$2" --suite seed
-    check "$1: --suite seed exits 0" [ "$STATUS" -eq 0 ]
-    check "$1: --suite seed: 4 passed, 0 failed" has "4 passed, 0 failed"
+    seed_passes "$1" "$2"
     check "$1: the JSON body compared parsed" has "PASS  GET / body is the JSON {\"Hello\": \"World\"} (compared parsed)"
     run_status "$A" check "$2" --clients 4 --sleep 0.3
     check "$1: all suites exit 0" [ "$STATUS" -eq 0 ]
     check "$1: all suites: 16 passed, 0 failed" has "16 passed, 0 failed"
 }
 
-PORT=$(free_port)
-start_server uvicorn $PY -m uvicorn --app-dir "$PEERS" fastapi_app:app --port "$PORT"
-wait_port "$PORT" "$SERVER_PID"
+listen uvicorn $PY -m uvicorn --app-dir "$PEERS" fastapi_app:app
 passes "uvicorn + FastAPI" "http://127.0.0.1:$PORT/"
 stop_server "$SERVER_PID"
 
-PORT=$(free_port)
-start_server aiohttp $PY "$PEERS/aiohttp_app.py" --port "$PORT"
-wait_port "$PORT" "$SERVER_PID"
+listen aiohttp $PY "$PEERS/aiohttp_app.py"
 passes "aiohttp" "http://localhost:$PORT/"
 exit "$FAILED"

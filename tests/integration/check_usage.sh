@@ -8,17 +8,11 @@ BUILD=$1
 . "$(dirname "$0")/lib/harness.sh"
 
 usage_error() {   # usage_error MESSAGE ARGS...
-    msg=$1
+    usage_error_of check "$@"
     shift
-    run_status "$A" check "$@"
-    check "check $*: exit 2" [ "$STATUS" -eq 2 ]
-    check "check $*: says '$msg'" has "$msg"
     check "check $*: runs no check" sh -c "! grep -q 'passed,' '$TMP/out'"
 }
-run_status "$A" check --help
-check "--help exits 0" [ "$STATUS" -eq 0 ]
-check "--help names the suites" has "seed|http|concurrency|robustness|all"
-check "asynclab --help lists check" sh -c "'$A' --help | grep -q '^  check '"
+help_of check "seed|http|concurrency|robustness|all"   # the suites
 
 usage_error "which URL?"
 usage_error "unknown suite 'speed'" http://127.0.0.1:8000/ --suite speed

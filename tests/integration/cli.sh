@@ -6,20 +6,7 @@
 # to a flag is exit 2 with a message naming the option.
 set -u
 A="$1/tui/asynclab"
-fail=0
-check() {  # check DESCRIPTION EXPECTED_STATUS PATTERN -- command...
-    desc=$1 want=$2 pattern=$3
-    shift 4
-    out=$("$@" 2>&1)
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL $desc: expected exit $want, got $got"; echo "$out" | head -5; fail=1; return
-    fi
-    if ! printf '%s\n' "$out" | grep -qE -- "$pattern"; then
-        echo "FAIL $desc: expected output matching /$pattern/, got:"; echo "$out" | head -5; fail=1; return
-    fi
-    echo "ok   $desc"
-}
+. "$(dirname "$0")/lib/cli_check.sh"   # check DESCRIPTION STATUS PATTERN -- command...
 check "help lists lesson"            0 "^  lesson +run a lesson" -- "$A" --help
 check "help lists bench"             0 "^  bench +measure the core" -- "$A" --help
 check "unknown command"              2 "unknown command 'frobnicate'" -- "$A" frobnicate

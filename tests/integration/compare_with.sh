@@ -28,13 +28,7 @@ run_status env TMPDIR="$TMP" "$A" compare --clients 2 --delay 0.1 --with "broken
 check "a --with server that dies: exit 1" [ "$STATUS" -eq 1 ]
 check "... reported as not run" has "broken                   did not run: it exited before listening"
 
-usage_error() {   # usage_error MESSAGE ARGS...
-    msg=$1
-    shift
-    run_status "$A" compare "$@"
-    check "compare $*: exit 2" [ "$STATUS" -eq 2 ]
-    check "compare $*: says '$msg'" has "$msg"
-}
+usage_error() { usage_error_of compare "$@"; }   # usage_error MESSAGE ARGS...
 usage_error "the command must contain {port}" --with "x=python3 -m http.server"
 usage_error "--with expects NAME=CMD" --with "=cmd {port}"
 usage_error "--with expects NAME=CMD" --with "nameonly"

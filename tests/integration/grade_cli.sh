@@ -3,11 +3,7 @@
 # --help works, bad usage is exit status 2 with a message naming the
 # problem, an unknown exercise lists the real ones.
 set -eu
-BUILD=$1
-AL=$BUILD/tui/asynclab
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export XDG_DATA_HOME="$T/xdg"
+. "$(dirname "$0")/lib/grade_env.sh" "$1"
 
 check() {   # check WANT_STATUS WORDS COMMAND...
     want=$1 words=$2

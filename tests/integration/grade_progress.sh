@@ -6,11 +6,7 @@
 # temporary file left behind), and a corrupt one is reported, set aside as
 # .corrupt and replaced by a fresh one.
 set -eu
-BUILD=$1
-AL=$BUILD/tui/asynclab
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-export XDG_DATA_HOME="$T/xdg"
+. "$(dirname "$0")/lib/grade_env.sh" "$1"
 P=$XDG_DATA_HOME/asynclab/progress.json
 
 fail() {

@@ -4,15 +4,9 @@
 # had to wait for the slow one (2 s: at least 1.5 s, a lower bound), and a
 # server that survives the SIGPIPE client.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; cat "$TMP/out" >&2; exit 1; }
+. "$(dirname "$0")/lib/demo_env.sh" "$1"
 
-PORT=$(/usr/bin/python3 "$HERE/rawclient.py" freeport)
-PORT=$PORT sh "$HERE/../../lessons/01-blocking-socket/demo.sh" "$BUILD" >"$TMP/out" 2>&1 ||
-  fail "demo.sh exited $?"
+run_demo 01-blocking-socket
 grep -q '^curl got: {"Hello": "World"}$' "$TMP/out" || fail "no answer from curl"
 WAITED=$(sed -n 's/^fast client: answered after \([0-9.]*\) s (it waited for the slow one)$/\1/p' "$TMP/out")
 [ -n "$WAITED" ] || fail "no line about the fast client"

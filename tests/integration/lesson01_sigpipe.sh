@@ -5,26 +5,11 @@
 # goes on serving. Run once more with --die-on-sigpipe to prove the demo
 # client really provokes SIGPIPE: then the server dies of it.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-RAW="/usr/bin/python3 $HERE/rawclient.py"
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 LESSON=$BUILD/lessons/01-blocking-socket
-TMP=$(mktemp -d)
-PID=
-cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
-
-start_server() {
-  PORT=$($RAW freeport)
-  "$LESSON/lesson01_blocking_server" --port "$PORT" "$@" >"$TMP/out" 2>"$TMP/err" &
-  PID=$!
-  $RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
-}
 
 # 1. SIGPIPE ignored (the default): the server survives and still serves.
-start_server
+start_lesson_server "$LESSON/lesson01_blocking_server"
 "$LESSON/lesson01_reset_client" --port "$PORT" >"$TMP/client" ||
   fail "reset client: $(cat "$TMP/client")"
 grep -q "the server is still serving" "$TMP/client" || fail "client said: $(cat "$TMP/client")"
@@ -40,7 +25,7 @@ wait "$PID" 2>/dev/null || true
 PID=
 
 # 2. --die-on-sigpipe: the same client kills the server (128 + SIGPIPE).
-start_server --die-on-sigpipe
+start_lesson_server "$LESSON/lesson01_blocking_server" --die-on-sigpipe
 status=0
 "$LESSON/lesson01_reset_client" --port "$PORT" >"$TMP/client" || status=$?
 [ "$status" -eq 1 ] || fail "reset client exited $status, expected 1: $(cat "$TMP/client")"

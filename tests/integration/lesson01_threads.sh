@@ -10,11 +10,9 @@
 #   - threads reserve more address space than tasks (a stack each);
 #   - --model picks one; a bad --count is refused with the limit named.
 set -eu
-BUILD=$1
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 PROG=$BUILD/lessons/01-blocking-socket/lesson01_threads_vs_tasks
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; cat "$TMP/out" >&2; exit 1; }
+fail() { echo "FAIL: $*" >&2; cat "$TMP/out" >&2; exit 1; }   # with what the program said
 
 timeout 120 "$PROG" --count 200 >"$TMP/out" 2>&1 || fail "exited $?"
 cat "$TMP/out"

@@ -6,17 +6,8 @@
 # while the server waits (join) for each in turn.
 set -eu
 . "$(dirname "$0")/lib/server_env.sh" "$1"
-SERVER=$BUILD/lessons/01-blocking-socket/lesson01_blocking_server
 
-PORT=$($RAW freeport)
-ASYNCLAB_TRACE=$TMP/trace.jsonl "$SERVER" --port "$PORT" --max-connections 2 >"$TMP/out" 2>"$TMP/err" &
-PID=$!
-$RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
-PORTS=$($RAW serial "$PORT" "$TMP/out")
-status=0
-wait "$PID" || status=$?
-PID=
-[ "$status" -eq 0 ] || fail "server exited with status $status: $(cat "$TMP/err")"
+lesson01_two_clients_traced   # $TMP/trace.jsonl, PORTS
 [ ! -s "$TMP/err" ] || fail "server wrote to stderr: $(cat "$TMP/err")"
 
 /usr/bin/python3 - "$TMP/trace.jsonl" "$PORTS" <<'CHECK' || fail "the trace is not what lesson 1 does"

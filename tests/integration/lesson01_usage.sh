@@ -2,11 +2,8 @@
 # lesson01_usage.sh — lesson 1's command line: --help prints usage and
 # exits 0; an unknown flag or a bad value is a clear message and exit 2.
 set -eu
-BUILD=$1
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 SERVER=$BUILD/lessons/01-blocking-socket/lesson01_blocking_server
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$SERVER" --help >"$TMP/out" || fail "--help exited $?"
 grep -q '^usage: lesson01_blocking_server \[--port N\]' "$TMP/out" || fail "--help printed: $(cat "$TMP/out")"

@@ -4,15 +4,9 @@
 # the slow one's request is printed, a request in pieces is printed once,
 # select() refuses fd 1500 and poll() serves on it.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; cat "$TMP/out" >&2; exit 1; }
+. "$(dirname "$0")/lib/demo_env.sh" "$1"
 
-PORT=$(/usr/bin/python3 "$HERE/rawclient.py" freeport)
-PORT=$PORT sh "$HERE/../../lessons/02-select/demo.sh" "$BUILD" >"$TMP/out" 2>&1 ||
-  fail "demo.sh exited $?"
+run_demo 02-select
 FAST=$(grep -n '^fast client: answered after [0-9.]* s (it did not wait)$' "$TMP/out" | cut -d: -f1)
 SLOW=$(grep -n '^X-Client: slow' "$TMP/out" | cut -d: -f1)
 [ -n "$FAST" ] && [ -n "$SLOW" ] || fail "missing the fast or the slow client"

@@ -8,32 +8,20 @@ set -eu
 . "$(dirname "$0")/lib/server_env.sh" "$1"
 
 for kind in select poll; do
-  SERVER=$BUILD/lessons/02-select/lesson02_${kind}_server
-  PORT=$($RAW freeport)
-  "$SERVER" --port "$PORT" --max-connections 1 >"$TMP/out" 2>"$TMP/err" &
-  PID=$!
-  $RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
+  start_lesson_server "$BUILD/lessons/02-select/lesson02_${kind}_server" --max-connections 1
 
   RESULT=$($RAW partial "$PORT") || fail "$kind: see above"
   CLIENT_PORT=$(echo "$RESULT" | sed -n 's/^port=\([0-9]*\) pieces=4$/\1/p')
   [ -n "$CLIENT_PORT" ] || fail "$kind: rawclient printed '$RESULT'"
 
-  status=0
-  wait "$PID" || status=$?
-  PID=
-  [ "$status" -eq 0 ] || fail "$kind: server exited with status $status: $(cat "$TMP/err")"
-  [ ! -s "$TMP/err" ] || fail "$kind: server wrote to stderr: $(cat "$TMP/err")"
+  server_exits_ok "$kind"
+  stderr_empty "$kind"
 
-  TS='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}'
-  sed -E "s/^$TS /<ts> /" "$TMP/out" >"$TMP/normalised"
   {
     printf '<ts> Waiting for a connection...\n'
     printf "<ts> Got connection from ('127.0.0.1', %s)\n" "$CLIENT_PORT"
     printf 'Received: GET / HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nX-Client: partial\r\n\r\n\n' "$PORT"
   } >"$TMP/expected"
-  if ! cmp -s "$TMP/normalised" "$TMP/expected"; then
-    diff "$TMP/expected" "$TMP/normalised" | cat -A >&2 || true
-    fail "$kind: log lines differ from the expected ones"
-  fi
+  log_is "$kind"
   echo "ok: $kind server answered a request sent in 4 pieces, once complete"
 done

@@ -4,12 +4,8 @@
 # no FD_SETSIZE limit.
 set -eu
 . "$(dirname "$0")/lib/server_env.sh" "$1"
-SERVER=$BUILD/lessons/02-select/lesson02_poll_server
 
-PORT=$($RAW freeport)
-"$SERVER" --port "$PORT" --high-fd --max-connections 2 >"$TMP/out" 2>"$TMP/err" &
-PID=$!
-$RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
+start_lesson_server "$BUILD/lessons/02-select/lesson02_poll_server" --high-fd --max-connections 2
 
 case "$(readlink "/proc/$PID/fd/1500" 2>/dev/null || true)" in
   socket:*) ;;
@@ -21,9 +17,6 @@ $RAW get "$PORT" >"$TMP/raw"
 printf 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 18\r\nConnection: close\r\n\r\n{"Hello": "World"}' >"$TMP/raw.expected"
 cmp "$TMP/raw" "$TMP/raw.expected" || fail "raw answer differs"
 
-status=0
-wait "$PID" || status=$?
-PID=
-[ "$status" -eq 0 ] || fail "server exited with status $status: $(cat "$TMP/err")"
-[ ! -s "$TMP/err" ] || fail "server wrote to stderr: $(cat "$TMP/err")"
+server_exits_ok
+stderr_empty
 echo "ok: poll() server serves on fd 1500"

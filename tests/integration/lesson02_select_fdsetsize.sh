@@ -5,18 +5,9 @@
 # and the server keeps serving the rest (and new clients afterwards).
 set -eu
 . "$(dirname "$0")/lib/server_env.sh" "$1"
-SERVER=$BUILD/lessons/02-select/lesson02_select_server
 
-# Server and client both need more than 1030 descriptors. (`ulimit -n` is
-# not in POSIX, but dash, bash and busybox sh all have it.)
-if [ "$(ulimit -n)" != unlimited ] && [ "$(ulimit -n)" -lt 2100 ]; then
-  ulimit -n 2100 || fail "cannot raise the open-files limit to 2100 (hard limit: $(ulimit -Hn))"
-fi
-
-PORT=$($RAW freeport)
-"$SERVER" --port "$PORT" >"$TMP/out" 2>"$TMP/err" &
-PID=$!
-$RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
+raise_fd_limit 2100   # server and client both need more than 1030 descriptors
+start_lesson_server "$BUILD/lessons/02-select/lesson02_select_server"
 
 $RAW fdsetsize "$PORT" "$TMP/out" "$TMP/err" 1030 >"$TMP/result" || fail "see above"
 kill -0 "$PID" 2>/dev/null || fail "the server died: $(tail -n 3 "$TMP/err")"

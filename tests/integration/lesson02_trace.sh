@@ -9,17 +9,10 @@ set -eu
 . "$(dirname "$0")/lib/server_env.sh" "$1"
 
 for kind in select poll; do
-  SERVER=$BUILD/lessons/02-select/lesson02_${kind}_server
-  PORT=$($RAW freeport)
-  ASYNCLAB_TRACE=$TMP/trace.jsonl "$SERVER" --port "$PORT" --max-connections 2 >"$TMP/out" 2>"$TMP/err" &
-  PID=$!
-  $RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
+  start_lesson_server --trace "$BUILD/lessons/02-select/lesson02_${kind}_server" --max-connections 2
   PORTS=$($RAW overlap "$PORT" "$TMP/out") || fail "$kind: see above"
-  status=0
-  wait "$PID" || status=$?
-  PID=
-  [ "$status" -eq 0 ] || fail "$kind: server exited with status $status: $(cat "$TMP/err")"
-  [ ! -s "$TMP/err" ] || fail "$kind: server wrote to stderr: $(cat "$TMP/err")"
+  server_exits_ok "$kind"
+  stderr_empty "$kind"
 
   /usr/bin/python3 - "$TMP/trace.jsonl" "$PORTS" "$kind" <<'CHECK' || fail "$kind: the trace is not what lesson 2 does"
 import json, sys

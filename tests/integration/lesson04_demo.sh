@@ -2,13 +2,9 @@
 # lesson04_demo.sh — lesson 4's demo.sh (what `asynclab lesson 4` runs)
 # completes and shows every program's output.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; cat "$TMP/out" >&2; exit 1; }
+. "$(dirname "$0")/lib/demo_env.sh" "$1"
 
-sh "$HERE/../../lessons/04-generators/demo.sh" "$BUILD" >"$TMP/out" 2>&1 || fail "demo.sh exited $?"
+run_demo 04-generators
 for want in '^Third value$' '^\[1, 4, 6, 4, 1\]$' 'averager: finally: 3 values seen' \
             '^next(cd) again: -ENODATA' '^End coroutine [0-9-]* [0-9:.]*$'; do
   grep -q "$want" "$TMP/out" || fail "the demo's output has no line matching '$want'"

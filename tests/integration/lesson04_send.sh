@@ -3,13 +3,11 @@
 # before the start refused, close() running the FINALLY section once, and
 # exhaustion (return value, then -ENODATA), in this exact order.
 set -eu
-BIN=$1/lessons/04-generators
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib/server_env.sh" "$1"
+BIN=$BUILD/lessons/04-generators
 
 "$BIN/send_demo" >"$TMP/out" 2>"$TMP/err" || fail "send_demo exited $?"
-cat >"$TMP/expected" <<'END'
+output_is "output differs" <<'END'
 -- send: a running average that receives its numbers --
 send(avg, 10) before it started: -EINVAL (Python: TypeError, no yield is waiting yet)
 next(avg): runs to its first yield and pauses there; no average yet (Python's None)
@@ -28,8 +26,7 @@ next(cd) -> 1
 next(cd): finished (0), return value "liftoff" (Python: StopIteration('liftoff'))
 next(cd) again: -ENODATA (Python: StopIteration again; a finished generator stays finished)
 END
-cmp -s "$TMP/out" "$TMP/expected" || { diff "$TMP/expected" "$TMP/out" >&2 || true; fail "output differs"; }
-[ ! -s "$TMP/err" ] || fail "wrote to stderr: $(cat "$TMP/err")"
+stderr_empty
 status=0
 "$BIN/send_demo" extra >/dev/null 2>&1 || status=$?
 [ "$status" -eq 2 ] || fail "an unexpected argument should exit 2, got $status"

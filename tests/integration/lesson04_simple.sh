@@ -2,15 +2,12 @@
 # lesson04_simple.sh — lesson 4's simple_generator prints exactly the
 # article's six lines, and refuses arguments it does not know.
 set -eu
-BIN=$1/lessons/04-generators
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib/server_env.sh" "$1"
+BIN=$BUILD/lessons/04-generators
 
 "$BIN/simple_generator" >"$TMP/out" 2>"$TMP/err" || fail "simple_generator exited $?"
-printf 'First value\n1\nSecond value\n2\nThird value\n3\n' >"$TMP/expected"
-cmp -s "$TMP/out" "$TMP/expected" || { diff "$TMP/expected" "$TMP/out" >&2 || true; fail "output differs"; }
-[ ! -s "$TMP/err" ] || fail "wrote to stderr: $(cat "$TMP/err")"
+printf 'First value\n1\nSecond value\n2\nThird value\n3\n' | output_is "output differs"
+stderr_empty
 
 status=0
 "$BIN/simple_generator" --bogus >/dev/null 2>"$TMP/err" || status=$?

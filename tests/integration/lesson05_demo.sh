@@ -4,14 +4,9 @@
 # run, the blocking warnings, the trace's suspend/timer/exit events, and the
 # nursery cancelling a failed child's siblings.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; cat "$TMP/out" >&2; exit 1; }
+. "$(dirname "$0")/lib/demo_env.sh" "$1"
 
-env -u ASYNCLAB_TRACE sh "$HERE/../../lessons/05-coroutines/demo.sh" "$BUILD" >"$TMP/out" 2>&1 ||
-  fail "demo.sh exited $?"
+run_demo 05-coroutines
 [ "$(grep -c '^Main finished$' "$TMP/out")" -eq 3 ] || fail "expected three runs to finish"
 [ "$(grep -c "^Executing <Task 'Coroutine [123]'> took 0\.[3-9][0-9][0-9] seconds$" "$TMP/out")" -eq 3 ] ||
   fail "expected three slow-step warnings"

@@ -8,26 +8,13 @@
 #     after the last child's exit; its last line names the error;
 #   - --all-ok: every child exits ok, main waits for the slowest (5 s).
 set -eu
-BUILD=$1
-/usr/bin/python3 - "$BUILD/lessons/05-coroutines/nursery" <<'END'
-import json, os, subprocess, sys, tempfile
-
-PROG = sys.argv[1]
+PYTHONPATH="$(dirname "$0")/lib" /usr/bin/python3 - "$1/lessons/05-coroutines/nursery" <<'END'
+import subprocess, sys
+from traced_run import PROG, expect, run_traced
 S = 1000000
 
 def traced(*args):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "trace.jsonl")
-        p = subprocess.run([PROG, "--virtual", *args], capture_output=True, text=True, timeout=60,
-                           env=dict(os.environ, ASYNCLAB_TRACE=path))
-        if p.returncode != 0 or p.stderr:
-            sys.exit(f"FAIL: nursery {args}: exit {p.returncode}, stderr {p.stderr!r}")
-        with open(path) as f:
-            return p.stdout, [json.loads(line) for line in f]
-
-def expect(cond, what):
-    if not cond:
-        sys.exit("FAIL: " + what)
+    return run_traced(PROG, ["--virtual", *args], timeout=60)
 
 def ids(events):
     return {e["name"]: e["task"] for e in events if e["ev"] == "spawn"}

@@ -9,23 +9,17 @@
 #     "Coroutine N finished" at t = N s and its exit at 3000000;
 #   - stackless and fiber, on every backend: the same timeline, event for event.
 set -eu
-BUILD=$1
-/usr/bin/python3 - "$BUILD/lessons/05-coroutines/coroutines" <<'END'
-import json, os, re, subprocess, sys, tempfile
-
-PROG = sys.argv[1]
+PYTHONPATH="$(dirname "$0")/lib" /usr/bin/python3 - "$1/lessons/05-coroutines/coroutines" <<'END'
+import re, sys
+from traced_run import PROG, run_traced
 S = 1000000
 failures = []
 
 def traced(*args):
-    with tempfile.TemporaryDirectory() as tmp:
-        path = os.path.join(tmp, "trace.jsonl")
-        p = subprocess.run([PROG, "--virtual", *args], capture_output=True, text=True, timeout=60,
-                           env=dict(os.environ, ASYNCLAB_TRACE=path))
-        if p.returncode != 0 or p.stderr:
-            raise AssertionError(f"exit {p.returncode}, stderr {p.stderr!r}")
-        with open(path) as f:
-            return [json.loads(line) for line in f]
+    try:
+        return run_traced(PROG, ["--virtual", *args], timeout=60, echo=False)[1]
+    except SystemExit as e:   # a run that fails is one failure among the others, below
+        raise AssertionError(str(e))
 
 def expect(cond, what):
     if not cond:

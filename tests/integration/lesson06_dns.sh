@@ -9,12 +9,9 @@
 #     worker looks up, and the ticker runs during that wait;
 #   - both resolve localhost to 127.0.0.1; bad flags are refused.
 set -eu
-BUILD=$1
-/usr/bin/python3 - "$BUILD/lessons/06-json-server/dns" "$(dirname "$0")/lib" <<'END'
+PYTHONPATH="$(dirname "$0")/lib" /usr/bin/python3 - "$1/lessons/06-json-server/dns" <<'END'
 import re, subprocess, sys
-PROG = sys.argv[1]
-sys.path.insert(0, sys.argv[2])
-from traced_run import expect, run_traced
+from traced_run import PROG, expect, run_traced
 
 def run(*args):
     out, events = run_traced(PROG, args, timeout=60)

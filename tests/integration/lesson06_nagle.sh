@@ -8,11 +8,9 @@
 # the times are printed as measured. --verbose prints one line per round;
 # bad flags are refused.
 set -eu
-BUILD=$1
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 PROG=$BUILD/lessons/06-json-server/nagle
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-fail() { echo "FAIL: $*" >&2; cat "$TMP/out" >&2; exit 1; }
+fail() { echo "FAIL: $*" >&2; cat "$TMP/out" >&2; exit 1; }   # with what the program said
 
 timeout 60 "$PROG" >"$TMP/out" 2>&1 || fail "exit $?"
 cat "$TMP/out"

@@ -7,12 +7,9 @@
 #   - on the trace, the "GET /sleep" handler exits ok after the shutdown;
 #   - --force: the handler ends cancelled and the busy client gets no answer.
 set -eu
-BUILD=$1
-/usr/bin/python3 - "$BUILD/lessons/06-json-server/shutdown" "$(dirname "$0")/lib" <<'END'
+PYTHONPATH="$(dirname "$0")/lib" /usr/bin/python3 - "$1/lessons/06-json-server/shutdown" <<'END'
 import subprocess, sys
-PROG = sys.argv[1]
-sys.path.insert(0, sys.argv[2])
-from traced_run import expect, run_traced
+from traced_run import PROG, expect, run_traced
 
 def run(*args):
     out, events = run_traced(PROG, args, timeout=60)

@@ -17,9 +17,7 @@ keepalive() {   # keepalive NAME URL
     check "$1: 4 connections for 200 requests (keep-alive)" [ "$(json_field connects)" = 4 ]
 }
 
-PORT=$(free_port)
-start_server aiohttp $PY "$PEERS/aiohttp_app.py" --port "$PORT"
-wait_port "$PORT" "$SERVER_PID"
+listen aiohttp $PY "$PEERS/aiohttp_app.py"
 keepalive aiohttp "http://127.0.0.1:$PORT/"
 # --json=FILE: the same report into FILE, nothing on stdout.
 run_status "$A" load "http://127.0.0.1:$PORT/" -n 20 -c 2 --json="$TMP/report.json"
@@ -38,9 +36,7 @@ assert e.startswith("the server answered 404"), e' "$TMP/out"
 stop_server "$SERVER_PID"
 
 if have_serve; then
-    PORT=$(free_port)
-    start_server serve "$A" serve --port "$PORT"
-    wait_port "$PORT" "$SERVER_PID"
+    listen serve "$A" serve
     keepalive "asynclab serve" "http://127.0.0.1:$PORT/"
 else
     echo "skip asynclab serve: not built yet"

@@ -8,9 +8,7 @@ set -u
 BUILD=$1
 . "$(dirname "$0")/lib/harness.sh"
 
-PORT=$(free_port)
-start_server callback "$LESSONS/03-epoll-loop/lesson03_callback_server" --port "$PORT"
-wait_port "$PORT" "$SERVER_PID"
+listen callback "$LESSONS/03-epoll-loop/lesson03_callback_server"
 URL="http://127.0.0.1:$PORT/"
 
 run_status "$A" load "$URL" -n 200 -c 10 --json

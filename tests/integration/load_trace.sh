@@ -17,13 +17,11 @@ print(" ".join("%.3f" % x for x in t))' "$1"
 }
 
 for server in select blocking; do
-    PORT=$(free_port)
     if [ $server = select ]; then
-        start_server $server "$LESSONS/02-select/lesson02_select_server" --port "$PORT" --delay 0.2
+        listen $server "$LESSONS/02-select/lesson02_select_server" --delay 0.2
     else
-        start_server $server "$LESSONS/01-blocking-socket/lesson01_blocking_server" --port "$PORT" --delay 0.2
+        listen $server "$LESSONS/01-blocking-socket/lesson01_blocking_server" --delay 0.2
     fi
-    wait_port "$PORT" "$SERVER_PID"
     T="$TMP/$server.jsonl"
     run_status "$A" load "http://127.0.0.1:$PORT/sleep?s=0.2" -n 3 -c 3 --trace "$T"
     check "$server: load exits 0" [ "$STATUS" -eq 0 ]

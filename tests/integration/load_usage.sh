@@ -8,19 +8,9 @@ set -u
 BUILD=$1
 . "$(dirname "$0")/lib/harness.sh"
 
-usage_error() {   # usage_error MESSAGE ARGS...
-    msg=$1
-    shift
-    run_status "$A" load "$@"
-    check "load $*: exit 2" [ "$STATUS" -eq 2 ]
-    check "load $*: says '$msg'" has "$msg"
-}
+help_of load "usage: asynclab load URL [-c N] [-n M | -d SECONDS]"
 
-run_status "$A" load --help
-check "--help exits 0" [ "$STATUS" -eq 0 ]
-check "--help shows the usage" has "usage: asynclab load URL [-c N] [-n M | -d SECONDS]"
-check "asynclab --help lists load" sh -c "'$A' --help | grep -q '^  load '"
-
+usage_error() { usage_error_of load "$@"; }   # usage_error MESSAGE ARGS...
 usage_error "which URL?"
 usage_error "is not an http://host[:port]/path URL" 127.0.0.1:8000/
 usage_error "https is not supported" https://127.0.0.1/

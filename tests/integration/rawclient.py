@@ -28,6 +28,10 @@ import socket
 import sys
 import time
 
+sys.dont_write_bytecode = True   # importing from lib/ must not write into the source tree
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from netutil import cmd_freeport  # noqa: E402  (one free-port finder for every test)
+
 EXPECTED = (b"HTTP/1.1 200 OK\r\n"
             b"Content-Type: application/json\r\n"
             b"Content-Length: 18\r\n"
@@ -124,13 +128,6 @@ def got_connection_regex(port):
 
 # ---- commands -----------------------------------------------------------------
 
-def cmd_freeport():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    print(s.getsockname()[1])
-    s.close()
-
-
 def cmd_waitlog(args):
     pid = None
     if "--pid" in args:
@@ -149,44 +146,45 @@ def cmd_get(port):
     s.close()
 
 
+def a_silent_then_b(port, log):
+    """A connects (the server logs it) and says nothing; B connects and sends
+    a whole request. Returns both sockets."""
+    a = connect(port)
+    wait_log(log, got_connection_regex(a.getsockname()[1]))
+    b = connect(port)
+    b.sendall(request(port, "B"))
+    return a, b
+
+
+def close_and_print_ports(a, b):
+    """What the shell test reads: "A=port B=port", the clients' own ports."""
+    print("A=%d B=%d" % (a.getsockname()[1], b.getsockname()[1]))
+    a.close()
+    b.close()
+
+
 def cmd_serial(port, log):
     """Lesson 1: while A is connected and silent, the blocking server sits in
     recv() for A; B's complete request gets no answer until A is done."""
-    a = connect(port)
-    a_port = a.getsockname()[1]
-    wait_log(log, got_connection_regex(a_port))
-
-    b = connect(port)
-    b_port = b.getsockname()[1]
-    b.sendall(request(port, "B"))
+    a, b = a_silent_then_b(port, log)
     expect_nothing_yet(b, "B (while A holds the server)", 0.5)
 
     a.sendall(request(port, "A"))
     expect_answer(a, "A")
     expect_answer(b, "B")
-    a.close()
-    b.close()
-    print("A=%d B=%d" % (a_port, b_port))
+    close_and_print_ports(a, b)
 
 
 def cmd_overlap(port, log):
     """Lesson 2: while A is connected and silent, B is served in full; A is
     still waiting (nothing received, not closed) and is served afterwards."""
-    a = connect(port)
-    a_port = a.getsockname()[1]
-    wait_log(log, got_connection_regex(a_port))
-
-    b = connect(port)
-    b_port = b.getsockname()[1]
-    b.sendall(request(port, "B"))
+    a, b = a_silent_then_b(port, log)
     expect_answer(b, "B (while A is idle)")
     expect_nothing_yet(a, "A (idle, after B was served)", 0.0)
 
     a.sendall(request(port, "A"))
     expect_answer(a, "A")
-    a.close()
-    b.close()
-    print("A=%d B=%d" % (a_port, b_port))
+    close_and_print_ports(a, b)
 
 
 def cmd_partial(port):

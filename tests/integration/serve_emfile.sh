@@ -16,17 +16,12 @@ PID=$!
 PIDS="$PIDS $PID"
 $RAW waitport "$TMP/emfile.log" "$PID" >/dev/null || { cat "$TMP/emfile.log"; exit 1; }
 
-SERVE_LIB="$SERVE_LIB" $PY - "$PORT" "$PID" <<'PY'
+py_test "$PORT" "$PID" <<'PY'
 import os, socket, sys, time
-sys.path.insert(0, os.environ["SERVE_LIB"])
 import http_raw
 port, pid = int(sys.argv[1]), int(sys.argv[2])
-fails = 0
 
-def check(desc, ok, got=""):
-    global fails
-    print(("ok   " if ok else "FAIL ") + desc + ("" if ok else "  (got %r)" % (got,)))
-    fails += not ok
+check = http_raw.check   # counts failures for http_raw.done()
 
 def cpu_seconds():
     fields = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
@@ -58,7 +53,7 @@ while time.monotonic() < deadline and not ok:
     except OSError:
         time.sleep(0.1)
 check("once the idle clients left, new connections are served", ok)
-sys.exit(1 if fails else 0)
+http_raw.done()
 PY
 check "EMFILE (above)" [ $? -eq 0 ]
 stop "$PID"

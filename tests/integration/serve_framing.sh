@@ -15,22 +15,17 @@ BUILD=$1
 . "$(dirname "$0")/lib/serve_lib.sh"
 
 serve framing
-SERVE_LIB="$SERVE_LIB" $PY - "$PORT" <<'PY'
+py_test "$PORT" <<'PY'
 import os, socket, sys
-sys.path.insert(0, os.environ["SERVE_LIB"])
 import http_raw
 port = int(sys.argv[1])
-fails = 0
 H = b"Host: t\r\n"
 POST = b"POST / HTTP/1.1\r\n" + H
 TE = POST + b"Transfer-Encoding: chunked\r\n\r\n"
 NEXT = b"GET / HTTP/1.1\r\n" + H + b"\r\n"
 SMUGGLED = b"GET /nope HTTP/1.1\r\n" + H + b"\r\n"   # 404 if it were read as a request
 
-def check(desc, ok, got=""):
-    global fails
-    print(("ok   " if ok else "FAIL ") + desc + ("" if ok else "  (got %r)" % (got,)))
-    fails += not ok
+check = http_raw.check   # counts failures for http_raw.done()
 
 def refused(rule, request, status, word, shut=False):
     """The request gets `status`, a detail naming `word`, and a close."""
@@ -158,7 +153,7 @@ framed("§7.1.2 trailer fields are read and discarded",
        TE + b"3\r\nabc\r\n0\r\nX-T: 1\r\nContent-Length: 99\r\n\r\n", 405)
 refused("§7.1.2 trailer fields count against the header limit",
         TE + b"0\r\nX-T: " + b"x" * 9000 + b"\r\n\r\n", 431, "too large")
-sys.exit(1 if fails else 0)
+http_raw.done()
 PY
 check "RFC 9112 §6 and §7 framing (above)" [ $? -eq 0 ]
 stop "$PID"

@@ -11,17 +11,12 @@ BUILD=$1
 . "$(dirname "$0")/lib/serve_lib.sh"
 
 serve pipe
-SERVE_LIB="$SERVE_LIB" $PY - "$PORT" "$PID" <<'PY'
+py_test "$PORT" "$PID" <<'PY'
 import http.client, os, socket, sys, time
-sys.path.insert(0, os.environ["SERVE_LIB"])
 import http_raw
 port, pid = int(sys.argv[1]), int(sys.argv[2])
-fails = 0
 
-def check(desc, ok, got=""):
-    global fails
-    print(("ok   " if ok else "FAIL ") + desc + ("" if ok else "  (got %r)" % (got,)))
-    fails += not ok
+check = http_raw.check   # counts failures for http_raw.done()
 
 def rss_kib():
     for line in open("/proc/%d/status" % pid):
@@ -99,7 +94,7 @@ check("RSS still bounded with both of them connected (%d KiB more)" % (rss_kib()
       rss_kib() - before < 8192)
 flood.close()
 lazy.close()
-sys.exit(1 if fails else 0)
+http_raw.done()
 PY
 check "pipelining (above)" [ $? -eq 0 ]
 stop "$PID"

@@ -11,16 +11,11 @@ BUILD=$1
 
 drain_test() {   # drain_test SIGNAL
     serve "drain-$1" --access-log
-    SERVE_LIB="$SERVE_LIB" $PY - "$PORT" "$PID" "$1" <<'PY'
+    py_test "$PORT" "$PID" "$1" <<'PY'
 import os, signal, socket, sys, time
-sys.path.insert(0, os.environ["SERVE_LIB"])
 import http_raw
 port, pid, sig = int(sys.argv[1]), int(sys.argv[2]), getattr(signal, sys.argv[3])
-fails = 0
-def check(desc, ok, got=""):
-    global fails
-    print(("ok   " if ok else "FAIL ") + desc + ("" if ok else "  (got %r)" % (got,)))
-    fails += not ok
+check = http_raw.check   # counts failures for http_raw.done()
 
 idle = http_raw.conn(port)                   # a keep-alive client, between requests
 idle.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
@@ -40,7 +35,7 @@ check("%s: the idle keep-alive connection is closed" % sys.argv[3], http_raw.is_
 st, h, body = http_raw.read_response(busy)
 check("%s: the request in flight is answered" % sys.argv[3], st == 200 and b'"slept":0.8' in body, body)
 check("%s: ... with Connection: close" % sys.argv[3], h.get("connection") == "close", h)
-sys.exit(1 if fails else 0)
+http_raw.done()
 PY
     check "$1: drain (above)" [ $? -eq 0 ]
     n=0
@@ -58,9 +53,8 @@ drain_test SIGINT
 
 # Two signals: the second cancels the handler still sleeping.
 serve force --access-log
-SERVE_LIB="$SERVE_LIB" $PY - "$PORT" "$PID" <<'PY'
+py_test "$PORT" "$PID" <<'PY'
 import os, signal, sys, time
-sys.path.insert(0, os.environ["SERVE_LIB"])
 import http_raw
 port, pid = int(sys.argv[1]), int(sys.argv[2])
 busy = http_raw.conn(port)

@@ -15,17 +15,12 @@ BUILD=$1
 . "$(dirname "$0")/lib/serve_lib.sh"
 
 serve slow --header-timeout 1 --idle-timeout 1
-SERVE_LIB="$SERVE_LIB" $PY - "$PORT" <<'PY'
+py_test "$PORT" <<'PY'
 import os, select, sys, threading, time
-sys.path.insert(0, os.environ["SERVE_LIB"])
 import http_raw
 port = int(sys.argv[1])
-fails = 0
 
-def check(desc, ok, got=""):
-    global fails
-    print(("ok   " if ok else "FAIL ") + desc + ("" if ok else "  (got %r)" % (got,)))
-    fails += not ok
+check = http_raw.check   # counts failures for http_raw.done()
 
 result = {}
 def slowloris():
@@ -60,7 +55,7 @@ check("slowloris: 408 with a JSON body", d.startswith(b"HTTP/1.1 408 Request Tim
       d.endswith(b'{"detail":"Request Timeout"}'), d[:60])
 check("slowloris: at the absolute deadline (%.2f s, %d bytes trickled)" % (result.get("took", 0), result.get("sent", 0)),
       0.7 < result.get("took", 0) < 3 and result.get("sent", 0) < 20)
-sys.exit(1 if fails else 0)
+http_raw.done()
 PY
 check "slow clients (above)" [ $? -eq 0 ]
 

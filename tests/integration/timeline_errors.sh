@@ -11,20 +11,7 @@ A="$(cd "$1" && pwd)/tui/asynclab"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
-fail=0
-check() {  # check DESCRIPTION EXPECTED_STATUS PATTERN -- command...
-    desc=$1 want=$2 pattern=$3
-    shift 4
-    out=$("$@" 2>&1)
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL $desc: expected exit $want, got $got"; echo "$out" | head -5; fail=1; return
-    fi
-    if ! printf '%s\n' "$out" | grep -qE -- "$pattern"; then
-        echo "FAIL $desc: expected output matching /$pattern/, got:"; echo "$out" | head -5; fail=1; return
-    fi
-    echo "ok   $desc"
-}
+. "$(dirname "$0")/lib/cli_check.sh"   # check DESCRIPTION STATUS PATTERN -- command...
 HELLO='{"v":1,"ev":"hello","t":0}'
 SPAWN='{"t":1,"ev":"spawn","task":1,"name":"a"}'
 printf '%s\n%s' "$HELLO" "$SPAWN" >"$TMP/truncated.jsonl"

@@ -5,27 +5,10 @@
 # serialised: the second connection first runs after the first has exited,
 # and while one is served the server waits for it (join), not for the next.
 set -eu
-BUILD=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-RAW="/usr/bin/python3 $HERE/rawclient.py"
-SERVER=$BUILD/lessons/01-blocking-socket/lesson01_blocking_server
+. "$(dirname "$0")/lib/server_env.sh" "$1"
 A=$BUILD/tui/asynclab
-TMP=$(mktemp -d)
-PID=
-cleanup() { if [ -n "$PID" ]; then kill "$PID" 2>/dev/null || true; fi; rm -rf "$TMP"; }
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
-PORT=$($RAW freeport)
-ASYNCLAB_TRACE=$TMP/trace.jsonl "$SERVER" --port "$PORT" --max-connections 2 >"$TMP/out" 2>"$TMP/err" &
-PID=$!
-$RAW waitlog "$TMP/out" 'Waiting for a connection\.\.\.$' --pid "$PID"
-PORTS=$($RAW serial "$PORT" "$TMP/out")
-status=0
-wait "$PID" || status=$?
-PID=
-[ "$status" -eq 0 ] || fail "server exited with status $status: $(cat "$TMP/err")"
+lesson01_two_clients_traced   # $TMP/trace.jsonl, PORTS
 
 "$A" timeline "$TMP/trace.jsonl" --width 100 >"$TMP/timeline.txt" || fail "timeline failed"
 cat "$TMP/timeline.txt"

@@ -11,12 +11,7 @@
 # change when the real lessons do: one runs lesson 5's program, traced; the
 # other only prints.
 set -u
-BUILD=$(cd "$1" && pwd)
-A="$BUILD/tui/asynclab"
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib/view_tmux.sh"
-TMP=$(mktemp -d)
-trap 'vt_cleanup; rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/lib/view_tmux.sh" "$1"
 
 mkdir -p "$TMP/lessons/01-traced" "$TMP/lessons/02-plain"
 printf '# Lesson 1: a traced fake\n\nA fake lesson whose demo runs lesson five. More words.\n' \

@@ -9,11 +9,8 @@
 # take all the memory): the status bar shows "N/N+", stderr says the file had
 # more.
 set -u
-BUILD=$(cd "$1" && pwd)
-A="$BUILD/tui/asynclab"
-HERE=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib/view_tmux.sh" "$1"
 PROG=$BUILD/lessons/05-coroutines/coroutines
-. "$HERE/lib/view_tmux.sh"
 ERR=$(mktemp)
 trap 'rm -f "$ERR"; vt_cleanup' EXIT
 

@@ -3,10 +3,7 @@
 # appear live, and pause, zoom, help, a resize to 80x24 and below it, and q
 # do what a person expects; afterwards the shell works as before.
 set -u
-BUILD=$(cd "$1" && pwd)
-A="$BUILD/tui/asynclab"
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib/view_tmux.sh"
+. "$(dirname "$0")/lib/view_tmux.sh" "$1"
 
 tmux_start 120 40
 type_line "$A lesson 5"

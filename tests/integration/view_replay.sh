@@ -5,13 +5,8 @@
 # the end, [ and ] change the speed, Enter shows a task's details.
 # Then a live session recorded with --record replays the same program.
 set -u
-BUILD=$(cd "$1" && pwd)
-A="$BUILD/tui/asynclab"
-HERE=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib/view_tmux.sh" "$1"
 FIXTURE="$HERE/../fixtures/frames/lesson05-virtual.jsonl"
-. "$HERE/lib/view_tmux.sh"
-TMP=$(mktemp -d)
-trap 'vt_cleanup; rm -rf "$TMP"' EXIT
 
 tmux_start 120 40
 type_line "$A view $FIXTURE"

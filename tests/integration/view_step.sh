@@ -8,16 +8,13 @@
 # Needs the loop's hook: al_loop_run_once() calls al__loop_step_gate()
 # (core/loop/src/loop_step.c) before each iteration.
 set -u
-BUILD=$(cd "$1" && pwd)
-A="$BUILD/tui/asynclab"
-HERE=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/lib/view_tmux.sh" "$1"
 PROG=${VIEW_STEP_PROGRAM:-$BUILD/lessons/05-coroutines/coroutines}
 grep -q "al__loop_step_gate" "$HERE/../../core/loop/src/loop.c" || {
   echo "FAIL: al_loop_run_once() does not call al__loop_step_gate() yet (core/loop/src/loop_step.c):"
   echo "      slow motion cannot hold the loop"
   exit 1
 }
-. "$HERE/lib/view_tmux.sh"
 
 tmux_start 100 30
 type_line "$A view --step -- $PROG --virtual"

@@ -6,12 +6,7 @@
 # killed also stops the program it runs. Broken trace files are refused with
 # the line named, before the screen is touched.
 set -u
-BUILD=$(cd "$1" && pwd)
-A="$BUILD/tui/asynclab"
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/lib/view_tmux.sh"
-TMP=$(mktemp -d)
-trap 'vt_cleanup; rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/lib/view_tmux.sh" "$1"
 
 # A program that never ends, with a unique name to find it by.
 cat >"$TMP/forever.sh" <<'EOF'

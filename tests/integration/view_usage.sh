@@ -8,20 +8,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 FIXTURE="$HERE/../fixtures/frames/lesson05-virtual.jsonl"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-fail=0
-check() {  # check DESCRIPTION EXPECTED_STATUS PATTERN -- command...
-    desc=$1 want=$2 pattern=$3
-    shift 4
-    out=$("$@" 2>&1 </dev/null)
-    got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL $desc: expected exit $want, got $got"; echo "$out" | head -5; fail=1; return
-    fi
-    if ! printf '%s\n' "$out" | grep -qE -- "$pattern"; then
-        echo "FAIL $desc: expected output matching /$pattern/, got:"; echo "$out" | head -5; fail=1; return
-    fi
-    echo "ok   $desc"
-}
+. "$(dirname "$0")/lib/cli_check.sh"   # check DESCRIPTION STATUS PATTERN -- command...
 printf '{"v":1,"ev":"hello","t":0}\n{"t":1,"ev":"spawn","task":1,"name":"a"}\n{"t":0,"ev":"resume","task":1}\n' \
   >"$TMP/backwards.jsonl"
 : >"$TMP/empty.jsonl"

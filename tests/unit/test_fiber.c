@@ -6,6 +6,7 @@
  * and that must not happen across stacks.
  */
 #include "al_test.h"
+#include "al_test_child.h"
 
 #include "asynclab/fiber.h"
 #include "../../core/loop/src/fiber_internal.h"   /* test hook: guard budget */
@@ -51,6 +52,16 @@ static void pingpong_entry(void *arg) {
     p->log[p->n++] = 999;
 }
 
+/* A pool with the default stack size and one fiber on it (destroy the
+ * fiber, then free the pool). */
+static al_fiber *pool_and_fiber(al_stack_pool **pool, void (*entry)(void *), void *arg,
+                                const char *name) {
+    al_fiber *f = NULL;
+    AL_CHECK_OK(al_stack_pool_new(pool, 0));
+    AL_CHECK_OK(al_fiber_create(&f, *pool, entry, arg, name));
+    return f;
+}
+
 AL_TEST(ping_pong_order_and_values) {
     al_stack_pool *pool;
     AL_CHECK_OK(al_stack_pool_new(&pool, 0));
@@ -83,11 +94,9 @@ static void yield_once(void *arg) {
 }
 
 AL_TEST(resume_returns_1_then_0_then_einval) {
-    al_stack_pool *pool;
-    AL_CHECK_OK(al_stack_pool_new(&pool, 0));
     int count = 0;
-    al_fiber *f;
-    AL_CHECK_OK(al_fiber_create(&f, pool, yield_once, &count, "once"));
+    al_stack_pool *pool;
+    al_fiber *f = pool_and_fiber(&pool, yield_once, &count, "once");
     AL_CHECK_INT(count, ==, 0);   /* created, not yet run */
     AL_CHECK_INT(al_fiber_finished(f), ==, 0);
     AL_CHECK_INT(al_fiber_resume(f), ==, 1);
@@ -114,11 +123,9 @@ static void resume_self(void *arg) {
 }
 
 AL_TEST(resume_from_inside_itself_is_einval) {
-    al_stack_pool *pool;
-    AL_CHECK_OK(al_stack_pool_new(&pool, 0));
     int rc = 12345;
-    al_fiber *f;
-    AL_CHECK_OK(al_fiber_create(&f, pool, resume_self, &rc, "self"));
+    al_stack_pool *pool;
+    al_fiber *f = pool_and_fiber(&pool, resume_self, &rc, "self");
     AL_CHECK_INT(al_fiber_resume(f), ==, 0);
     AL_CHECK_INT(rc, ==, -EINVAL);
     al_fiber_destroy(f);
@@ -340,11 +347,9 @@ static void regs_entry(void *arg) {
 }
 
 AL_TEST(registers_and_fp_state_survive_switches) {
-    al_stack_pool *pool;
-    AL_CHECK_OK(al_stack_pool_new(&pool, 0));
     struct regs r = {0};
-    al_fiber *f;
-    AL_CHECK_OK(al_fiber_create(&f, pool, regs_entry, &r, "regs"));
+    al_stack_pool *pool;
+    al_fiber *f = pool_and_fiber(&pool, regs_entry, &r, "regs");
     double nearest = div_(1.0, 3.0);
     int rc, rounds = 0, main_round_ok = 1;
     /* main's own work between switches, to churn registers */
@@ -440,11 +445,9 @@ static void pinned_entry(void *arg) {
 }
 
 AL_TEST(pinned_callee_saved_registers_survive_switches) {
-    al_stack_pool *pool;
-    AL_CHECK_OK(al_stack_pool_new(&pool, 0));
     struct pinned p = {{0}};
-    al_fiber *f;
-    AL_CHECK_OK(al_fiber_create(&f, pool, pinned_entry, &p, "pinned"));
+    al_stack_pool *pool;
+    al_fiber *f = pool_and_fiber(&pool, pinned_entry, &p, "pinned");
     AL_CHECK_INT(al_fiber_resume(f), ==, 1);   /* runs up to the first yield */
     for (int i = 0; i < 10; i++)
         AL_CHECK_INT(switch_keeping_registers(0x3A1000UL + (unsigned long)i, f), ==, NKEPT);
@@ -482,11 +485,9 @@ static void cw_entry(void *arg) {
 }
 
 AL_TEST(each_x86_control_word_is_switched_on_its_own) {
-    al_stack_pool *pool;
-    AL_CHECK_OK(al_stack_pool_new(&pool, 0));
     struct cw c = {get_mxcsr(), get_fpcw(), {0, 0}};
-    al_fiber *f;
-    AL_CHECK_OK(al_fiber_create(&f, pool, cw_entry, &c, "cw"));
+    al_stack_pool *pool;
+    al_fiber *f = pool_and_fiber(&pool, cw_entry, &c, "cw");
     for (int i = 0; i < 2; i++) {
         AL_CHECK_INT(al_fiber_resume(f), ==, 1);
         AL_CHECK_INT(get_mxcsr(), ==, c.mxcsr0);   /* main's own, untouched */
@@ -575,40 +576,6 @@ static void big_frame_entry(void *arg) {
     OPAQUE(big);
 }
 
-struct child_result {
-    int signaled, sig, exit_status;
-    char err[4096];
-};
-
-/* Run fn in a child with stderr on a pipe; how did it end, what did it say? */
-static void in_child(void (*fn)(void), struct child_result *res) {
-    memset(res, 0, sizeof *res);
-    int fds[2];
-    AL_REQUIRE(pipe(fds) == 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    AL_REQUIRE(pid >= 0);
-    if (pid == 0) {
-        struct rlimit no_core = {0, 0};
-        setrlimit(RLIMIT_CORE, &no_core);   /* an expected crash: no core file */
-        close(fds[0]);
-        dup2(fds[1], STDERR_FILENO);
-        close(fds[1]);
-        fn();
-        _exit(0);   /* should not get here */
-    }
-    close(fds[1]);
-    size_t len = 0;
-    ssize_t n;
-    while ((n = read(fds[0], res->err + len, sizeof res->err - 1 - len)) > 0) len += (size_t)n;
-    close(fds[0]);
-    int status;
-    AL_REQUIRE(waitpid(pid, &status, 0) == pid);
-    res->signaled = WIFSIGNALED(status);
-    res->sig = res->signaled ? WTERMSIG(status) : 0;
-    res->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static void child_guard_overflow(void) {
     al_stack_pool *pool;
     if (al_stack_pool_new(&pool, 0) < 0) _exit(3);
@@ -618,14 +585,20 @@ static void child_guard_overflow(void) {
     al_fiber_resume(f);
 }
 
-AL_TEST(overflow_into_guard_page_names_the_fiber) {
-    struct child_result r;
-    in_child(child_guard_overflow, &r);
-    AL_CHECK_MSG(r.signaled && r.sig == SIGSEGV, "child: signaled %d sig %d exit %d",
+/* fn overflows a fiber's stack in a child, which must die of sig having
+ * said `report` on stderr, and no sanitizer WARNING. */
+static void check_overflow_child(void (*fn)(void), int sig, const char *report) {
+    al_test_child r;
+    al_test_run_child(fn, &r);
+    AL_CHECK_MSG(r.signaled && r.sig == sig, "child: signaled %d sig %d exit %d",
                  r.signaled, r.sig, r.exit_status);
-    AL_CHECK_MSG(strstr(r.err, "asynclab: stack overflow in fiber 'deep-recursion' (stack 65536 bytes)\n"),
-                 "child's stderr: %s", r.err);
+    AL_CHECK_MSG(strstr(r.err, report), "child's stderr: %s", r.err);
     AL_CHECK_MSG(!strstr(r.err, "WARNING"), "child's stderr: %s", r.err);
+}
+
+AL_TEST(overflow_into_guard_page_names_the_fiber) {
+    check_overflow_child(child_guard_overflow, SIGSEGV,
+                         "asynclab: stack overflow in fiber 'deep-recursion' (stack 65536 bytes)\n");
 }
 
 static void child_canary_overflow(void) {
@@ -640,13 +613,8 @@ static void child_canary_overflow(void) {
 }
 
 AL_TEST(overflow_past_canary_names_the_fiber_and_aborts) {
-    struct child_result r;
-    in_child(child_canary_overflow, &r);
-    AL_CHECK_MSG(r.signaled && r.sig == SIGABRT, "child: signaled %d sig %d exit %d",
-                 r.signaled, r.sig, r.exit_status);
-    AL_CHECK_MSG(strstr(r.err, "asynclab: stack overflow in fiber 'big-frame' (canary smashed)\n"),
-                 "child's stderr: %s", r.err);
-    AL_CHECK_MSG(!strstr(r.err, "WARNING"), "child's stderr: %s", r.err);
+    check_overflow_child(child_canary_overflow, SIGABRT,
+                         "asynclab: stack overflow in fiber 'big-frame' (canary smashed)\n");
 }
 
 static void canary_ok_entry(void *arg) {
@@ -685,11 +653,9 @@ static void yield_with_array(void *arg) {
 }
 
 AL_TEST(a_discarded_fibers_stack_is_clean_for_the_next) {
-    al_stack_pool *pool;
-    AL_CHECK_OK(al_stack_pool_new(&pool, 0));
     int unused = 0;
-    al_fiber *f;
-    AL_CHECK_OK(al_fiber_create(&f, pool, yield_with_array, &unused, "discarded"));
+    al_stack_pool *pool;
+    al_fiber *f = pool_and_fiber(&pool, yield_with_array, &unused, "discarded");
     AL_CHECK_INT(al_fiber_resume(f), ==, 1);
     al_fiber_destroy(f);   /* suspended, never finished */
     size_t n = AL_FIBER_DEFAULT_STACK / 2;
@@ -724,11 +690,17 @@ static void child_exit_in_nested_fiber(void) {
     al_fiber_resume(f);
 }
 
+/* fn runs in a child that must exit with `code`, not be killed; *r says
+ * what it wrote on stderr. */
+static void check_child_exits(void (*fn)(void), int code, al_test_child *r) {
+    al_test_run_child(fn, r);
+    AL_CHECK_MSG(!r->signaled && r->exit_status == code, "child: signaled %d sig %d exit %d",
+                 r->signaled, r->sig, r->exit_status);
+}
+
 AL_TEST(noreturn_call_inside_a_fiber_is_clean) {
-    struct child_result r;
-    in_child(child_exit_in_nested_fiber, &r);
-    AL_CHECK_MSG(!r.signaled && r.exit_status == 7, "child: signaled %d sig %d exit %d",
-                 r.signaled, r.sig, r.exit_status);
+    al_test_child r;
+    check_child_exits(child_exit_in_nested_fiber, 7, &r);
     AL_CHECK_MSG(r.err[0] == '\0', "child's stderr: %s", r.err);
 }
 
@@ -763,10 +735,8 @@ static void child_other_fault(void) {
 }
 
 AL_TEST(other_faults_go_to_the_previous_handler) {
-    struct child_result r;
-    in_child(child_other_fault, &r);
-    AL_CHECK_MSG(!r.signaled && r.exit_status == 42, "child: signaled %d sig %d exit %d",
-                 r.signaled, r.sig, r.exit_status);
+    al_test_child r;
+    check_child_exits(child_other_fault, 42, &r);
     AL_CHECK_MSG(strstr(r.err, "user handler\n") && !strstr(r.err, "stack overflow"),
                  "child's stderr: %s", r.err);
 }

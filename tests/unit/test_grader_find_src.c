@@ -18,6 +18,7 @@ static char top[64];
 static void make_tree(void) {
     snprintf(top, sizeof top, "/tmp/al-find-src-XXXXXX");
     if (!mkdtemp(top)) top[0] = 0;
+    AL_REQUIRE(top[0]);
 }
 
 /* mkdir -p top/rel's folder, then create the file top/rel. */
@@ -42,47 +43,32 @@ static int find(const char *file, char *rel, size_t len, char *problem, size_t p
     return depth;
 }
 
-AL_TEST(find_src_at_the_top) {
+/* In a fresh tree holding `files` (NULL-terminated), server.c is found
+ * with the answer `depth` (levels down, -1 none), in `where`. */
+static void check_find(const char *const *files, int depth, const char *where) {
     make_tree();
-    AL_REQUIRE(top[0]);
-    touch("server.c");
-    touch("old/server.c");
+    for (size_t i = 0; files[i]; i++) touch(files[i]);
     char rel[PATH_MAX], problem[256];
-    AL_CHECK_INT(find("server.c", rel, sizeof rel, problem, sizeof problem), ==, 0);
-    AL_CHECK_STR(rel, ".");
+    AL_CHECK_INT(find("server.c", rel, sizeof rel, problem, sizeof problem), ==, depth);
+    AL_CHECK_STR(rel, where);
     remove_tree();
+}
+
+AL_TEST(find_src_at_the_top) {
+    check_find((const char *[]){"server.c", "old/server.c", NULL}, 0, ".");
 }
 
 AL_TEST(find_src_shallowest_folder_wins) {
-    make_tree();
-    AL_REQUIRE(top[0]);
-    touch("a/b/c/server.c");
-    touch("hw/server.c");
-    touch("hw/README.md");
-    char rel[PATH_MAX], problem[256];
-    AL_CHECK_INT(find("server.c", rel, sizeof rel, problem, sizeof problem), ==, 1);
-    AL_CHECK_STR(rel, "hw");
-    remove_tree();
+    check_find((const char *[]){"a/b/c/server.c", "hw/server.c", "hw/README.md", NULL}, 1, "hw");
 }
 
 AL_TEST(find_src_four_levels_down_not_five) {
-    make_tree();
-    AL_REQUIRE(top[0]);
-    touch("1/2/3/4/server.c");
-    char rel[PATH_MAX], problem[256];
-    AL_CHECK_INT(find("server.c", rel, sizeof rel, problem, sizeof problem), ==, 4);
-    AL_CHECK_STR(rel, "1/2/3/4");
-    remove_tree();
-    make_tree();
-    touch("1/2/3/4/5/server.c");
-    AL_CHECK_INT(find("server.c", rel, sizeof rel, problem, sizeof problem), ==, -1);
-    AL_CHECK_STR(rel, ".");
-    remove_tree();
+    check_find((const char *[]){"1/2/3/4/server.c", NULL}, 4, "1/2/3/4");
+    check_find((const char *[]){"1/2/3/4/5/server.c", NULL}, -1, ".");
 }
 
 AL_TEST(find_src_two_at_one_depth_is_a_problem_not_a_guess) {
     make_tree();
-    AL_REQUIRE(top[0]);
     touch("x/server.c");
     touch("y/server.c");
     char rel[PATH_MAX], problem[256] = "";
@@ -94,7 +80,6 @@ AL_TEST(find_src_two_at_one_depth_is_a_problem_not_a_guess) {
 
 AL_TEST(find_src_follows_no_links_and_no_hidden_folders) {
     make_tree();
-    AL_REQUIRE(top[0]);
     touch(".git/server.c");
     touch("elsewhere/deep/deeper/deepest/x/server.c");   /* five down: out of reach */
     char link[PATH_MAX + 8], target[PATH_MAX + 64];

@@ -56,6 +56,7 @@ typedef struct env {
 } env;
 
 static void setup(env *e) {
+    upstream_calls_cancelled = 0;   /* each test counts its own */
     AL_REQUIRE_INT(al_loop_new(&e->loop, NULL), ==, 0);
     AL_REQUIRE_INT(al_http_router_new(&e->router), ==, 0);
     al_http_route(e->router, "GET", "/data", h_data, AL_HTTP_TASK);
@@ -141,7 +142,6 @@ AL_TEST(a_get_returns_status_and_body) {
 }
 
 AL_TEST(a_slow_upstream_times_out_and_its_handler_is_cancelled) {
-    upstream_calls_cancelled = 0;
     env e;
     setup(&e);
     job j = {.timeout_us = 100000};
@@ -181,7 +181,6 @@ static int cancel_soon(void *arg, intptr_t *result) {
 }
 
 AL_TEST(cancelling_the_caller_cancels_the_call) {
-    upstream_calls_cancelled = 0;
     env e;
     setup(&e);
     job j = {.timeout_us = 5000000};

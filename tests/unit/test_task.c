@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "al_test.h"
+#include "al_test_child.h"
 #include "asynclab.h"
 
 #define SECOND 1000000
@@ -662,35 +663,21 @@ static int overflowing_fiber(void *arg, intptr_t *result) {
     return 0;
 }
 
+static void child_overflowing_task(void) {
+    al_loop *loop;
+    if (al_loop_new(&loop, NULL) < 0) _exit(3);
+    al_task_create_fiber(loop, NULL, "overflow-task", overflowing_fiber, NULL, 0);
+    al_loop_run(loop);
+}
+
 AL_TEST(a_fiber_task_overflowing_its_stack_is_reported_by_name) {
-    int fds[2];
-    AL_REQUIRE(pipe(fds) == 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    AL_REQUIRE(pid >= 0);
-    if (pid == 0) {
-        struct rlimit no_core = {0, 0};
-        setrlimit(RLIMIT_CORE, &no_core);
-        dup2(fds[1], STDERR_FILENO);
-        close(fds[0]);
-        al_loop *loop;
-        if (al_loop_new(&loop, NULL) < 0) _exit(3);
-        al_task_create_fiber(loop, NULL, "overflow-task", overflowing_fiber, NULL, 0);
-        al_loop_run(loop);
-        _exit(0);   /* not reached */
-    }
-    close(fds[1]);
-    char err[4096] = "";
-    size_t len = 0;
-    ssize_t n;
-    while ((n = read(fds[0], err + len, sizeof err - 1 - len)) > 0) len += (size_t)n;
-    close(fds[0]);
-    int status;
-    AL_REQUIRE(waitpid(pid, &status, 0) == pid);
-    AL_CHECK_MSG(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
-                 "expected the child to die of SIGSEGV, status %d", status);
-    AL_CHECK_MSG(strstr(err, "stack overflow in fiber 'overflow-task'") != NULL,
-                 "expected the task's name on stderr, got: %s", err);
+    al_test_child r;
+    al_test_run_child(child_overflowing_task, &r);
+    AL_CHECK_MSG(r.signaled && r.sig == SIGSEGV,
+                 "expected the child to die of SIGSEGV, signaled %d sig %d exit %d", r.signaled,
+                 r.sig, r.exit_status);
+    AL_CHECK_MSG(strstr(r.err, "stack overflow in fiber 'overflow-task'") != NULL,
+                 "expected the task's name on stderr, got: %s", r.err);
 }
 
 /* ---- run_until_complete returns even while other watchers stay idle ---------- */

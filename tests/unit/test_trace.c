@@ -58,6 +58,21 @@ static char *slurp(const char *path, size_t *len) {
     return buf;
 }
 
+/* A file sink on a fresh temporary file; *path names it (unlink it). */
+static al_trace *open_temp_file(const char **path) {
+    *path = temp_path();
+    al_trace *tr = NULL;
+    AL_CHECK_OK(al_trace_open_file(&tr, *path));
+    return tr;
+}
+
+/* The file holds exactly `want`. */
+static void check_file(const char *path, const char *want) {
+    char *data = slurp(path, NULL);
+    AL_CHECK_STR(data, want);
+    free(data);
+}
+
 /* Everything readable now from a non-blocking fd, appended to *buf. */
 static void drain_fd(int fd, char **buf, size_t *len) {
     char chunk[65536];
@@ -139,6 +154,15 @@ static void check_same_event(const al_trace_event *want, const al_trace_event *g
     AL_CHECK_MSG(same_text(got->text2, want->text2), "%s: text2", name);
 }
 
+/* event() with the fields most types use (0 where a type has none). */
+static al_trace_event task_event(int type, int64_t t, uint64_t task, int reason, int64_t value) {
+    al_trace_event ev = event(type, t);
+    ev.task = task;
+    ev.reason = (uint16_t)reason;
+    ev.value = value;
+    return ev;
+}
+
 /* Every event type, with every reason each type has, fields as the loop
  * fills them (fd -1 and 0 where a type does not use them). */
 static size_t all_events(al_trace_event *out) {
@@ -163,58 +187,30 @@ static size_t all_events(al_trace_event *out) {
         out[n++] = ev;
     }
     for (int c = AL_WAKE_SPAWN; c <= AL_WAKE_YIELD; c++) {
-        ev = event(AL_EV_READY, t++);
-        ev.task = 2;
-        ev.reason = (uint16_t)c;
+        ev = task_event(AL_EV_READY, t++, 2, c, 0);
         if (c == AL_WAKE_TASK) ev.other = 3;
         if (c == AL_WAKE_FD) ev.fd = 5;
         out[n++] = ev;
     }
-    ev = event(AL_EV_RESUME, t++);
-    ev.task = 2;
-    out[n++] = ev;
+    out[n++] = task_event(AL_EV_RESUME, t++, 2, 0, 0);
     for (int w = AL_WAIT_NONE; w <= AL_WAIT_FUTURE; w++) {
-        ev = event(AL_EV_SUSPEND, t++);
-        ev.task = 2;
-        ev.reason = (uint16_t)w;
-        if (w == AL_WAIT_SLEEP) ev.value = 1000000;
+        ev = task_event(AL_EV_SUSPEND, t++, 2, w, w == AL_WAIT_SLEEP ? 1000000 : 0);
         if (w == AL_WAIT_READ || w == AL_WAIT_WRITE) ev.fd = 7 + w;
         if (w == AL_WAIT_JOIN) ev.other = 9;
         out[n++] = ev;
     }
     static const int64_t errors[] = {0, -ECONNRESET, -ECANCELED};
-    for (int s = AL_EXIT_OK; s <= AL_EXIT_CANCELLED; s++) {
-        ev = event(AL_EV_EXIT, t++);
-        ev.task = 2;
-        ev.reason = (uint16_t)s;
-        ev.value = errors[s];
-        out[n++] = ev;
-    }
-    ev = event(AL_EV_EXIT, t++);  /* an error without a name */
-    ev.task = 4;
-    ev.reason = AL_EXIT_ERROR;
-    ev.value = -999;
-    out[n++] = ev;
-    ev = event(AL_EV_POLL_BEGIN, t++);
-    ev.value = -1;
-    out[n++] = ev;
-    ev = event(AL_EV_POLL_BEGIN, t++);
-    ev.value = 1000;
-    out[n++] = ev;
-    ev = event(AL_EV_POLL_END, t++);
-    ev.value = 1;
-    out[n++] = ev;
-    ev = event(AL_EV_TIMER, t++);
-    ev.task = 2;
-    ev.value = 1000000;
-    out[n++] = ev;
-    ev = event(AL_EV_TIMER, t++);  /* a callback timer */
-    ev.value = 2000000;
-    out[n++] = ev;
+    for (int s = AL_EXIT_OK; s <= AL_EXIT_CANCELLED; s++)
+        out[n++] = task_event(AL_EV_EXIT, t++, 2, s, errors[s]);
+    out[n++] = task_event(AL_EV_EXIT, t++, 4, AL_EXIT_ERROR, -999);  /* an error without a name */
+    out[n++] = task_event(AL_EV_POLL_BEGIN, t++, 0, 0, -1);
+    out[n++] = task_event(AL_EV_POLL_BEGIN, t++, 0, 0, 1000);
+    out[n++] = task_event(AL_EV_POLL_END, t++, 0, 0, 1);
+    out[n++] = task_event(AL_EV_TIMER, t++, 2, 0, 1000000);
+    out[n++] = task_event(AL_EV_TIMER, t++, 0, 0, 2000000);  /* a callback timer */
     for (int m = 1; m <= 3; m++) {
-        ev = event(AL_EV_FD_READY, t++);
+        ev = task_event(AL_EV_FD_READY, t++, 0, 0, m);
         ev.fd = 5;
-        ev.value = m;
         out[n++] = ev;
     }
     ev = with_text(event(AL_EV_OUTPUT, t++), "Coroutine 1 started at 2024-01-01 \"12:00\"");
@@ -222,90 +218,61 @@ static size_t all_events(al_trace_event *out) {
     out[n++] = ev;
     ev = with_text(event(AL_EV_OUTPUT, t++), "");  /* an empty line, outside tasks */
     out[n++] = ev;
-    ev = event(AL_EV_SLOW, INT64_C(9007199254740992));  /* t at the 2^53 limit */
-    ev.task = 3;
-    ev.value = 1000123;
-    out[n++] = ev;
+    out[n++] = task_event(AL_EV_SLOW, INT64_C(9007199254740992), 3, 0, 1000123);  /* t at the 2^53 limit */
     return n;
 }
 
 /* ---- the JSON form -------------------------------------------------------- */
 
+/* One event a row, with the line it must become. Text is given with its
+ * length (format_text_len_zero_means_nul_terminated covers length 0). */
+#define EV(type_, t_, ...) EV_FD(type_, t_, -1, __VA_ARGS__)   /* fd -1: no fd, as the loop fills it */
+#define EV_FD(type_, t_, fd_, ...) {.type = (type_), .t = (t_), .fd = (fd_), __VA_ARGS__}
+static const struct {
+    al_trace_event ev;
+    const char *want;
+} documented[] = {
+    {EV(AL_EV_HELLO, 0, .text = "lesson05", .reason = AL_CLOCK_VIRTUAL, .other = 1234, .text2 = "epoll"),
+     "{\"v\":1,\"ev\":\"hello\",\"t\":0,\"program\":\"lesson05\",\"clock\":\"virtual\","
+     "\"backend\":\"epoll\",\"pid\":1234}\n"},
+    {EV(AL_EV_SPAWN, 0, .text = "main", .task = 1),
+     "{\"t\":0,\"ev\":\"spawn\",\"task\":1,\"name\":\"main\",\"kind\":\"stackless\",\"parent\":0}\n"},
+    {EV(AL_EV_SUSPEND, 15, .task = 2, .reason = AL_WAIT_SLEEP, .value = 1000000),
+     "{\"t\":15,\"ev\":\"suspend\",\"task\":2,\"reason\":\"sleep\",\"until\":1000000}\n"},
+    {EV_FD(AL_EV_SUSPEND, 15, 5, .task = 2, .reason = AL_WAIT_READ, .value = 1000000),
+     "{\"t\":15,\"ev\":\"suspend\",\"task\":2,\"reason\":\"read\",\"fd\":5}\n"},
+    {EV_FD(AL_EV_SUSPEND, 15, 5, .task = 2, .reason = AL_WAIT_JOIN, .value = 1000000, .other = 3),
+     "{\"t\":15,\"ev\":\"suspend\",\"task\":2,\"reason\":\"join\",\"joined\":3}\n"},
+    {EV(AL_EV_TIMER, 1000000, .task = 2, .value = 1000000),
+     "{\"t\":1000000,\"ev\":\"timer\",\"task\":2,\"deadline\":1000000}\n"},
+    {EV(AL_EV_READY, 1000000, .task = 2, .reason = AL_WAKE_TIMER),
+     "{\"t\":1000000,\"ev\":\"ready\",\"task\":2,\"by\":\"timer\"}\n"},
+    {EV(AL_EV_READY, 1000000, .task = 2, .reason = AL_WAKE_TASK, .other = 3),
+     "{\"t\":1000000,\"ev\":\"ready\",\"task\":2,\"by\":\"task\",\"waker\":3}\n"},
+    {EV_FD(AL_EV_READY, 1000000, 5, .task = 2, .reason = AL_WAKE_FD, .other = 3),
+     "{\"t\":1000000,\"ev\":\"ready\",\"task\":2,\"by\":\"fd\",\"fd\":5}\n"},
+    {EV(AL_EV_RESUME, 1000001, .task = 2), "{\"t\":1000001,\"ev\":\"resume\",\"task\":2}\n"},
+    {EV(AL_EV_EXIT, 1000002, .task = 2), "{\"t\":1000002,\"ev\":\"exit\",\"task\":2,\"status\":\"ok\"}\n"},
+    {EV(AL_EV_EXIT, 1000002, .task = 2, .reason = AL_EXIT_ERROR, .value = -ECONNRESET),
+     "{\"t\":1000002,\"ev\":\"exit\",\"task\":2,\"status\":\"error\",\"error\":-104,\"errname\":\"ECONNRESET\"}\n"},
+    {EV(AL_EV_EXIT, 1000002, .task = 2, .reason = AL_EXIT_CANCELLED, .value = -ECANCELED),
+     "{\"t\":1000002,\"ev\":\"exit\",\"task\":2,\"status\":\"cancelled\",\"error\":-125,\"errname\":\"ECANCELED\"}\n"},
+    {EV(AL_EV_POLL_BEGIN, 7, .value = -1), "{\"t\":7,\"ev\":\"poll_begin\",\"timeout_ms\":-1}\n"},
+    {EV(AL_EV_POLL_END, 8, .value = 1), "{\"t\":8,\"ev\":\"poll_end\",\"ready\":1}\n"},
+    {EV_FD(AL_EV_FD_READY, 9, 5, .value = 3), "{\"t\":9,\"ev\":\"fd_ready\",\"fd\":5,\"events\":\"rw\"}\n"},
+    {EV(AL_EV_OUTPUT, 10, .text = "Coroutine 1 started", .task = 2),
+     "{\"t\":10,\"ev\":\"output\",\"task\":2,\"text\":\"Coroutine 1 started\"}\n"},
+    {EV(AL_EV_SLOW, 11, .task = 3, .value = 1000123), "{\"t\":11,\"ev\":\"slow\",\"task\":3,\"us\":1000123}\n"},
+};
+#undef EV
+#undef EV_FD
+
 AL_TEST(format_writes_the_documented_lines) {
-    al_trace_event ev = with_text(event(AL_EV_HELLO, 0), "lesson05");
-    ev.reason = AL_CLOCK_VIRTUAL;
-    ev.other = 1234;
-    ev.text2 = "epoll";
-    AL_CHECK_STR(format_line(&ev),
-                 "{\"v\":1,\"ev\":\"hello\",\"t\":0,\"program\":\"lesson05\",\"clock\":\"virtual\","
-                 "\"backend\":\"epoll\",\"pid\":1234}\n");
-
-    ev = with_text(event(AL_EV_SPAWN, 0), "main");
-    ev.task = 1;
-    AL_CHECK_STR(format_line(&ev),
-                 "{\"t\":0,\"ev\":\"spawn\",\"task\":1,\"name\":\"main\",\"kind\":\"stackless\",\"parent\":0}\n");
-
-    ev = event(AL_EV_SUSPEND, 15);
-    ev.task = 2;
-    ev.reason = AL_WAIT_SLEEP;
-    ev.value = 1000000;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":15,\"ev\":\"suspend\",\"task\":2,\"reason\":\"sleep\",\"until\":1000000}\n");
-    ev.reason = AL_WAIT_READ;
-    ev.fd = 5;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":15,\"ev\":\"suspend\",\"task\":2,\"reason\":\"read\",\"fd\":5}\n");
-    ev.reason = AL_WAIT_JOIN;
-    ev.other = 3;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":15,\"ev\":\"suspend\",\"task\":2,\"reason\":\"join\",\"joined\":3}\n");
-
-    ev = event(AL_EV_TIMER, 1000000);
-    ev.task = 2;
-    ev.value = 1000000;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":1000000,\"ev\":\"timer\",\"task\":2,\"deadline\":1000000}\n");
-
-    ev = event(AL_EV_READY, 1000000);
-    ev.task = 2;
-    ev.reason = AL_WAKE_TIMER;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":1000000,\"ev\":\"ready\",\"task\":2,\"by\":\"timer\"}\n");
-    ev.reason = AL_WAKE_TASK;
-    ev.other = 3;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":1000000,\"ev\":\"ready\",\"task\":2,\"by\":\"task\",\"waker\":3}\n");
-    ev.reason = AL_WAKE_FD;
-    ev.fd = 5;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":1000000,\"ev\":\"ready\",\"task\":2,\"by\":\"fd\",\"fd\":5}\n");
-
-    ev = event(AL_EV_RESUME, 1000001);
-    ev.task = 2;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":1000001,\"ev\":\"resume\",\"task\":2}\n");
-
-    ev = event(AL_EV_EXIT, 1000002);
-    ev.task = 2;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":1000002,\"ev\":\"exit\",\"task\":2,\"status\":\"ok\"}\n");
-    ev.reason = AL_EXIT_ERROR;
-    ev.value = -ECONNRESET;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":1000002,\"ev\":\"exit\",\"task\":2,\"status\":\"error\","
-                                   "\"error\":-104,\"errname\":\"ECONNRESET\"}\n");
-    ev.reason = AL_EXIT_CANCELLED;
-    ev.value = -ECANCELED;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":1000002,\"ev\":\"exit\",\"task\":2,\"status\":\"cancelled\","
-                                   "\"error\":-125,\"errname\":\"ECANCELED\"}\n");
-
-    ev = event(AL_EV_POLL_BEGIN, 7);
-    ev.value = -1;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":7,\"ev\":\"poll_begin\",\"timeout_ms\":-1}\n");
-    ev = event(AL_EV_POLL_END, 8);
-    ev.value = 1;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":8,\"ev\":\"poll_end\",\"ready\":1}\n");
-    ev = event(AL_EV_FD_READY, 9);
-    ev.fd = 5;
-    ev.value = 3;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":9,\"ev\":\"fd_ready\",\"fd\":5,\"events\":\"rw\"}\n");
-    ev = with_text(event(AL_EV_OUTPUT, 10), "Coroutine 1 started");
-    ev.task = 2;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":10,\"ev\":\"output\",\"task\":2,\"text\":\"Coroutine 1 started\"}\n");
-    ev = event(AL_EV_SLOW, 11);
-    ev.task = 3;
-    ev.value = 1000123;
-    AL_CHECK_STR(format_line(&ev), "{\"t\":11,\"ev\":\"slow\",\"task\":3,\"us\":1000123}\n");
+    for (size_t i = 0; i < sizeof documented / sizeof documented[0]; i++) {
+        al_trace_event ev = documented[i].ev;
+        if (ev.text) ev.text_len = strlen(ev.text);
+        AL_CHECK_STR(format_line(&ev), documented[i].want);
+    }
 }
 
 AL_TEST(format_extreme_integers) {
@@ -434,9 +401,8 @@ AL_TEST(event_names_round_trip) {
 AL_TEST(round_trip_every_event_type_and_reason) {
     al_trace_event evs[64];
     size_t n = all_events(evs);
-    const char *path = temp_path();
-    al_trace *tr;
-    AL_CHECK_OK(al_trace_open_file(&tr, path));
+    const char *path;
+    al_trace *tr = open_temp_file(&path);
     for (size_t i = 0; i < n; i++) al_trace_emit(tr, &evs[i]);
     AL_CHECK_INT(al_trace_emitted(tr), ==, n);
     AL_CHECK_INT(al_trace_dropped(tr), ==, 0);
@@ -466,25 +432,19 @@ AL_TEST(file_sink_writes_exactly_the_formatted_lines) {
     size_t n = all_events(evs);
     char want[16384] = "";
     for (size_t i = 0; i < n; i++) strcat(want, format_line(&evs[i]));
-    const char *path = temp_path();
-    al_trace *tr;
-    AL_CHECK_OK(al_trace_open_file(&tr, path));
+    const char *path;
+    al_trace *tr = open_temp_file(&path);
     for (size_t i = 0; i < n; i++) al_trace_emit(tr, &evs[i]);
     AL_CHECK_INT(al_trace_flush(tr), ==, 0);
-    char *data = slurp(path, NULL);
-    AL_CHECK_STR(data, want);  /* flushed: complete before close */
-    free(data);
+    check_file(path, want);  /* flushed: complete before close */
     al_trace_close(tr);
-    data = slurp(path, NULL);
-    AL_CHECK_STR(data, want);
-    free(data);
+    check_file(path, want);
     unlink(path);
 }
 
 AL_TEST(file_sink_starts_with_hello_even_if_nobody_said_it) {
-    const char *path = temp_path();
-    al_trace *tr;
-    AL_CHECK_OK(al_trace_open_file(&tr, path));
+    const char *path;
+    al_trace *tr = open_temp_file(&path);
     al_trace_event ev = event(AL_EV_RESUME, 42);
     ev.task = 1;
     al_trace_emit(tr, &ev);
@@ -500,9 +460,8 @@ AL_TEST(file_sink_starts_with_hello_even_if_nobody_said_it) {
 }
 
 AL_TEST(file_sink_many_events_cross_buffer_boundaries) {
-    const char *path = temp_path();
-    al_trace *tr;
-    AL_CHECK_OK(al_trace_open_file(&tr, path));
+    const char *path;
+    al_trace *tr = open_temp_file(&path);
     const int n = 20000;  /* ~1.2 MB: many 64 KiB buffers */
     for (int i = 0; i < n; i++) {
         al_trace_event ev = with_text(event(AL_EV_OUTPUT, i), "a line of program output");
@@ -535,9 +494,8 @@ AL_TEST(file_sink_huge_event_round_trips) {
     AL_REQUIRE(text != NULL);
     for (size_t i = 0; i < big; i++) text[i] = (char)('a' + i % 26);
     text[big] = '\0';
-    const char *path = temp_path();
-    al_trace *tr;
-    AL_CHECK_OK(al_trace_open_file(&tr, path));
+    const char *path;
+    al_trace *tr = open_temp_file(&path);
     al_trace_event ev = with_text(event(AL_EV_OUTPUT, 1), text);
     al_trace_emit(tr, &ev);
     ev = event(AL_EV_RESUME, 2);
@@ -563,9 +521,8 @@ AL_TEST(file_sink_huge_event_round_trips) {
 }
 
 AL_TEST(file_sink_drops_events_it_cannot_write_as_json) {
-    const char *path = temp_path();
-    al_trace *tr;
-    AL_CHECK_OK(al_trace_open_file(&tr, path));
+    const char *path;
+    al_trace *tr = open_temp_file(&path);
     al_trace_event ev = event(AL_EV_HELLO, 0);
     al_trace_emit(tr, &ev);
     ev = event(AL_EV_SUSPEND, 1);
@@ -576,9 +533,7 @@ AL_TEST(file_sink_drops_events_it_cannot_write_as_json) {
     AL_CHECK_INT(al_trace_emitted(tr), ==, 3);
     AL_CHECK_INT(al_trace_dropped(tr), ==, 2);
     al_trace_close(tr);
-    char *data = slurp(path, NULL);
-    AL_CHECK_STR(data, "{\"v\":1,\"ev\":\"hello\",\"t\":0,\"clock\":\"real\",\"pid\":0}\n");
-    free(data);
+    check_file(path, "{\"v\":1,\"ev\":\"hello\",\"t\":0,\"clock\":\"real\",\"pid\":0}\n");
     unlink(path);
 }
 
@@ -598,6 +553,18 @@ AL_TEST(open_file_errors) {
 }
 
 /* ---- fd sinks: pipes ------------------------------------------------------ */
+
+/* A fd sink on a new pipe's write end p[1], which has said hello (t 0);
+ * with the read end p[0] closed when `reader_gone`. */
+static al_trace *pipe_sink(int p[2], int reader_gone) {
+    AL_REQUIRE(pipe(p) == 0);
+    if (reader_gone) close(p[0]);
+    al_trace *tr = NULL;
+    AL_CHECK_OK(al_trace_open_fd(&tr, p[1]));
+    al_trace_event ev = event(AL_EV_HELLO, 0);
+    al_trace_emit(tr, &ev);
+    return tr;
+}
 
 AL_TEST(fd_sink_writes_to_a_pipe_and_leaves_the_fd_open) {
     int p[2];
@@ -632,12 +599,8 @@ AL_TEST(fd_sink_survives_a_reader_that_went_away) {
     sigset_t mask_before, mask_after, pending;
     pthread_sigmask(SIG_SETMASK, NULL, &mask_before);
     int p[2];
-    AL_REQUIRE(pipe(p) == 0);
-    close(p[0]);
-    al_trace *tr;
-    AL_CHECK_OK(al_trace_open_fd(&tr, p[1]));
-    al_trace_event ev = event(AL_EV_HELLO, 0);
-    al_trace_emit(tr, &ev);
+    al_trace *tr = pipe_sink(p, 1);
+    al_trace_event ev;
     ev = event(AL_EV_RESUME, 1);
     al_trace_emit(tr, &ev);
     al_trace_emit(tr, &ev);
@@ -665,12 +628,7 @@ AL_TEST(fd_sink_leaves_the_programs_pending_sigpipe_alone) {
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     raise(SIGPIPE);
     int p[2];
-    AL_REQUIRE(pipe(p) == 0);
-    close(p[0]);
-    al_trace *tr;
-    AL_CHECK_OK(al_trace_open_fd(&tr, p[1]));
-    al_trace_event ev = event(AL_EV_HELLO, 0);
-    al_trace_emit(tr, &ev);
+    al_trace *tr = pipe_sink(p, 1);
     AL_CHECK_INT(al_trace_flush(tr), ==, -EPIPE);
     al_trace_close(tr);
     sigpending(&pending);
@@ -685,12 +643,9 @@ AL_TEST(fd_sink_leaves_the_programs_pending_sigpipe_alone) {
  * accounting must add up once the reader catches up. */
 AL_TEST(fd_sink_never_blocks_on_a_full_pipe) {
     int p[2];
-    AL_REQUIRE(pipe(p) == 0);
+    al_trace *tr = pipe_sink(p, 0);
     AL_REQUIRE(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0);
-    al_trace *tr;
-    AL_CHECK_OK(al_trace_open_fd(&tr, p[1]));
-    al_trace_event ev = event(AL_EV_HELLO, 0);
-    al_trace_emit(tr, &ev);
+    al_trace_event ev;
     const int n = 20000;  /* ~1 MB against a 64 KiB pipe */
     for (int i = 1; i <= n; i++) {
         ev = with_text(event(AL_EV_OUTPUT, i), "the viewer is not reading");
@@ -738,6 +693,17 @@ static int lowest_free_fd(void) {
     return fd;
 }
 
+/* ASYNCLAB_TRACE=value opens a trace; a hello at t goes through it. */
+static void hello_through_env(const char *value, int64_t t) {
+    setenv("ASYNCLAB_TRACE", value, 1);
+    al_trace *tr = NULL;
+    AL_CHECK_OK(al_trace_open_env(&tr));
+    AL_REQUIRE(tr != NULL);
+    al_trace_event ev = event(AL_EV_HELLO, t);
+    al_trace_emit(tr, &ev);
+    al_trace_close(tr);
+}
+
 AL_TEST(open_env_unset_means_off) {
     unsetenv("ASYNCLAB_TRACE");
     al_trace *tr = (al_trace *)1;
@@ -754,13 +720,7 @@ AL_TEST(open_env_fd) {
     AL_REQUIRE(pipe(p) == 0);
     char value[32];
     snprintf(value, sizeof value, "fd:%d", p[1]);
-    setenv("ASYNCLAB_TRACE", value, 1);
-    al_trace *tr = NULL;
-    AL_CHECK_OK(al_trace_open_env(&tr));
-    AL_REQUIRE(tr != NULL);
-    al_trace_event ev = event(AL_EV_HELLO, 0);
-    al_trace_emit(tr, &ev);
-    al_trace_close(tr);
+    hello_through_env(value, 0);
     char got[256] = "";
     ssize_t k = read(p[0], got, sizeof got - 1);
     AL_REQUIRE(k > 0);
@@ -774,16 +734,8 @@ AL_TEST(open_env_fd) {
 AL_TEST(open_env_path) {
     const char *path = temp_path();
     unlink(path);
-    setenv("ASYNCLAB_TRACE", path, 1);
-    al_trace *tr = NULL;
-    AL_CHECK_OK(al_trace_open_env(&tr));
-    AL_REQUIRE(tr != NULL);
-    al_trace_event ev = event(AL_EV_HELLO, 5);
-    al_trace_emit(tr, &ev);
-    al_trace_close(tr);
-    char *data = slurp(path, NULL);
-    AL_CHECK_STR(data, "{\"v\":1,\"ev\":\"hello\",\"t\":5,\"clock\":\"real\",\"pid\":0}\n");
-    free(data);
+    hello_through_env(path, 5);
+    check_file(path, "{\"v\":1,\"ev\":\"hello\",\"t\":5,\"clock\":\"real\",\"pid\":0}\n");
     unlink(path);
 }
 
@@ -895,9 +847,8 @@ AL_TEST(ring_copies_and_truncates_text) {
 }
 
 AL_TEST(ring_only_calls_on_other_sinks) {
-    const char *path = temp_path();
-    al_trace *tr;
-    AL_CHECK_OK(al_trace_open_file(&tr, path));
+    const char *path;
+    al_trace *tr = open_temp_file(&path);
     al_trace_event got;
     AL_CHECK_INT(al_trace_ring_get(tr, 0, &got), ==, -EINVAL);
     AL_CHECK_INT(al_trace_ring_count(tr), ==, 0);
@@ -961,30 +912,47 @@ AL_TEST(reader_error_truncated_last_line) {
     reading_done(&rd);
 }
 
+/* A stream, and the first error reading it must give. */
+typedef struct error_case {
+    const char *data, *error;
+} error_case;
+
+static void check_errors(const error_case *cases, size_t n) {
+    for (size_t i = 0; i < n; i++) AL_CHECK_STR(error_of(cases[i].data, NULL), cases[i].error);
+}
+
 AL_TEST(reader_error_missing_field) {
-    AL_CHECK_STR(error_of(HELLO "{\"t\":5,\"ev\":\"spawn\",\"task\":1}\n", NULL),
-                 "line 2: spawn event without \"name\"");
-    AL_CHECK_STR(error_of(HELLO RESUME "{\"ev\":\"resume\",\"task\":1}\n", NULL),
-                 "line 3: resume event without \"t\"");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":5,\"ev\":\"suspend\",\"task\":1}\n", NULL),
-                 "line 2: suspend event without \"reason\"");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":5,\"ev\":\"suspend\",\"task\":1,\"reason\":\"sleep\"}\n", NULL),
-                 "line 2: suspend event without \"until\"");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":5,\"ev\":\"ready\",\"task\":1,\"by\":\"task\"}\n", NULL),
-                 "line 2: ready event without \"waker\"");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":5,\"ev\":\"exit\",\"task\":1,\"status\":\"error\"}\n", NULL),
-                 "line 2: exit event without \"error\"");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":5,\"task\":1}\n", NULL), "line 2: no \"ev\" (the event's name)");
-    AL_CHECK_STR(error_of("{\"ev\":\"hello\",\"t\":0}\n", NULL), "line 1: hello event without \"v\"");
+    static const error_case cases[] = {
+        {HELLO "{\"t\":5,\"ev\":\"spawn\",\"task\":1}\n",
+         "line 2: spawn event without \"name\""},
+        {HELLO RESUME "{\"ev\":\"resume\",\"task\":1}\n",
+         "line 3: resume event without \"t\""},
+        {HELLO "{\"t\":5,\"ev\":\"suspend\",\"task\":1}\n",
+         "line 2: suspend event without \"reason\""},
+        {HELLO "{\"t\":5,\"ev\":\"suspend\",\"task\":1,\"reason\":\"sleep\"}\n",
+         "line 2: suspend event without \"until\""},
+        {HELLO "{\"t\":5,\"ev\":\"ready\",\"task\":1,\"by\":\"task\"}\n",
+         "line 2: ready event without \"waker\""},
+        {HELLO "{\"t\":5,\"ev\":\"exit\",\"task\":1,\"status\":\"error\"}\n",
+         "line 2: exit event without \"error\""},
+        {HELLO "{\"t\":5,\"task\":1}\n",
+         "line 2: no \"ev\" (the event's name)"},
+        {"{\"ev\":\"hello\",\"t\":0}\n",
+         "line 1: hello event without \"v\""},
+    };
+    check_errors(cases, sizeof cases / sizeof cases[0]);
 }
 
 AL_TEST(reader_error_unknown_event) {
-    AL_CHECK_STR(error_of(HELLO RESUME "{\"t\":1,\"ev\":\"frobnicate\"}\n", NULL),
-                 "line 3: unknown event \"frobnicate\"");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":1,\"ev\":\"suspend\",\"task\":1,\"reason\":\"nap\"}\n", NULL),
-                 "line 2: unknown \"reason\" \"nap\"");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":1,\"ev\":\"fd_ready\",\"fd\":3,\"events\":\"x\"}\n", NULL),
-                 "line 2: unknown \"events\" \"x\" (expected \"r\", \"w\" or \"rw\")");
+    static const error_case cases[] = {
+        {HELLO RESUME "{\"t\":1,\"ev\":\"frobnicate\"}\n",
+         "line 3: unknown event \"frobnicate\""},
+        {HELLO "{\"t\":1,\"ev\":\"suspend\",\"task\":1,\"reason\":\"nap\"}\n",
+         "line 2: unknown \"reason\" \"nap\""},
+        {HELLO "{\"t\":1,\"ev\":\"fd_ready\",\"fd\":3,\"events\":\"x\"}\n",
+         "line 2: unknown \"events\" \"x\" (expected \"r\", \"w\" or \"rw\")"},
+    };
+    check_errors(cases, sizeof cases / sizeof cases[0]);
 }
 
 AL_TEST(reader_error_wrong_type) {
@@ -992,19 +960,25 @@ AL_TEST(reader_error_wrong_type) {
     for (int i = 2; i <= 6; i++) strcat(data, RESUME);
     strcat(data, "{\"t\":\"soon\",\"ev\":\"resume\",\"task\":1}\n");
     AL_CHECK_STR(error_of(data, NULL), "line 7: expected an integer \"t\"");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":1.5,\"ev\":\"resume\",\"task\":1}\n", NULL),
-                 "line 2: expected an integer \"t\"");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":1,\"ev\":7}\n", NULL), "line 2: expected a string \"ev\"");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":1,\"ev\":\"spawn\",\"task\":1,\"name\":null}\n", NULL),
-                 "line 2: expected a string \"name\"");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":1,\"ev\":\"resume\",\"task\":-1}\n", NULL),
-                 "line 2: \"task\" is out of range");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":1e300,\"ev\":\"resume\",\"task\":1}\n", NULL),
-                 "line 2: \"t\" is out of range");
-    AL_CHECK_STR(error_of(HELLO "[1,2]\n", NULL), "line 2: not a JSON object");
-    AL_CHECK_STR(error_of(HELLO RESUME " x\n", NULL), "line 3: not JSON");
-    AL_CHECK_STR(error_of(HELLO "{\"t\":1,\"ev\":\"resume\",\"task\":1} trailing\n", NULL),
-                 "line 2: not JSON");
+    static const error_case cases[] = {
+        {HELLO "{\"t\":1.5,\"ev\":\"resume\",\"task\":1}\n",
+         "line 2: expected an integer \"t\""},
+        {HELLO "{\"t\":1,\"ev\":7}\n",
+         "line 2: expected a string \"ev\""},
+        {HELLO "{\"t\":1,\"ev\":\"spawn\",\"task\":1,\"name\":null}\n",
+         "line 2: expected a string \"name\""},
+        {HELLO "{\"t\":1,\"ev\":\"resume\",\"task\":-1}\n",
+         "line 2: \"task\" is out of range"},
+        {HELLO "{\"t\":1e300,\"ev\":\"resume\",\"task\":1}\n",
+         "line 2: \"t\" is out of range"},
+        {HELLO "[1,2]\n",
+         "line 2: not a JSON object"},
+        {HELLO RESUME " x\n",
+         "line 3: not JSON"},
+        {HELLO "{\"t\":1,\"ev\":\"resume\",\"task\":1} trailing\n",
+         "line 2: not JSON"},
+    };
+    check_errors(cases, sizeof cases / sizeof cases[0]);
 }
 
 AL_TEST(reader_error_hello_first) {

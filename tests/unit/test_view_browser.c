@@ -14,6 +14,7 @@ typedef struct fixture {
     al_lesson lesson;
     al_browser b;
     al_cells c;
+    char *text;   /* the frame drawn last: draw frees the one before */
 } fixture;
 
 /* One lesson whose README has 60 numbered paragraphs, each hard-wrapped. */
@@ -35,11 +36,13 @@ static void open_browser(fixture *f, int w, int h) {
     al_browser_init(&f->b, &f->lesson, 1);
     al_cells_init(&f->c);
     AL_REQUIRE(al_cells_resize(&f->c, w, h) == 0);
+    f->text = NULL;
 }
 
-static char *draw(fixture *f) {
+static const char *draw(fixture *f) {
     al_browser_render(&f->b, &f->c);
-    return al_cells_dump(&f->c);
+    free(f->text);
+    return f->text = al_cells_dump(&f->c);
 }
 
 static void close_browser(fixture *f) {
@@ -49,35 +52,32 @@ static void close_browser(fixture *f) {
     rmdir(f->dir);
     al_browser_free(&f->b);
     al_cells_free(&f->c);
+    free(f->text);
 }
 
 AL_TEST(browser_question_mark_shows_the_keys) {
     fixture f;
     open_browser(&f, 80, 24);
-    char *text = draw(&f);
+    const char *text = draw(&f);
     AL_CHECK(strstr(text, "? help") != NULL);        /* the legend names it, at 80 columns */
     AL_CHECK(strstr(text, "Keys of the lab") == NULL);
-    free(text);
     AL_CHECK_INT(al_browser_key(&f.b, '?'), ==, 0);
     text = draw(&f);
     AL_CHECK(strstr(text, "Keys of the lab") != NULL);
     AL_CHECK(strstr(text, "Enter or space   run the lesson's demo") != NULL);
     AL_CHECK(strstr(text, "PgDn/PgUp") != NULL);
-    free(text);
     /* Any key closes it and does nothing else: q does not leave the lab. */
     AL_CHECK_INT(al_browser_key(&f.b, 'q'), ==, 0);
     text = draw(&f);
     AL_CHECK(strstr(text, "Keys of the lab") == NULL);
-    free(text);
     close_browser(&f);
 }
 
 AL_TEST(browser_space_runs_the_lesson_and_says_so) {
     fixture f;
     open_browser(&f, 80, 24);
-    char *text = draw(&f);
+    const char *text = draw(&f);
     AL_CHECK(strstr(text, "Enter/space run the demo") != NULL);
-    free(text);
     AL_CHECK_INT(al_browser_key(&f.b, ' '), ==, 1);
     AL_CHECK_INT(al_browser_key(&f.b, AL_KEY_ENTER), ==, 1);
     close_browser(&f);
@@ -86,24 +86,20 @@ AL_TEST(browser_space_runs_the_lesson_and_says_so) {
 AL_TEST(browser_page_down_scrolls_the_notes) {
     fixture f;
     open_browser(&f, 80, 24);
-    char *text = draw(&f);
+    const char *text = draw(&f);
     /* The paragraphs are joined: each is one row at this width. */
     AL_CHECK(strstr(text, "Paragraph 1 starts here and goes on on a second line.") != NULL);
     AL_CHECK(strstr(text, "Paragraph 30 ") == NULL);
-    free(text);
     al_browser_key(&f.b, AL_KEY_PGDN);
     text = draw(&f);
     AL_CHECK_MSG(strstr(text, "Paragraph 1 starts") == NULL, "PgDn moved the notes on:\n%s", text);
     AL_CHECK_MSG(strstr(text, "Paragraph 9 starts") != NULL, "a page on (17 rows):\n%s", text);
-    free(text);
     for (int i = 0; i < 100; i++) al_browser_key(&f.b, AL_KEY_PGDN);   /* clamped at the end */
     text = draw(&f);
     AL_CHECK(strstr(text, "Paragraph 60 ") != NULL);
     AL_CHECK(strstr(text, "100% (PgUp/PgDn)") != NULL);
-    free(text);
     for (int i = 0; i < 100; i++) al_browser_key(&f.b, AL_KEY_PGUP);
     text = draw(&f);
     AL_CHECK(strstr(text, "Paragraph 1 starts") != NULL);
-    free(text);
     close_browser(&f);
 }

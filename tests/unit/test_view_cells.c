@@ -14,16 +14,28 @@ static char *line0(al_cells *c) {
     return d;
 }
 
-AL_TEST(cells_text_and_dump) {
+/* An empty grid of w x h cells, in ASCII mode or not (al_cells_free it). */
+static al_cells new_grid(int w, int h, int ascii) {
     al_cells c;
     al_cells_init(&c);
-    AL_REQUIRE(al_cells_resize(&c, 10, 2) == 0);
+    AL_REQUIRE(al_cells_resize(&c, w, h) == 0);
+    c.ascii = ascii;
+    return c;
+}
+
+/* The grid as text is `want`. */
+static void check_dump(al_cells *c, const char *want) {
+    char *d = al_cells_dump(c);
+    AL_CHECK_STR(d, want);
+    free(d);
+}
+
+AL_TEST(cells_text_and_dump) {
+    al_cells c = new_grid(10, 2, 0);
     AL_CHECK_INT(al_cells_text(&c, 1, 0, -1, "hello", AL_ST_NORMAL, 0, 0), ==, 5);
     al_cells_put(&c, 0, 1, 'x', AL_ST_RUNNING, AL_CELL_REVERSE);
-    char *d = al_cells_dump(&c);
-    AL_CHECK_STR(d, " hello\nx\n");            /* trailing blanks are not kept */
-    free(d);
-    d = al_cells_dump_styles(&c);
+    check_dump(&c, " hello\nx\n");            /* trailing blanks are not kept */
+    char *d = al_cells_dump_styles(&c);
     AL_CHECK_STR(d, "nnnnnnnnnn\nRnnnnnnnnn\n");   /* reversed running is upper case */
     free(d);
     al_cells_free(&c);
@@ -55,9 +67,7 @@ AL_TEST(cells_widths) {
 }
 
 AL_TEST(cells_wide_characters_take_two_cells) {
-    al_cells c;
-    al_cells_init(&c);
-    al_cells_resize(&c, 6, 1);
+    al_cells c = new_grid(6, 1, 0);
     AL_CHECK_INT(al_cells_text(&c, 0, 0, -1, "\xE4\xB8\xAD\xE6\x96\x87!", AL_ST_NORMAL, 0, 0), ==, 5);
     AL_CHECK(c.cell[1].flags & AL_CELL_WIDE_TAIL);
     AL_CHECK(c.cell[3].flags & AL_CELL_WIDE_TAIL);
@@ -82,49 +92,33 @@ AL_TEST(cells_wide_characters_take_two_cells) {
 }
 
 AL_TEST(cells_clip_keeps_panels_apart) {
-    al_cells c;
-    al_cells_init(&c);
-    al_cells_resize(&c, 8, 3);
+    al_cells c = new_grid(8, 3, 0);
     al_cells_clip(&c, (al_rect){2, 1, 3, 1});
     al_cells_text(&c, 0, 1, -1, "abcdefgh", AL_ST_NORMAL, 0, 0);
     al_cells_fill(&c, (al_rect){0, 0, 8, 3}, '#', AL_ST_NORMAL, 0);
     al_cells_put(&c, -1, -1, 'x', 0, 0);        /* off the grid: ignored */
     al_cells_clip_all(&c);
-    char *d = al_cells_dump(&c);
-    AL_CHECK_STR(d, "\n  ###\n\n");
-    free(d);
+    check_dump(&c, "\n  ###\n\n");
     al_cells_free(&c);
 }
 
 AL_TEST(cells_ascii_mode_and_ellipsis) {
-    al_cells c;
-    al_cells_init(&c);
-    al_cells_resize(&c, 12, 2);
-    c.ascii = 1;
+    al_cells c = new_grid(12, 2, 1);
     al_cells_text(&c, 0, 0, -1, "caf\xC3\xA9 \xE2\x96\x88", AL_ST_NORMAL, 0, 0);
     al_cells_text(&c, 0, 1, 6, "truncated text", AL_ST_NORMAL, 0, 1);
-    char *d = al_cells_dump(&c);
-    AL_CHECK_STR(d, "caf? ?\ntrunc~\n");
-    free(d);
+    check_dump(&c, "caf? ?\ntrunc~\n");
     c.ascii = 0;
     al_cells_clear(&c);
     al_cells_text(&c, 0, 0, 6, "truncated text", AL_ST_NORMAL, 0, 1);
     al_cells_text(&c, 0, 1, -1, "ctl\x01\x7f", AL_ST_NORMAL, 0, 0);   /* controls never reach the terminal */
-    d = al_cells_dump(&c);
-    AL_CHECK_STR(d, "trunc\xE2\x80\xA6\nctl??\n");
-    free(d);
+    check_dump(&c, "trunc\xE2\x80\xA6\nctl??\n");
     al_cells_free(&c);
 }
 
 AL_TEST(cells_box_in_both_charsets) {
-    al_cells c;
-    al_cells_init(&c);
-    al_cells_resize(&c, 12, 3);
-    c.ascii = 1;
+    al_cells c = new_grid(12, 3, 1);
     al_cells_box(&c, (al_rect){0, 0, 12, 3}, "Help", AL_ST_FOCUS);
-    char *d = al_cells_dump(&c);
-    AL_CHECK_STR(d, "+ Help ----+\n|          |\n+----------+\n");
-    free(d);
+    check_dump(&c, "+ Help ----+\n|          |\n+----------+\n");
     al_cells_free(&c);
 }
 
@@ -194,4 +188,19 @@ AL_TEST(lines_wrap_at_spaces) {
     AL_CHECK_INT(al_wrap("abcdefghijkl", 5, 0, collect, NULL), ==, 3);   /* no space: cut */
     AL_CHECK_STR(pieces[2], "kl");
     AL_CHECK_INT(al_wrap("", 5, 0, NULL, NULL), ==, 1);                 /* an empty line is a line */
+}
+
+/* The too-small message and the empty timeline are drawn with this: each
+ * piece centred in its rectangle, rows counted on. */
+AL_TEST(lines_wrap_centred_centres_each_piece) {
+    al_cells c = new_grid(20, 4, 0);
+    int y = 1;
+    al_wrap_centred(&c, (al_rect){0, 0, 20, 4}, &y, "ab cdef", 4, AL_ST_NORMAL);
+    AL_CHECK_INT(y, ==, 3);
+    check_dump(&c, "\n         ab\n        cdef\n\n");
+    al_cells_clear(&c);
+    y = 0;
+    al_wrap_centred(&c, (al_rect){10, 0, 10, 4}, &y, "xy", 8, AL_ST_NORMAL);   /* in the right half */
+    check_dump(&c, "              xy\n\n\n\n");
+    al_cells_free(&c);
 }

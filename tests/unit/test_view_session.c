@@ -35,6 +35,39 @@ static void feed_program(al_session *s, const char *name, int tasks) {
     }
 }
 
+/* A new file from a mkstemp template (path is filled in), open to write. */
+static FILE *temp_file(char *path) {
+    int fd = mkstemp(path);
+    AL_REQUIRE(fd >= 0);
+    return fdopen(fd, "w");
+}
+
+/* A live session of one program ("p", one task), held (paused). */
+static void held_session(al_session *s) {
+    al_session_init(s);
+    feed_program(s, "p", 1);
+    s->hold = 1;
+}
+
+static FILE *fixture(const char *name) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/frames/%s", AL_FIXTURES_DIR, name);
+    FILE *f = fopen(path, "r");
+    AL_REQUIRE_MSG(f != NULL, "cannot open %s", path);
+    return f;
+}
+
+
+/* A replay of the recorded lesson 5 (40 events), with a history limit of
+ * max_applied events (0: the default). */
+static void load_lesson5(al_session *s, uint64_t max_applied) {
+    al_session_init(s);
+    if (max_applied) s->max_applied = max_applied;
+    FILE *f = fixture("lesson05-virtual.jsonl");
+    AL_REQUIRE(al_session_load(s, f) == 0);
+    fclose(f);
+}
+
 AL_TEST(session_splits_programs_at_hello) {
     al_session s;
     al_session_init(&s);
@@ -55,9 +88,7 @@ AL_TEST(session_splits_programs_at_hello) {
 
 AL_TEST(session_pause_queues_then_releases) {
     al_session s;
-    al_session_init(&s);
-    feed_program(&s, "p", 1);
-    s.hold = 1;
+    held_session(&s);
     al_trace_event r = ev(AL_EV_RESUME, 10, 1);
     al_trace_event out = ev(AL_EV_OUTPUT, 11, 1);
     out.text = "a line the queue must copy";
@@ -82,9 +113,7 @@ AL_TEST(session_pause_queues_then_releases) {
 
 AL_TEST(session_pause_queue_is_bounded) {
     al_session s;
-    al_session_init(&s);
-    feed_program(&s, "p", 1);
-    s.hold = 1;
+    held_session(&s);
     s.qmax = 3;
     for (int i = 0; i < 5; i++) {
         al_trace_event t = ev(AL_EV_TIMER, 10 + i, 0);
@@ -131,20 +160,9 @@ AL_TEST(session_history_is_bounded_live) {
     al_session_free(&u);
 }
 
-static FILE *fixture(const char *name) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/frames/%s", AL_FIXTURES_DIR, name);
-    FILE *f = fopen(path, "r");
-    AL_REQUIRE_MSG(f != NULL, "cannot open %s", path);
-    return f;
-}
-
 AL_TEST(replay_seeks_both_ways) {
     al_session s;
-    al_session_init(&s);
-    FILE *f = fixture("lesson05-virtual.jsonl");
-    AL_REQUIRE(al_session_load(&s, f) == 0);
-    fclose(f);
+    load_lesson5(&s, 0);
     AL_CHECK_INT(s.nev, ==, 40);
     AL_CHECK_INT(s.nsec, ==, 1);
     al_session_seek(&s, 40);
@@ -169,30 +187,19 @@ AL_TEST(replay_seeks_both_ways) {
 
 AL_TEST(replay_loads_at_most_the_history_limit) {
     al_session s;
-    al_session_init(&s);
-    s.max_applied = 7;
-    FILE *f = fixture("lesson05-virtual.jsonl");     /* 40 events */
-    AL_REQUIRE(al_session_load(&s, f) == 0);
-    fclose(f);
+    load_lesson5(&s, 7);                             /* 40 events */
     AL_CHECK_INT(s.nev, ==, 7);
     AL_CHECK(s.truncated);
     al_session_seek(&s, 40);                         /* as far as there is */
     AL_CHECK_INT(al_session_current(&s)->model.events, ==, 7);
     al_session_free(&s);
 
-    al_session_init(&s);                             /* the default keeps a lesson whole */
-    f = fixture("lesson05-virtual.jsonl");
-    AL_REQUIRE(al_session_load(&s, f) == 0);
-    fclose(f);
+    load_lesson5(&s, 0);                             /* the default keeps a lesson whole */
     AL_CHECK_INT(s.nev, ==, 40);
     AL_CHECK(!s.truncated);
     al_session_free(&s);
 
-    al_session_init(&s);                             /* exactly the limit: nothing cut */
-    s.max_applied = 40;
-    f = fixture("lesson05-virtual.jsonl");
-    AL_REQUIRE(al_session_load(&s, f) == 0);
-    fclose(f);
+    load_lesson5(&s, 40);                            /* exactly the limit: nothing cut */
     AL_CHECK_INT(s.nev, ==, 40);
     AL_CHECK_MSG(!s.truncated, "a file of exactly max_applied events is whole");
     al_session_free(&s);
@@ -200,9 +207,7 @@ AL_TEST(replay_loads_at_most_the_history_limit) {
 
 AL_TEST(replay_two_programs_in_one_file) {
     char path[] = "/tmp/al_view_two_XXXXXX";
-    int fd = mkstemp(path);
-    AL_REQUIRE(fd >= 0);
-    FILE *out = fdopen(fd, "w");
+    FILE *out = temp_file(path);
     const char *names[] = {"lesson05-virtual.jsonl", "lesson05-blocking.jsonl"};
     for (int i = 0; i < 2; i++) {
         FILE *in = fixture(names[i]);
@@ -312,9 +317,7 @@ AL_TEST(ingest_takes_lines_as_they_complete) {
 
 AL_TEST(ingest_records_the_exact_bytes) {
     char path[] = "/tmp/al_view_record_XXXXXX";
-    int fd = mkstemp(path);
-    AL_REQUIRE(fd >= 0);
-    FILE *rec = fdopen(fd, "w");
+    FILE *rec = temp_file(path);
     pipe_trace p;
     open_pipe(&p, rec);
     const char *text = HELLO "\n{\"t\":1,\"ev\":\"spawn\",\"task\":1,\"name\":\"\xC3\xA9\"}\ngarbage\n";

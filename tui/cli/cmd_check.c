@@ -164,6 +164,20 @@ static int exchange(const checker *k, al_hconn *c, const char *req, size_t len, 
     return rc;
 }
 
+/* exchange, and when no answer comes, the check `name` fails with
+ * "expected <expected>, got <what happened><after>": the same words for every
+ * check that needs a first answer before it can look further. */
+static int first_answer(checker *k, al_hconn *c, const char *req, answer *a, const char *name,
+                        const char *expected, const char *after) {
+    int rc = exchange(k, c, req, strlen(req), a);
+    if (rc < 0) {
+        char got[300];
+        status_text(got, sizeof got, a);
+        report(k, 0, name, "expected %s, got %s%s", expected, got, after);
+    }
+    return rc;
+}
+
 static int is_hello(const answer *a) {
     if (a->rc < 0 || a->r.body_truncated) return 0;
     cJSON *got = cJSON_ParseWithLength(a->body, a->r.body_len);
@@ -243,10 +257,11 @@ static void check_keep_alive(checker *k, answer *a) {
     char req[REQ_MAX], got[300];
     get_request(k, req, sizeof req, k->url.path, "");
     al_hconn c;
-    if (exchange(k, &c, req, strlen(req), a) < 0) {
-        status_text(got, sizeof got, a);
-        report(k, 0, name, "expected two answers, got %s to the first request", got);
-    } else if (a->r.close) {
+    if (first_answer(k, &c, req, a, name, "two answers", " to the first request") < 0) {
+        al_hconn_close(&c);
+        return;
+    }
+    if (a->r.close) {
         report(k, 1, name, "expected a second answer or Connection: close, got Connection: close: "
                            "the server closes after each response (HTTP/1.1 allows it)");
     } else {
@@ -271,9 +286,7 @@ static void check_pipelining(checker *k, answer *a) {
     get_request(k, second, sizeof second, k->url.path, "");
     strncat(req, second, sizeof req - strlen(req) - 1);
     al_hconn c;
-    if (exchange(k, &c, req, strlen(req), a) < 0) {
-        status_text(got, sizeof got, a);
-        report(k, 0, name, "expected two answers, got %s to the first request", got);
+    if (first_answer(k, &c, req, a, name, "two answers", " to the first request") < 0) {
         al_hconn_close(&c);
         return;
     }
@@ -308,13 +321,10 @@ static void check_pipelining(checker *k, answer *a) {
 
 static void check_connection_close(checker *k, answer *a) {
     const char *name = "Connection: close in the request: the server closes after answering";
-    char req[REQ_MAX], got[300];
+    char req[REQ_MAX];
     get_request(k, req, sizeof req, k->url.path, "Connection: close\r\n");
     al_hconn c;
-    if (exchange(k, &c, req, strlen(req), a) < 0) {
-        status_text(got, sizeof got, a);
-        report(k, 0, name, "expected an answer and then the end of the connection, got %s", got);
-    } else {
+    if (first_answer(k, &c, req, a, name, "an answer and then the end of the connection", "") == 0) {
         size_t extra = 0;
         int rc = al_hconn_wait_close(&c, deadline(k), &extra);
         if (rc == 1)

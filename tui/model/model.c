@@ -21,6 +21,7 @@
 
 #include "asynclab/error.h"
 #include "asynclab/task.h"   /* al_task_kind */
+#include "asynclab/text.h"   /* al_utf8_len */
 
 /* Times beyond this are refused, so sums and differences never overflow. */
 #define TIME_LIMIT (INT64_C(1) << 60)
@@ -99,37 +100,13 @@ const char *al_format_seconds(int64_t us, char *buf, size_t size) {
 
 /* ---- printable text -------------------------------------------------------- */
 
-/* Length of the well-formed UTF-8 character at s (RFC 3629), 0 if none. */
-static size_t utf8_char(const unsigned char *s, size_t len) {
-    unsigned c = s[0];
-    size_t n;
-    unsigned lo = 0x80, hi = 0xbf;   /* allowed range of the second byte */
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) n = 2;
-    else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        if (c == 0xe0) lo = 0xa0;        /* no overlong forms */
-        if (c == 0xed) hi = 0x9f;        /* no surrogates */
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        if (c == 0xf0) lo = 0x90;
-        if (c == 0xf4) hi = 0x8f;        /* nothing above U+10FFFF */
-    } else {
-        return 0;
-    }
-    if (len < n || s[1] < lo || s[1] > hi) return 0;
-    for (size_t i = 2; i < n; i++)
-        if (s[i] < 0x80 || s[i] > 0xbf) return 0;
-    return n;
-}
-
 size_t al_model_sanitize(char *dst, size_t size, const char *src, size_t len) {
     if (!size) return 0;
     const unsigned char *s = (const unsigned char *)(src ? src : "");
     if (!src) len = 0;
     size_t out = 0;
     for (size_t i = 0; i < len;) {
-        size_t n = utf8_char(s + i, len - i);
+        size_t n = al_utf8_len(s + i, len - i);
         int control = n == 1 && (s[i] < 0x20 || s[i] == 0x7f);
         int c1 = n == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0;   /* U+0080..U+009F */
         if (n == 0 || control || c1) {

@@ -184,12 +184,13 @@ int al_lines_load(al_lines *l, const char *path) {
     return rc;
 }
 
-int al_lines_load_markdown(al_lines *l, const char *path) {
+/* The whole file at path into *text (malloc'd, *size bytes): 0 or -errno. */
+static int read_whole(const char *path, char **text, size_t *size) {
+    *text = NULL;
+    *size = 0;
     FILE *fp = fopen(path, "r");
     if (!fp) return -errno;
-    char *text = NULL;
-    size_t size = 0;
-    FILE *mem = open_memstream(&text, &size);
+    FILE *mem = open_memstream(text, size);
     if (!mem) {
         fclose(fp);
         return -ENOMEM;
@@ -200,6 +201,13 @@ int al_lines_load_markdown(al_lines *l, const char *path) {
     int rc = ferror(fp) ? -EIO : 0;
     fclose(fp);
     if (fclose(mem) != 0 && rc == 0) rc = -ENOMEM;
+    return rc;
+}
+
+int al_lines_load_markdown(al_lines *l, const char *path) {
+    char *text;
+    size_t size, n;
+    int rc = read_whole(path, &text, &size);
     char *flowed = rc == 0 ? al_reflow_markdown(text, size, &n) : NULL;
     if (rc == 0 && !flowed) rc = -ENOMEM;
     if (rc == 0) rc = al_lines_feed(l, flowed, n);
@@ -207,6 +215,29 @@ int al_lines_load_markdown(al_lines *l, const char *path) {
     free(text);
     free(flowed);
     return rc;
+}
+
+struct centred {
+    al_cells *c;
+    al_rect r;
+    int y, style;
+};
+
+static void centre_piece(void *arg, const char *start, size_t len) {
+    struct centred *k = arg;
+    char piece[512];
+    if (len >= sizeof piece) len = sizeof piece - 1;
+    memcpy(piece, start, len);
+    piece[len] = '\0';
+    int w = al_text_width(piece, k->c->ascii);
+    int x = k->r.x + (w < k->r.w ? (k->r.w - w) / 2 : 0);
+    al_cells_text(k->c, x, k->y++, k->r.x + k->r.w - x, piece, k->style, 0, 0);
+}
+
+void al_wrap_centred(al_cells *c, al_rect r, int *y, const char *text, int width, int style) {
+    struct centred k = {c, r, *y, style};
+    al_wrap(text, width, c->ascii, centre_piece, &k);
+    *y = k.y;
 }
 
 size_t al_wrap(const char *text, int width, int ascii,

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "view_cells.h"
+
 typedef struct al_lines {
     char **line;         /* ring of cap lines, oldest at `first` */
     size_t cap, first, n;
@@ -54,5 +56,9 @@ int al_lines_load_markdown(al_lines *l, const char *path);
  * number of pieces. emit may be NULL to count only. */
 size_t al_wrap(const char *text, int width, int ascii,
                void (*emit)(void *arg, const char *start, size_t len), void *arg);
+
+/* al_wrap's pieces of `text` drawn into c, each centred between r.x and
+ * r.x + r.w, one row each from *y on (*y ends past them), in `style`. */
+void al_wrap_centred(al_cells *c, al_rect r, int *y, const char *text, int width, int style);
 
 #endif

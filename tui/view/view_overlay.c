@@ -229,21 +229,6 @@ void al_view_draw_details(al_view *v, al_cells *c) {
 
 /* ---- too small ---------------------------------------------------------------------- */
 
-struct centre_ctx {
-    al_cells *c;
-    int y;
-};
-
-static void centre_piece(void *arg, const char *start, size_t len) {
-    struct centre_ctx *k = arg;
-    char piece[256];
-    if (len >= sizeof piece) len = sizeof piece - 1;
-    memcpy(piece, start, len);
-    piece[len] = '\0';
-    int w = al_text_width(piece, k->c->ascii);
-    al_cells_text(k->c, w < k->c->w ? (k->c->w - w) / 2 : 0, k->y++, k->c->w, piece, AL_ST_WARN, 0, 0);
-}
-
 void al_view_draw_too_small(al_view *v, al_cells *c) {
     (void)v;
     char need[96], have[64];
@@ -253,7 +238,7 @@ void al_view_draw_too_small(al_view *v, al_cells *c) {
     int width = c->w > 48 ? 48 : c->w;
     size_t lines = 0;
     for (int i = 0; i < 3; i++) lines += al_wrap(para[i], width, c->ascii, NULL, NULL);
-    struct centre_ctx k = {c, (c->h - (int)lines) / 2};
-    if (k.y < 0) k.y = 0;
-    for (int i = 0; i < 3; i++) al_wrap(para[i], width, c->ascii, centre_piece, &k);
+    int y = (c->h - (int)lines) / 2;
+    if (y < 0) y = 0;
+    for (int i = 0; i < 3; i++) al_wrap_centred(c, (al_rect){0, 0, c->w, c->h}, &y, para[i], width, AL_ST_WARN);
 }

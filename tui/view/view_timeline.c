@@ -138,22 +138,6 @@ static void mark_slow(al_view *v, const al_lane *l, col_state *cs, int cols, int
 
 /* ---- drawing ----------------------------------------------------------------- */
 
-struct centred {
-    al_cells *c;
-    al_rect r;
-    int y, style;
-};
-
-static void centre_line(void *arg, const char *start, size_t len) {
-    struct centred *ctx = arg;
-    char piece[512];
-    if (len >= sizeof piece) len = sizeof piece - 1;
-    memcpy(piece, start, len);
-    piece[len] = '\0';
-    int w = al_text_width(piece, ctx->c->ascii);
-    al_cells_text(ctx->c, ctx->r.x + (ctx->r.w - w) / 2, ctx->y++, w, piece, ctx->style, 0, 0);
-}
-
 static void draw_lane(al_view *v, al_cells *c, int x, int y, int cols, const al_lane *l,
                       col_state *cs, int64_t t0, int64_t scale, int now_col) {
     int ascii = c->ascii;
@@ -244,10 +228,9 @@ void al_view_draw_timeline(al_view *v, al_cells *c, al_rect r) {
         const char *text = v->placeholder ? v->placeholder : "Waiting for the program's first trace event...";
         int width = r.w - 8;
         size_t lines = al_wrap(text, width, c->ascii, NULL, NULL);
-        struct centred ctx = {c, r, r.y + 1 + (r.h - 1 - (int)lines) / 2,
-                              v->state_bad ? AL_ST_WARN : AL_ST_DIM};
-        if (ctx.y < r.y + 1) ctx.y = r.y + 1;
-        al_wrap(text, width, c->ascii, centre_line, &ctx);
+        int y = r.y + 1 + (r.h - 1 - (int)lines) / 2;
+        if (y < r.y + 1) y = r.y + 1;
+        al_wrap_centred(c, r, &y, text, width, v->state_bad ? AL_ST_WARN : AL_ST_DIM);
         return;
     }
     int64_t t0, scale;

@@ -37,6 +37,7 @@
 
 #include "asynclab/http_response_reader.h"
 #include "asynclab/task.h"
+#include "http_internal.h"   /* http_buf */
 
 #define READ_CHUNK 16384
 
@@ -44,8 +45,7 @@ typedef struct fetch_job {
     const al_http_url *url;
     int refs;                    /* the caller's and the child's */
     int status;
-    char *body;
-    size_t body_len, body_cap;
+    http_buf body;               /* NUL-terminated (http_buf_append_text) */
     al_http_reader reader;
     char buf[READ_CHUNK];
 } fetch_job;
@@ -83,19 +83,8 @@ int al_http_url_parse(al_http_url *url, const char *text) {
  * up to AL_HTTP_CLIENT_MAX_BODY. */
 static int take_body(void *arg, const char *at, size_t len) {
     fetch_job *j = arg;
-    if (j->body_len + len > AL_HTTP_CLIENT_MAX_BODY) return -EMSGSIZE;
-    if (j->body_len + len + 1 > j->body_cap) {
-        size_t cap = j->body_cap ? j->body_cap * 2 : 4096;
-        while (cap < j->body_len + len + 1) cap *= 2;
-        char *b = realloc(j->body, cap);
-        if (!b) return -ENOMEM;
-        j->body = b;
-        j->body_cap = cap;
-    }
-    memcpy(j->body + j->body_len, at, len);
-    j->body_len += len;
-    j->body[j->body_len] = 0;
-    return 0;
+    if (j->body.len + len > AL_HTTP_CLIENT_MAX_BODY) return -EMSGSIZE;
+    return http_buf_append_text(&j->body, at, len);
 }
 
 /* ---- the child task ---------------------------------------------------------- */
@@ -111,13 +100,19 @@ static int connect_to(int fd, const struct sockaddr_in *addr) {
     return -err;
 }
 
+/* After a send or recv on the non-blocking fd failed: 0 to try again (it
+ * was interrupted, or the task waited until the fd is ready), or -errno. */
+static int wait_to_retry(int fd, int sending) {
+    if (errno == EINTR) return 0;
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
+    return sending ? al_wait_writable(fd) : al_wait_readable(fd);
+}
+
 static int send_all(int fd, const char *data, size_t len) {
     while (len > 0) {
         ssize_t n = send(fd, data, len, MSG_NOSIGNAL);
         if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
-            int rc = al_wait_writable(fd);
+            int rc = wait_to_retry(fd, 1);
             if (rc < 0) return rc;
             continue;
         }
@@ -139,9 +134,7 @@ static int read_response(int fd, fetch_job *j) {
     for (;;) {
         ssize_t n = recv(fd, j->buf, sizeof j->buf, 0);
         if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK) return -errno;
-            int rc = al_wait_readable(fd);
+            int rc = wait_to_retry(fd, 0);
             if (rc < 0) return rc;
             continue;
         }
@@ -175,17 +168,13 @@ static int fetch_main(void *arg, intptr_t *result) {
         if (rc == 0) rc = read_response(fd, j);
         close(fd);
     }
-    if (rc < 0) {
-        free(j->body);
-        j->body = NULL;
-        j->body_len = 0;
-    }
+    if (rc < 0) http_buf_free(&j->body);
     return rc;
 }
 
 static void job_release(fetch_job *j) {
     if (--j->refs > 0) return;
-    free(j->body);
+    http_buf_free(&j->body);
     free(j);
 }
 
@@ -216,9 +205,9 @@ int al_http_get(const al_http_url *url, int64_t timeout_us, al_http_client_respo
     rc = al_wait_for(child, timeout_us);
     if (rc == 0 && al_task_is_done(child)) {
         out->status = j->status;
-        out->body = j->body;
-        out->body_len = j->body_len;
-        j->body = NULL;
+        out->body = j->body.data;   /* the caller's now (al_http_client_response_free) */
+        out->body_len = j->body.len;
+        j->body = (http_buf){0};
     }
     job_release(j);   /* if we were cancelled, the child still holds it */
     al_task_release(child);

@@ -74,6 +74,9 @@ typedef struct http_buf {
 
 int http_buf_reserve(http_buf *b, size_t more);
 int http_buf_append(http_buf *b, const void *data, size_t len);
+/* The same, keeping a NUL after the data (not counted in len): a body the
+ * caller hands out as a C string. */
+int http_buf_append_text(http_buf *b, const void *data, size_t len);
 void http_buf_free(http_buf *b);
 
 /* ---- writing a response (http_response.c) -------------------------------- */

@@ -461,6 +461,13 @@ int http_buf_append(http_buf *b, const void *data, size_t len) {
     return 0;
 }
 
+int http_buf_append_text(http_buf *b, const void *data, size_t len) {
+    int rc = http_buf_reserve(b, len + 1);
+    if (rc == 0) rc = http_buf_append(b, data, len);
+    if (rc == 0) b->data[b->len] = 0;
+    return rc;
+}
+
 void http_buf_free(http_buf *b) {
     free(b->data);
     *b = (http_buf){0};

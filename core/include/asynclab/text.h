@@ -16,4 +16,11 @@
 
 void al_text_sanitize(char *s, size_t len);
 
+/* The length of the valid UTF-8 sequence at s (1 to 4; 1 for ASCII), or 0
+ * when it is not one: RFC 3629's table, so no overlong form, no surrogate,
+ * nothing past U+10FFFF, and no sequence cut short by `left` (the bytes
+ * there are). left > 0. Pure, thread-safe; every reader of untrusted text
+ * in the project uses this one. */
+size_t al_utf8_len(const unsigned char *s, size_t left);
+
 #endif

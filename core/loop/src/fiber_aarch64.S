@@ -30,6 +30,21 @@
 
     .text
 
+// The frame's register pairs at their offsets (the table above), written
+// once: stored with `frame_pairs stp`, loaded back with `frame_pairs ldp`.
+.macro frame_pairs op
+    \op     x19, x20, [sp, #0]
+    \op     x21, x22, [sp, #16]
+    \op     x23, x24, [sp, #32]
+    \op     x25, x26, [sp, #48]
+    \op     x27, x28, [sp, #64]
+    \op     x29, x30, [sp, #80]
+    \op     d8,  d9,  [sp, #96]
+    \op     d10, d11, [sp, #112]
+    \op     d12, d13, [sp, #128]
+    \op     d14, d15, [sp, #144]
+.endm
+
 // void al_context_switch(al_context *from, al_context *to)
 //   x0 = from, x1 = to; al_context.sp is at offset 0.
     .globl  al_context_switch
@@ -46,18 +61,9 @@ al__context_transfer:
     .cfi_startproc
     sub     sp, sp, #176
     .cfi_def_cfa_offset 176
-    stp     x19, x20, [sp, #0]
-    stp     x21, x22, [sp, #16]
-    stp     x23, x24, [sp, #32]
-    stp     x25, x26, [sp, #48]
-    stp     x27, x28, [sp, #64]
-    stp     x29, x30, [sp, #80]
+    frame_pairs stp
     .cfi_offset x29, -96
     .cfi_offset x30, -88
-    stp     d8,  d9,  [sp, #96]
-    stp     d10, d11, [sp, #112]
-    stp     d12, d13, [sp, #128]
-    stp     d14, d15, [sp, #144]
     mrs     x9, fpcr
     str     x9, [sp, #160]
 
@@ -66,16 +72,7 @@ al__context_transfer:
     ldr     x10, [x1]
     mov     sp, x10             // sp = to->sp: we are on the other stack
 
-    ldp     x19, x20, [sp, #0]
-    ldp     x21, x22, [sp, #16]
-    ldp     x23, x24, [sp, #32]
-    ldp     x25, x26, [sp, #48]
-    ldp     x27, x28, [sp, #64]
-    ldp     x29, x30, [sp, #80]
-    ldp     d8,  d9,  [sp, #96]
-    ldp     d10, d11, [sp, #112]
-    ldp     d12, d13, [sp, #128]
-    ldp     d14, d15, [sp, #144]
+    frame_pairs ldp
     // Writing FPCR can stall the pipeline on some cores, and it almost never
     // differs between fibers: write it only when it does. x9 still holds
     // the FPCR we saved above, i.e. the current one.

@@ -7,18 +7,29 @@
  */
 #include "asynclab/text.h"
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s, size_t left) {
-    if (s[0] < 0x80) return 1;
-    size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
-    if (!n || n > left) return 0;
-    for (size_t i = 1; i < n; i++)
-        if ((s[i] & 0xC0) != 0x80) return 0;
-    unsigned cp = s[0] & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) cp = (cp << 6) | (s[i] & 0x3F);
-    static const unsigned min[5] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return n;
+/* RFC 3629's table of well-formed sequences: the lead byte gives the
+ * length and the range of the second byte; the rest are 0x80..0xBF. */
+size_t al_utf8_len(const unsigned char *s, size_t left) {
+    unsigned char c = s[0];
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t len;
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0) lo = 0xA0;       /* overlong below U+0800 */
+        else if (c == 0xED) hi = 0x9F;  /* U+D800..DFFF are surrogates */
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0) lo = 0x90;       /* overlong below U+10000 */
+        else if (c == 0xF4) hi = 0x8F;  /* above U+10FFFF */
+    } else {
+        return 0;                       /* a continuation byte, C0/C1, F5..FF */
+    }
+    if (left < len || s[1] < lo || s[1] > hi) return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+    return len;
 }
 
 void al_text_sanitize(char *s, size_t len) {
@@ -32,7 +43,7 @@ void al_text_sanitize(char *s, size_t len) {
             u[i++] = '?';
             continue;
         }
-        size_t n = utf8_len(u + i, len - i);
+        size_t n = al_utf8_len(u + i, len - i);
         if (!n) {
             u[i++] = '?';
             continue;

@@ -23,6 +23,7 @@
 #include "asynclab/error.h"
 #include "asynclab/loop.h"
 #include "asynclab/task.h"
+#include "asynclab/text.h"   /* al_utf8_len */
 
 /* ---- the words of the JSON form ------------------------------------------ */
 
@@ -167,30 +168,6 @@ static char *put_word(char *p, const char *w) {
     return p;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (lead byte >= 0x80), or 0.
- * The ranges are RFC 3629's table, which excludes overlongs and surrogates. */
-static size_t utf8_sequence(const unsigned char *s, size_t n) {
-    unsigned char c = s[0];
-    unsigned char lo = 0x80, hi = 0xBF;
-    size_t len;
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0) lo = 0xA0;       /* overlong below U+0800 */
-        else if (c == 0xED) hi = 0x9F;  /* U+D800..DFFF are surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0) lo = 0x90;       /* overlong below U+10000 */
-        else if (c == 0xF4) hi = 0x8F;  /* above U+10FFFF */
-    } else {
-        return 0;
-    }
-    if (n < len || s[1] < lo || s[1] > hi) return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
-    return len;
-}
-
 static const char hex_digits[] = "0123456789abcdef";
 
 /* s[0..n) as a JSON string, at most 2 + 6n bytes. */
@@ -223,7 +200,7 @@ static char *put_text(char *p, const char *text, size_t n) {
             i++;
             continue;
         }
-        size_t len = utf8_sequence(s + i, n - i);
+        size_t len = al_utf8_len(s + i, n - i);
         if (len) {
             p = put_bytes(p, (const char *)s + i, len);
             i += len;

@@ -69,6 +69,40 @@ static void drain_finish(drain *d) {
     pthread_join(d->thread, NULL);
 }
 
+/* A stream socket pair whose far end (sv[1]) a drain reads: the subject
+ * writes into sv[0]. pair_done waits for the drain and closes sv[1]. */
+static void pair_start(int sv[2], drain *d) {
+    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
+    AL_REQUIRE_INT(drain_start(d, sv[1]), ==, 0);
+}
+
+static void pair_done(int sv[2], drain *d) {
+    drain_finish(d);
+    close(sv[1]);
+}
+
+/* ex1_send_all of len bytes, under signals, into a drained pair; returns
+ * how many bytes arrived right, from the first (d->got holds them all). */
+static size_t send_all_into(size_t len, drain *d, ex1_rc_out *out, const char *what) {
+    int sv[2];
+    pair_start(sv, d);
+    ex1_send_in in = {len};
+    AL_CALL(send_all, in, *out, sv[0], what);
+    pair_done(sv, d);
+    size_t good = 0;
+    while (good < d->got.len && (unsigned char)d->got.data[good] == EX1_SEND_BYTE(good)) good++;
+    return good;
+}
+
+/* ex1_serve(fd, n) started on a fresh listening port (n 0: forever). */
+static pid_t serve_n(int n, uint16_t *port) {
+    int lfd = al_kit_listen(port);
+    AL_REQUIRE(lfd >= 0);
+    pid_t server = al_kit_server_start("serve_n", lfd, &n, sizeof n);
+    AL_REQUIRE(server > 0);
+    return server;
+}
+
 static void check_path_reply(const char *what, int rc, const al_kit_reply *r, const char *path) {
     AL_REQUIRE_MSG(rc == 0, "%s: %s", what, r->error);
     AL_CHECK_MSG(r->status == 200, "%s: expected status 200, got %d", what, r->status);
@@ -76,6 +110,17 @@ static void check_path_reply(const char *what, int rc, const al_kit_reply *r, co
     snprintf(want, sizeof want, "{\"path\": \"%s\"}", path);
     AL_CHECK_MSG(r->body_len == strlen(want) && memcmp(r->body, want, r->body_len) == 0,
                  "%s: expected the body %s, got %.*s", what, want, (int)r->body_len, r->body);
+}
+
+/* GET path (no Host header) on a new connection; the answer must name the
+ * path. `what` names the check in a failure ("GET path" when NULL). */
+static void check_get(uint16_t port, const char *path, const char *what) {
+    char req[128], label[64];
+    snprintf(req, sizeof req, "GET %s HTTP/1.1\r\n\r\n", path);
+    snprintf(label, sizeof label, "GET %s", path);
+    al_kit_reply r;
+    int rc = al_kit_request(port, req, NULL, &r, 3000);
+    check_path_reply(what ? what : label, rc, &r, path);
 }
 
 static void pause_ms(int ms) {
@@ -164,25 +209,17 @@ AL_TEST(read_request_ends) {
 }
 
 AL_TEST(send_all_partial) {
-    int sv[2];
-    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
     size_t len = 4u << 20;
     drain d;
-    AL_REQUIRE_INT(drain_start(&d, sv[1]), ==, 0);
     /* The subject sends through a 4 KiB buffer while SIGALRM interrupts it
      * every 500 us; the judge reads and checks every byte. */
-    ex1_send_in in = {len};
     ex1_rc_out out;
-    AL_CALL(send_all, in, out, sv[0], "ex1_send_all of 4 MiB while signals interrupt it");
-    drain_finish(&d);
-    close(sv[1]);
+    size_t bad = send_all_into(len, &d, &out, "ex1_send_all of 4 MiB while signals interrupt it");
     int rc = (int)out.rc;
     AL_CHECK_MSG(rc == 0, "ex1_send_all of 4 MiB while signals interrupt it: expected 0, got %d (%s)",
                  rc, strerror(rc < 0 ? -rc : 0));
     AL_CHECK_MSG(d.got.len == len, "expected all %zu bytes to arrive, %zu did (a send() may take "
                  "fewer bytes than offered)", len, d.got.len);
-    size_t bad = 0;
-    while (bad < d.got.len && (unsigned char)d.got.data[bad] == EX1_SEND_BYTE(bad)) bad++;
     if (d.got.len == len)
         AL_CHECK_MSG(bad == len, "every byte arrived, but not in order (from byte %zu on): after "
                      "a partial send, go on from where it stopped", bad);
@@ -191,9 +228,8 @@ AL_TEST(send_all_partial) {
 
 static void check_respond(int status, const char *reason, const char *body, size_t body_len) {
     int sv[2];
-    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
     drain d;
-    AL_REQUIRE_INT(drain_start(&d, sv[1]), ==, 0);
+    pair_start(sv, &d);
     ex1_respond_in in = {.status = status, .body_len = body_len};
     snprintf(in.reason, sizeof in.reason, "%s", reason);
     if (body_len <= sizeof in.small) memcpy(in.small, body, body_len);
@@ -201,8 +237,7 @@ static void check_respond(int status, const char *reason, const char *body, size
     char what[128];
     snprintf(what, sizeof what, "ex1_respond(%d, \"%s\", %zu bytes)", status, reason, body_len);
     AL_CALL(respond, in, out, sv[0], what);
-    drain_finish(&d);
-    close(sv[1]);
+    pair_done(sv, &d);
     int rc = (int)out.rc;
     AL_CHECK_MSG(rc == 0, "ex1_respond(%d, \"%s\", %zu bytes): expected 0, got %d", status, reason,
                  body_len, rc);
@@ -222,14 +257,8 @@ static void check_respond(int status, const char *reason, const char *body, size
     al_kit_bytes_free(&d.got);
 }
 
-AL_TEST(respond_content_length) {
-    check_respond(200, "OK", "{\"Hello\": \"World\"}", 18);
-    check_respond(404, "Not Found", "{\"error\": \"no such item\"}", 26);
-    /* Bytes, not characters: "é" and "✓" are several bytes each, and a NUL
-     * is a byte like any other. */
-    static const char utf8[] = "{\"caf\xc3\xa9\": \"\xe2\x9c\x93\"}\0!";
-    check_respond(200, "OK", utf8, sizeof utf8 - 1);
-    size_t big = 2u << 20;
+/* A body of `big` bytes, all 256 values (EX1_BODY_BYTE), answered 200. */
+static void check_respond_big(size_t big) {
     char *body = malloc(big);
     AL_REQUIRE(body != NULL);
     for (size_t i = 0; i < big; i++) body[i] = EX1_BODY_BYTE(i);
@@ -237,15 +266,21 @@ AL_TEST(respond_content_length) {
     free(body);
 }
 
+AL_TEST(respond_content_length) {
+    check_respond(200, "OK", "{\"Hello\": \"World\"}", 18);
+    check_respond(404, "Not Found", "{\"error\": \"no such item\"}", 26);
+    /* Bytes, not characters: "é" and "✓" are several bytes each, and a NUL
+     * is a byte like any other. */
+    static const char utf8[] = "{\"caf\xc3\xa9\": \"\xe2\x9c\x93\"}\0!";
+    check_respond(200, "OK", utf8, sizeof utf8 - 1);
+    check_respond_big(2u << 20);
+}
+
 /* ---- the server ------------------------------------------------------------ */
 
 AL_TEST(serve_one_client) {
     uint16_t port;
-    int lfd = al_kit_listen(&port);
-    AL_REQUIRE(lfd >= 0);
-    int one = 1;
-    pid_t server = al_kit_server_start("serve_n", lfd, &one, sizeof one);
-    AL_REQUIRE(server > 0);
+    pid_t server = serve_n(1, &port);
     al_kit_reply r;
     int rc = al_kit_request(port, "GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n", NULL, &r, 3000);
     check_path_reply("GET /hello", rc, &r, "/hello");
@@ -259,16 +294,10 @@ AL_TEST(serve_one_client) {
 
 AL_TEST(serve_slow_client) {
     uint16_t port;
-    int lfd = al_kit_listen(&port);
-    AL_REQUIRE(lfd >= 0);
-    int forever = 0;
-    pid_t server = al_kit_server_start("serve_n", lfd, &forever, sizeof forever);
-    AL_REQUIRE(server > 0);
+    pid_t server = serve_n(0, &port);
     /* One whole exchange first: from then on the server is up and waiting
      * in accept(), so the pieces below reach it one at a time. */
-    al_kit_reply warm;
-    int wrc = al_kit_request(port, "GET /warm HTTP/1.1\r\n\r\n", NULL, &warm, 3000);
-    check_path_reply("GET /warm", wrc, &warm, "/warm");
+    check_get(port, "/warm", NULL);
     /* A client that types slowly: the request arrives in four pieces. */
     int fd = al_kit_connect(port);
     AL_REQUIRE(fd >= 0);
@@ -305,11 +334,7 @@ AL_TEST(serve_slow_client) {
 
 AL_TEST(serve_survives_bad_clients) {
     uint16_t port;
-    int lfd = al_kit_listen(&port);
-    AL_REQUIRE(lfd >= 0);
-    int forever = 0;
-    pid_t server = al_kit_server_start("serve_n", lfd, &forever, sizeof forever);
-    AL_REQUIRE(server > 0);
+    pid_t server = serve_n(0, &port);
     int fd = al_kit_connect(port);   /* connects, says nothing, leaves */
     close(fd);
     fd = al_kit_connect(port);       /* half a request, then a reset */
@@ -320,9 +345,7 @@ AL_TEST(serve_survives_bad_clients) {
     al_kit_send_str(fd, "GET /big HTTP/1.1\r\n\r\n");
     pause_ms(20);
     al_kit_reset(fd);
-    al_kit_reply r;
-    int rc = al_kit_request(port, "GET /after HTTP/1.1\r\n\r\n", NULL, &r, 3000);
-    check_path_reply("a good client after three bad ones", rc, &r, "/after");
+    check_get(port, "/after", "a good client after three bad ones");
     AL_CHECK_MSG(al_kit_alive(server), "the server died because of a client (SIGPIPE? use "
                  "MSG_NOSIGNAL, or ignore SIGPIPE)");
     al_kit_server_stop(server);
@@ -330,23 +353,13 @@ AL_TEST(serve_survives_bad_clients) {
 
 AL_TEST(serve_no_fd_leak) {
     uint16_t port;
-    int lfd = al_kit_listen(&port);
-    AL_REQUIRE(lfd >= 0);
-    int forever = 0;
-    pid_t server = al_kit_server_start("serve_n", lfd, &forever, sizeof forever);
-    AL_REQUIRE(server > 0);
-    al_kit_reply r;
-    int rc = al_kit_request(port, "GET /first HTTP/1.1\r\n\r\n", NULL, &r, 3000);
-    check_path_reply("GET /first", rc, &r, "/first");
+    pid_t server = serve_n(0, &port);
+    check_get(port, "/first", NULL);
     int base = al_kit_fd_count(server);
-    for (int i = 0; i < 10; i++) {
-        rc = al_kit_request(port, "GET /again HTTP/1.1\r\n\r\n", NULL, &r, 3000);
-        check_path_reply("GET /again", rc, &r, "/again");
-    }
+    for (int i = 0; i < 10; i++) check_get(port, "/again", NULL);
     for (int i = 0; i < 5; i++) close(al_kit_connect(port));
     for (int i = 0; i < 5; i++) al_kit_reset(al_kit_connect(port));
-    rc = al_kit_request(port, "GET /last HTTP/1.1\r\n\r\n", NULL, &r, 3000);
-    check_path_reply("GET /last", rc, &r, "/last");
+    check_get(port, "/last", NULL);
     int now = al_kit_wait_fd_count(server, base, 2000);
     AL_CHECK_MSG(now <= base, "after 21 more connections the server holds %d descriptors, it held "
                  "%d after the first: %d leaked (close every connection, on every path)", now, base,
@@ -431,18 +444,10 @@ AL_TEST(read_request_ends_twin) {
 }
 
 AL_TEST(send_all_partial_twin) {
-    int sv[2];
-    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), ==, 0);
     size_t len = (size_t)al_kit_rand(100000, 3 << 20);
     drain d;
-    AL_REQUIRE_INT(drain_start(&d, sv[1]), ==, 0);
-    ex1_send_in in = {len};
     ex1_rc_out out;
-    AL_CALL(send_all, in, out, sv[0], "ex1_send_all of a drawn length while signals interrupt it");
-    drain_finish(&d);
-    close(sv[1]);
-    size_t bad = 0;
-    while (bad < d.got.len && (unsigned char)d.got.data[bad] == EX1_SEND_BYTE(bad)) bad++;
+    size_t bad = send_all_into(len, &d, &out, "ex1_send_all of a drawn length while signals interrupt it");
     AL_CHECK_MSG(out.rc == 0 && d.got.len == len && bad == len, "ex1_send_all of %zu bytes: "
                  "returned %ld, %zu bytes arrived, the first %zu right", len, out.rc, d.got.len, bad);
     al_kit_bytes_free(&d.got);
@@ -459,21 +464,12 @@ AL_TEST(respond_content_length_twin) {
         for (size_t b = 0; b < blen; b++) body[b] = (char)al_kit_rand(0, 255);   /* NULs too */
         check_respond(st[i].status, st[i].reason, body, blen);
     }
-    size_t big = (size_t)al_kit_rand(65, 3 << 20);
-    char *body = malloc(big);
-    AL_REQUIRE(body != NULL);
-    for (size_t i = 0; i < big; i++) body[i] = EX1_BODY_BYTE(i);
-    check_respond(200, "OK", body, big);
-    free(body);
+    check_respond_big((size_t)al_kit_rand(65, 3 << 20));
 }
 
 AL_TEST(serve_one_client_twin) {
     uint16_t port;
-    int lfd = al_kit_listen(&port);
-    AL_REQUIRE(lfd >= 0);
-    int one = 1;
-    pid_t server = al_kit_server_start("serve_n", lfd, &one, sizeof one);
-    AL_REQUIRE(server > 0);
+    pid_t server = serve_n(1, &port);
     char word[16], path[32], req[128];
     random_word(word, sizeof word);
     snprintf(path, sizeof path, "/%s", word);

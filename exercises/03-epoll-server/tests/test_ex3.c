@@ -82,12 +82,8 @@ AL_TEST(edge_sets_epollet) {
 AL_TEST(edge_sets_epollet_while_writing) {
     sc_server s;
     sc_start(&s, serve_edge, NULL);
-    int hog = al_kit_connect_small(s.port);
-    AL_REQUIRE(hog >= 0);
-    al_kit_send_str(hog, "GET /big HTTP/1.1\r\n\r\n");
     al_kit_bytes got = {0};
-    AL_REQUIRE_MSG(al_kit_read_some(hog, &got, 1, SC_WAIT_MS) == 1, "GET /big: no answer started "
-                   "within %d s", SC_WAIT_MS / 1000);
+    int hog = sc_slow_reader(&s, &got);
     al_kit_epoll_watch w[16];
     int n = 0, writing = -1;
     int64_t end = al_kit_ms() + 2000;
@@ -118,11 +114,9 @@ AL_TEST(edge_drains_big_request) {
     int n = snprintf(req, 128, "GET /drained HTTP/1.1\r\nX-Padding: ");
     memset(req + n, 'p', pad);
     strcpy(req + n + pad, "\r\n\r\n");
-    int fd = al_kit_connect(s.port);
-    AL_REQUIRE(fd >= 0);
+    int fd = sc_client(&s);
     al_kit_send_str(fd, req);
     sc_expect_path(fd, "edge-triggered, a 48 KiB request head in one piece", "/drained");
-    close(fd);
     free(req);
     sc_stop(&s);
 }
@@ -150,7 +144,6 @@ AL_TEST(edge_accepts_backlog) {
         snprintf(what, sizeof what, "queued client %d of %d", i + 1, N);
         snprintf(path, sizeof path, "/q%d", i);
         if (sc_expect_path(fds[i], what, path) == 0) answered++;
-        close(fds[i]);
         if (answered == 0) break;
     }
     AL_CHECK_MSG(answered == N, "expected all %d queued clients to be answered, %d were", N, answered);

@@ -43,6 +43,14 @@ static int sleeper(al_gen *g) {
     AL_GEN_END(g);
 }
 
+/* A sleeper of scheduler s, as spec says, ready to be spawned. */
+static void sleeper_init(struct sleeper *f, ex5_sched *s, const ex5_sleeper_spec *spec) {
+    memset(f, 0, sizeof *f);
+    f->s = s;
+    f->spec = *spec;
+    al_gen_init(&f->gen, sleeper);
+}
+
 /* Takes three steps, yielding with a sleep of 0 between them. */
 struct stepper {
     al_gen gen;
@@ -121,10 +129,7 @@ AL_ENTRY(scenario) {
     int first = 1;
     int n = sc.nsleepers < 0 ? 0 : sc.nsleepers > EX5_MAX_SLEEPERS ? EX5_MAX_SLEEPERS : sc.nsleepers;
     for (int i = 0; i < n; i++) {
-        memset(&top[i], 0, sizeof top[i]);
-        top[i].s = s;
-        top[i].spec = sc.sleepers[i];
-        al_gen_init(&top[i].gen, sleeper);
+        sleeper_init(&top[i], s, &sc.sleepers[i]);
         spawn(s, &top[i].gen, &tasks[i], &first);
     }
     for (int i = 0; sc.steppers && i < 2; i++) {
@@ -137,10 +142,7 @@ AL_ENTRY(scenario) {
     if (sc.parent) {
         int nk = sc.nkids < 0 ? 0 : sc.nkids > EX5_MAX_KIDS ? EX5_MAX_KIDS : sc.nkids;
         for (int i = 0; i < nk; i++) {
-            memset(&kids[i], 0, sizeof kids[i]);
-            kids[i].s = s;
-            kids[i].spec = sc.kids[i];
-            al_gen_init(&kids[i].gen, sleeper);
+            sleeper_init(&kids[i], s, &sc.kids[i]);
         }
         memset(&p, 0, sizeof p);
         p.s = s;

@@ -126,6 +126,21 @@ static void upstream_start(int mode, int status, char *url, size_t size, int *no
     snprintf(url, size, "http://127.0.0.1:%u/data", port);
 }
 
+/* The app (timeout_us for its upstream calls) in front of an upstream that
+ * answers as `mode` says; notify as upstream_start's. */
+static void app_behind(app *a, int mode, int status, int64_t timeout_us, int *notify) {
+    char url[96];
+    upstream_start(mode, status, url, sizeof url, notify);
+    app_start(a, url, timeout_us);
+}
+
+/* ... and GET /external-api then gets `want` with {"detail": detail}. */
+static void check_external(int mode, int status, int64_t timeout_us, int want, const char *detail) {
+    app a;
+    app_behind(&a, mode, status, timeout_us, NULL);
+    check_detail(&a, "/external-api", want, detail);
+}
+
 /* ---- /items/{item_id} ---------------------------------------------------------- */
 
 AL_TEST(item_found) {
@@ -191,10 +206,8 @@ AL_TEST(item_not_integer) {
 /* ---- /external-api ------------------------------------------------------------- */
 
 AL_TEST(external_ok) {
-    char url[96];
-    upstream_start(UP_OK, 200, url, sizeof url, NULL);
     app a;
-    app_start(&a, url, 2000000);
+    app_behind(&a, UP_OK, 200, 2000000, NULL);
     cJSON *j = get_json(&a, "/external-api", 200);
     cJSON *want = cJSON_Parse(UPSTREAM_JSON);
     if (j) AL_CHECK_MSG(cJSON_Compare(j, want, 1), "GET /external-api: expected the upstream's JSON, "
@@ -204,23 +217,12 @@ AL_TEST(external_ok) {
 }
 
 AL_TEST(external_error_status) {
-    char url[96];
-    upstream_start(UP_STATUS, 503, url, sizeof url, NULL);
-    app a;
-    app_start(&a, url, 2000000);
-    check_detail(&a, "/external-api", 503, "Failed to fetch data");
-    upstream_start(UP_STATUS, 404, url, sizeof url, NULL);
-    app b;
-    app_start(&b, url, 2000000);
-    check_detail(&b, "/external-api", 404, "Failed to fetch data");
+    check_external(UP_STATUS, 503, 2000000, 503, "Failed to fetch data");
+    check_external(UP_STATUS, 404, 2000000, 404, "Failed to fetch data");
 }
 
 AL_TEST(external_timeout) {
-    char url[96];
-    upstream_start(UP_HANG, 0, url, sizeof url, NULL);
-    app a;
-    app_start(&a, url, 300000);
-    check_detail(&a, "/external-api", 504, "Upstream timed out");
+    check_external(UP_HANG, 0, 300000, 504, "Upstream timed out");
 }
 
 AL_TEST(external_unreachable) {
@@ -236,19 +238,13 @@ AL_TEST(external_unreachable) {
 }
 
 AL_TEST(external_invalid_json) {
-    char url[96];
-    upstream_start(UP_NOT_JSON, 200, url, sizeof url, NULL);
-    app a;
-    app_start(&a, url, 2000000);
-    check_detail(&a, "/external-api", 502, "Upstream sent invalid JSON");
+    check_external(UP_NOT_JSON, 200, 2000000, 502, "Upstream sent invalid JSON");
 }
 
 AL_TEST(external_does_not_block) {
-    char url[96];
     int notify = -1;
-    upstream_start(UP_HANG, 0, url, sizeof url, &notify);
     app a;
-    app_start(&a, url, 1000000);
+    app_behind(&a, UP_HANG, 0, 1000000, &notify);
     int slow = al_kit_connect(a.port);
     AL_REQUIRE(slow >= 0);
     al_kit_send_str(slow, "GET /external-api HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
@@ -322,9 +318,5 @@ AL_TEST(external_error_status_twin) {
      * that gives up says): the upstream's own status must come through. */
     static const int codes[] = {400, 401, 403, 409, 410, 429, 501};
     int code = codes[al_kit_rand(0, 6)];
-    char url[96];
-    upstream_start(UP_STATUS, code, url, sizeof url, NULL);
-    app a;
-    app_start(&a, url, 2000000);
-    check_detail(&a, "/external-api", code, "Failed to fetch data");
+    check_external(UP_STATUS, code, 2000000, code, "Failed to fetch data");
 }

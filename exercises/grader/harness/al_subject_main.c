@@ -10,6 +10,7 @@
  * run only if the submission itself calls exit(). */
 #define _GNU_SOURCE
 #include "al_subject.h"
+#include "al_kit.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,18 +44,10 @@ void al_entry_register(const char *name, al_entry_fn fn) {
     entry_count++;
 }
 
+/* The kit's sender (linked into the subject with the submission, see
+ * grade.c): all of it, retried on EINTR, no SIGPIPE. */
 int al_entry_reply(int chan, const void *out, size_t len) {
-    const char *p = out;
-    while (len) {
-        ssize_t n = send(chan, p, len, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return -errno;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return al_kit_send(chan, out, len);
 }
 
 int al_entry_send_fd(int chan, int fd) {
@@ -77,21 +70,6 @@ int al_entry_send_fd(int chan, int fd) {
     return 0;
 }
 
-static int read_exact(int fd, void *buf, size_t len) {
-    char *p = buf;
-    while (len) {
-        ssize_t n = read(fd, p, len);
-        if (n == 0) return -EPIPE;
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return -errno;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s ENTRY (started by the judge, not by hand)\n", argv[0]);
@@ -105,12 +83,12 @@ int main(int argc, char **argv) {
         return 2;
     }
     uint32_t len;
-    if (read_exact(AL_SUBJECT_CHAN_FD, &len, sizeof len) < 0 || len > AL_SUBJECT_INPUT_MAX) {
+    if (al_kit_read_exact(AL_SUBJECT_CHAN_FD, &len, sizeof len) < 0 || len > AL_SUBJECT_INPUT_MAX) {
         fprintf(stderr, "al_subject: no input from the judge\n");
         return 2;
     }
     char *in = malloc(len + 1);
-    if (!in || read_exact(AL_SUBJECT_CHAN_FD, in, len) < 0) return 2;
+    if (!in || al_kit_read_exact(AL_SUBJECT_CHAN_FD, in, len) < 0) return 2;
     in[len] = 0;
     signal(SIGPIPE, SIG_IGN);
     setvbuf(stdout, NULL, _IOLBF, 0);

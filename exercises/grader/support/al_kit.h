@@ -93,6 +93,8 @@ int al_kit_connect(uint16_t port);                      /* fd or -errno */
  * window the client offers stays small): a client that does not read. */
 int al_kit_connect_small(uint16_t port);
 int al_kit_send(int fd, const void *buf, size_t len);   /* all of it: 0 or -errno */
+/* Exactly len bytes (a blocking fd): 0, -EPIPE if it ends first, or -errno. */
+int al_kit_read_exact(int fd, void *buf, size_t len);
 int al_kit_send_str(int fd, const char *s);
 /* Read until the peer closes (0), or timeout_ms passes (-ETIMEDOUT), or an
  * error (-errno, e.g. -ECONNRESET). What arrived is in *out either way. */

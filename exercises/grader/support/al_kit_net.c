@@ -89,10 +89,12 @@ int al_kit_connect_small(uint16_t port) {
     return connect_with(port, 4096);
 }
 
-int al_kit_send(int fd, const void *buf, size_t len) {
-    const char *p = buf;
+/* All len bytes sent (no SIGPIPE) or read, however many calls it takes and
+ * whatever signals interrupt them: one loop for both directions. */
+static int transfer_all(int fd, char *p, size_t len, int sending) {
     while (len > 0) {
-        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        ssize_t n = sending ? send(fd, p, len, MSG_NOSIGNAL) : read(fd, p, len);
+        if (n == 0 && !sending) return -EPIPE;   /* the end came first */
         if (n < 0) {
             if (errno == EINTR) continue;
             return -errno;
@@ -101,6 +103,14 @@ int al_kit_send(int fd, const void *buf, size_t len) {
         len -= (size_t)n;
     }
     return 0;
+}
+
+int al_kit_send(int fd, const void *buf, size_t len) {
+    return transfer_all(fd, (char *)buf, len, 1);
+}
+
+int al_kit_read_exact(int fd, void *buf, size_t len) {
+    return transfer_all(fd, buf, len, 0);
 }
 
 int al_kit_send_str(int fd, const char *s) {

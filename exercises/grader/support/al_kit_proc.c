@@ -3,6 +3,7 @@
  * its epoll instances watch. Linux only, same user only. */
 #define _GNU_SOURCE
 #include "al_kit.h"
+#include "al_proc_stat.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -39,14 +40,8 @@ int al_kit_threads(pid_t pid) {
 }
 
 int al_kit_alive(pid_t pid) {
-    char path[64], buf[256];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "re");
-    if (!f) return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    char *close_paren = strrchr(buf, ')');
+    char buf[256];
+    char *close_paren = al_proc_stat_fields(pid, buf, sizeof buf);
     return close_paren && close_paren[1] == ' ' && close_paren[2] != 'Z' && close_paren[2] != 'X';
 }
 
@@ -124,14 +119,8 @@ static const char *wait_name(long nr) {
 }
 
 int al_kit_proc_cpu(pid_t pid, char *state, int64_t *cpu_ms) {
-    char path[64], buf[1024];
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    char *p = strrchr(buf, ')');   /* the command name may hold spaces */
+    char buf[1024];
+    char *p = al_proc_stat_fields(pid, buf, sizeof buf);
     char st_letter;
     unsigned long long ut, st;
     if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &st_letter,

@@ -27,6 +27,17 @@ def is_number(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def check_keys(obj, where, keys):
+    """Every (key, kind) of keys is in obj, of that kind ("number": int or
+    float, not bool; else a type)."""
+    for key, kind in keys:
+        if key not in obj:
+            fail(f"{where}: key '{key}' is missing")
+        ok = is_number(obj[key]) if kind == "number" else isinstance(obj[key], kind)
+        if not ok:
+            fail(f"{where}: '{key}' has the wrong type ({type(obj[key]).__name__})")
+
+
 def check_gradescope(path):
     try:
         with open(path, encoding="utf-8") as f:
@@ -35,13 +46,8 @@ def check_gradescope(path):
         fail(f"{path}: not valid JSON: {e}")
     if not isinstance(data, dict):
         fail(f"{path}: the top level is not an object")
-    for key, kind in (("score", "number"), ("execution_time", "number"), ("output", str),
-                      ("tests", list)):
-        if key not in data:
-            fail(f"{path}: top-level key '{key}' is missing")
-        ok = is_number(data[key]) if kind == "number" else isinstance(data[key], kind)
-        if not ok:
-            fail(f"{path}: top-level '{key}' has the wrong type ({type(data[key]).__name__})")
+    check_keys(data, f"{path}: top-level", (("score", "number"), ("execution_time", "number"),
+                                             ("output", str), ("tests", list)))
     if data["execution_time"] < 0:
         fail(f"{path}: negative execution_time")
     for key in ("visibility", "stdout_visibility"):
@@ -53,14 +59,9 @@ def check_gradescope(path):
         where = f"{path}: tests[{i}]"
         if not isinstance(t, dict):
             fail(f"{where} is not an object")
-        for key, kind in (("name", str), ("number", str), ("score", "number"),
-                          ("max_score", "number"), ("status", str), ("output", str),
-                          ("visibility", str)):
-            if key not in t:
-                fail(f"{where}: key '{key}' is missing")
-            ok = is_number(t[key]) if kind == "number" else isinstance(t[key], kind)
-            if not ok:
-                fail(f"{where}: '{key}' has the wrong type ({type(t[key]).__name__})")
+        check_keys(t, where, (("name", str), ("number", str), ("score", "number"),
+                              ("max_score", "number"), ("status", str), ("output", str),
+                              ("visibility", str)))
         if t["status"] not in ("passed", "failed"):
             fail(f"{where}: status '{t['status']}' is not passed or failed")
         if t["visibility"] not in VISIBILITY:

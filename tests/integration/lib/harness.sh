@@ -10,6 +10,10 @@
 #   start_server NAME CMD...      start CMD in the background, output to
 #                                 $TMP/NAME.log; sets SERVER_PID; stopped at exit
 #   wait_port PORT PID            wait (at most 15 s) until PORT accepts, or fail
+#   seed_passes LABEL URL         `asynclab check URL --suite seed` exits 0,
+#                                 all 4 checks passed
+#   listen NAME CMD...            start_server NAME CMD... --port PORT on a free
+#                                 PORT, and wait_port
 #   start_fake MODE               start netutil.py's fake server; sets PORT
 #   stop_server PID               stop one server now
 #   check DESC CMD...             run CMD: "ok DESC" or "FAIL DESC" (counted)
@@ -17,6 +21,10 @@
 #                                 its exit status in STATUS
 #   has TEXT                      $TMP/out contains the fixed string TEXT
 #   have_serve                    true once `asynclab serve` exists
+#   usage_error_of CMD MESSAGE ARGS...
+#                                 `asynclab CMD ARGS...` exits 2 saying MESSAGE
+#   help_of CMD TEXT              `asynclab CMD --help` exits 0 showing TEXT,
+#                                 and `asynclab --help` lists CMD
 
 A="$BUILD/tui/asynclab"
 LESSONS="$BUILD/lessons"
@@ -57,6 +65,18 @@ wait_port() {
     fi
 }
 
+seed_passes() {
+    run_status "$A" check "$2" --suite seed
+    check "$1, seed: exit 0" [ "$STATUS" -eq 0 ]
+    check "$1, seed: 4 passed, 0 failed" has "4 passed, 0 failed"
+}
+
+listen() {
+    PORT=$(free_port)
+    start_server "$@" --port "$PORT"
+    wait_port "$PORT" "$SERVER_PID"
+}
+
 start_fake() {
     start_server "fake-$1" $NET fake "$1"
     tries=0
@@ -90,6 +110,21 @@ run_status() {
 }
 
 has() { grep -qF -- "$1" "$TMP/out"; }
+
+usage_error_of() {
+    cmd=$1 msg=$2
+    shift 2
+    run_status "$A" "$cmd" "$@"
+    check "$cmd $*: exit 2" [ "$STATUS" -eq 2 ]
+    check "$cmd $*: says '$msg'" has "$msg"
+}
+
+help_of() {
+    run_status "$A" "$1" --help
+    check "--help exits 0" [ "$STATUS" -eq 0 ]
+    check "--help shows '$2'" has "$2"
+    check "asynclab --help lists $1" sh -c "'$A' --help | grep -q '^  $1 '"
+}
 
 have_serve() { "$A" --help 2>/dev/null | grep -q '^  serve '; }
 

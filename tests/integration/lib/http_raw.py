@@ -14,6 +14,11 @@ As a library (tests import it with sys.path):
     read_response(sock)             one response: (status, headers dict, body)
     read_until_close(sock)          everything until EOF
     is_closed(sock)                 the server closed (EOF or reset) within 5 s
+    check(desc, ok, got="")         print "ok   DESC", or "FAIL DESC  (got ...)"
+                                    and count it
+    check_hello(port, desc)         check: a new client's GET / gets the article's
+                                    answer (the server still serves)
+    done()                          exit 1 if a check failed, else 0
 """
 import os
 import re
@@ -26,6 +31,27 @@ TIMEOUT = 10.0
 
 class Fail(Exception):
     pass
+
+
+failed = 0
+
+
+def check(desc, ok, got=""):
+    global failed
+    print(("ok   " if ok else "FAIL ") + desc + ("" if ok else "  (got %r)" % (got,)))
+    failed += not ok
+
+
+def check_hello(port, desc):
+    s = conn(port)
+    s.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+    st, h, body = read_response(s)
+    s.close()
+    check(desc, st == 200 and body == b'{"Hello": "World"}', body)
+
+
+def done():
+    sys.exit(1 if failed else 0)
 
 
 def conn(port, timeout=TIMEOUT):

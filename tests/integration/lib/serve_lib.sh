@@ -14,6 +14,8 @@
 #   check DESC CMD...       "ok DESC" or "FAIL DESC" (counted in FAILED)
 #   body URL                curl the URL, print the body
 #   code URL [curl args]    curl the URL, print the status code
+#   py_test ARGS... <<'PY'  run the Python on stdin with ARGS, http_raw
+#                           importable (PYTHONPATH: this folder)
 
 A="$BUILD/tui/asynclab"
 JSON_SERVER="$BUILD/lessons/06-json-server/json_server"
@@ -65,6 +67,8 @@ stop() {
     wait "$1"
     STATUS=$?
 }
+
+py_test() { PYTHONPATH="$SERVE_LIB" "$PY" - "$@"; }
 
 body() { curl -s --max-time 10 "$@"; }
 code() { u=$1; shift; curl -s --max-time 10 -o /dev/null -w '%{http_code}' "$@" "$u"; }

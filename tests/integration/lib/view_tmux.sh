@@ -1,6 +1,11 @@
 # view_tmux.sh — driving the viewer in a real terminal: tmux, for tests.
 #
-# Sourced by tests/integration/view_*.sh. Each test gets its own tmux server
+# Sourced by tests/integration/view_*.sh, with the build folder:
+#
+#   . "$(dirname "$0")/lib/view_tmux.sh" "$1"
+#
+# Sets BUILD (absolute), A (the asynclab under test), HERE (the tests'
+# folder) and TMP (a fresh folder, removed at exit). Each test gets its own tmux server
 # (a private socket), a pane running an interactive sh with a known prompt,
 # and helpers that wait for what a person would see: they poll
 # `tmux capture-pane` until the text appears, up to a deadline, and never
@@ -17,9 +22,15 @@
 #   shell_is_usable         after the viewer: prompt back, typed text echoed,
 #                           terminal in its normal (canonical, echoing) mode
 #   fail MESSAGE            print the pane and exit 1
-# The server is killed on exit (trap).
+# The tmux server is killed and TMP removed on exit (trap; a test that sets
+# its own EXIT trap calls vt_cleanup there).
 
 command -v tmux >/dev/null 2>&1 || { echo "SKIP: tmux is not installed (scripts/install-deps)"; exit 77; }
+
+BUILD=$(cd "$1" && pwd)
+A="$BUILD/tui/asynclab"
+HERE=$(cd "$(dirname "$0")" && pwd)
+TMP=$(mktemp -d)
 
 VT_SOCK="vt$$"
 VT_T="tmux -L $VT_SOCK -f /dev/null"
@@ -28,6 +39,7 @@ VT_S="vt"
 vt_cleanup() {
     $VT_T kill-server >/dev/null 2>&1 || true
     rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$VT_SOCK"   # tmux leaves the socket file behind
+    rm -rf "$TMP"
 }
 trap vt_cleanup EXIT
 trap 'exit 1' HUP INT TERM
