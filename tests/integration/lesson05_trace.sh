@@ -10,7 +10,7 @@
 #   - stackless and fiber, on every backend: the same timeline, event for event.
 set -eu
 PYTHONPATH="$(dirname "$0")/lib" /usr/bin/python3 - "$1/lessons/05-coroutines/coroutines" <<'END'
-import re, sys
+import os, re, sys
 from traced_run import PROG, run_traced
 S = 1000000
 failures = []
