@@ -48,10 +48,12 @@ def check(desc, ok):
     print(("ok   " if ok else "FAIL ") + desc)
     fails += not ok
 
-# Three 0.6 s sleeps started 0.05 s apart: concurrent, they all end by ~0.75 s;
-# one after another they would take 1.8 s.
+# Three 0.6 s sleeps started 0.2 s apart: concurrent, they all end by ~1.0 s;
+# one after another they would take 1.8 s. The gap is what orders their
+# ends: 0.05 s was less than a loaded machine (a fresh-machine CI run) may
+# delay one client thread, and the ends came back swapped.
 t0 = time.monotonic()
-order, d = run([("/sleep?s=0.6", "a"), ("/sleep?s=0.6", "b"), ("/sleep?s=0.6", "c")], gap=0.05)
+order, d = run([("/sleep?s=0.6", "a"), ("/sleep?s=0.6", "b"), ("/sleep?s=0.6", "c")], gap=0.2)
 took = time.monotonic() - t0
 check("three /sleep?s=0.6 all 200", [x[1] for x in d] == [200, 200, 200])
 check("... they overlap (%.2f s for all three, sequential would be 1.8 s)" % took, took < 1.6)
