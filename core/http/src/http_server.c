@@ -669,6 +669,10 @@ static void on_accept_done(al_op *op) {
         if (!set->busy) free(set);
         return;
     }
+    if (fd >= 0 && srv->listen_fd < 0) {   /* won the race with the cancel: we stopped accepting */
+        close(fd);
+        return;
+    }
     if (fd >= 0) {
         struct sockaddr_in addr = {0};
         socklen_t len = sizeof addr;
