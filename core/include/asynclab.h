@@ -6,6 +6,7 @@
 #include "asynclab/backend.h"
 #include "asynclab/timer.h"
 #include "asynclab/io.h"
+#include "asynclab/op.h"
 #include "asynclab/gen.h"
 #include "asynclab/future.h"
 #include "asynclab/task.h"

@@ -3,7 +3,7 @@
 #
 #   sh tests/bench/http_bench.sh BUILD_DIR [--duration S] [--runs N] [--json FILE]
 #                                          [--only NAMES] [--skip-c10k] [--skip-trace]
-#                                          [--no-pin]
+#                                          [--no-pin] [--clients wrk,load] [--strace N]
 #
 # A benchmark, not a test (not registered with ctest): the full run takes
 # about 5 servers x 3 runs x 10 s + the extras, ~4 minutes. Run it on a quiet
@@ -11,6 +11,8 @@
 #   1. each server is started, checked (GET / must be {"Hello": "World"}),
 #      measured and stopped (ours, nginx and ours-traced together, see 2):
 #        ours     asynclab serve (libuv backend, the default; access log off)
+#        ours-uring  asynclab serve --backend uring: accept, recv and send
+#                 are completion operations done by the kernel (issue 15)
 #        nginx    1 worker, access_log off, `return 200 '{"Hello": "World"}'`
 #        uvicorn  + FastAPI, the article's Example 1 (tests/peers/fastapi_app.py),
 #                 --no-access-log
@@ -19,7 +21,11 @@
 #      p99, and the server's CPU per request: its utime+stime (all of its
 #      processes, from /proc) over the run, divided by the requests served;
 #      how often it slept (voluntary context switches) and wrk's own CPU.
-#      ours, nginx and ours-traced (step 4) are compared with each other, so
+#      With --clients wrk,load (the default) each run is done twice, with
+#      wrk and then with `asynclab load -c 50 -d S` (one loop, one thread:
+#      it leaves the server more of the machine than wrk does), and each
+#      client's figures are compared only with the same client's.
+#      ours, ours-uring, nginx and ours-traced (step 4) are compared with each other, so
 #      they run side by side and take turns: round 1 is one run of each, then
 #      round 2, ... A drift in the machine (another tenant, thermal) then
 #      touches all three alike instead of whichever happened to run last.
@@ -29,10 +35,17 @@
 #   3. 10,000 concurrent GET /sleep?s=1 against ours (asynclab load -c 10000,
 #      ulimit -n raised): all answered, the wall time, the server's peak RSS;
 #   4. ours with ASYNCLAB_TRACE=<file>: req/s as a share of untraced.
+#   5. system calls per request (--strace N, default 20000; 0 skips it): ours,
+#      ours-uring and nginx each run again alone under `strace -f -c` while
+#      `asynclab load -n N -c 50` sends N requests; every system call of the
+#      server's processes, divided by N. (strace slows a server down several
+#      times: this run counts, it does not time.)
 # Prints a table and writes the figures as JSON (--json, default
 # http_bench.json in the current directory). Targets (issue 4): ours >= 1.0x
 # nginx req/s, p99 no worse, CPU/request no more; the 10k check <= 1.5 s and
-# <= 100 MiB; traced >= 80 % of untraced. Exit 0 when the run completed (the
+# <= 100 MiB; traced >= 80 % of untraced. Issue 15, for ours-uring against
+# nginx in the same run: CPU/request <= 0.75x, req/s >= 1.1x with asynclab
+# load as the client and >= 1.0x with wrk. Exit 0 when the run completed (the
 # targets are reported, not enforced: they depend on the machine's load).
 set -u
 BUILD=${1:?usage: http_bench.sh BUILD_DIR [--duration S] [--runs N] [--json FILE] [--only NAMES]}
@@ -40,7 +53,9 @@ shift
 DURATION=10
 RUNS=3
 JSON=http_bench.json
-ONLY="ours nginx uvicorn aiohttp"
+ONLY="ours ours-uring nginx uvicorn aiohttp"
+CLIENTS="wrk load"
+STRACE_N=20000
 C10K=1
 TRACE=1
 PIN=1
@@ -53,9 +68,16 @@ while [ $# -gt 0 ]; do
     --skip-c10k) C10K=0; shift ;;
     --skip-trace) TRACE=0; shift ;;
     --no-pin) PIN=0; shift ;;
+    --clients) CLIENTS=$(echo "$2" | tr ',' ' '); shift 2 ;;
+    --strace) STRACE_N=$2; shift 2 ;;
     *) echo "http_bench: unknown option '$1'" >&2; exit 2 ;;
     esac
 done
+
+for c in $CLIENTS; do
+    case $c in wrk | load) ;; *) echo "http_bench: unknown client '$c' (wrk, load)" >&2; exit 2 ;; esac
+done
+case $STRACE_N in '' | *[!0-9]*) echo "http_bench: --strace wants a number of requests, not '$STRACE_N'" >&2; exit 2 ;; esac
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 PEERS="$HERE/../peers"
@@ -170,6 +192,39 @@ PY
     say "  $name run $i: $(tail -1 "$RESULTS" | awk '{printf "%.0f req/s, p99 %.0f us, %.2f s CPU, %d sleeps, wrk %.0f%% CPU", $5, $6, $7, $9, 100 * $10 / $4}')"
 }
 
+# run_load NAME PORT SERVER_PID RUN: the same run with asynclab load as the
+# client; its line in $RESULTS is named NAME@load (non-2xx: load's errors).
+run_load() {
+    name=$1
+    port=$2
+    pid=$3
+    i=$4
+    before=$(cpu_of_tree "$pid")
+    $PY - "$TMP/load.json" "$TMP/load.cpu" $ON_CLIENT_CPU "$A" load "http://127.0.0.1:$port/" \
+        -c 50 -d "$DURATION" --json <<'PY'
+import resource, subprocess, sys
+with open(sys.argv[1], "w") as out:
+    subprocess.run(sys.argv[3:], stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[2], "w").write("%.3f" % (ru.ru_utime + ru.ru_stime))
+PY
+    after=$(cpu_of_tree "$pid")
+    $PY - "$TMP/load.json" "$name@load" "$i" $before $after "$(cat "$TMP/load.cpu")" >>"$RESULTS" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+name, run = sys.argv[2], sys.argv[3]
+before, sleeps_before, after, sleeps_after = float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
+print(name, run, r["requests"], r["elapsed_s"], r["req_per_s"], r["latency_us"]["p99"], after - before,
+      r["errors_total"], sleeps_after - sleeps_before, float(sys.argv[8]))
+PY
+    say "  $name@load run $i: $(tail -1 "$RESULTS" | awk '{printf "%.0f req/s, p99 %.0f us, %.2f s CPU, %d sleeps, load %.0f%% CPU", $5, $6, $7, $9, 100 * $10 / $4}')"
+}
+
+# run_clients NAME PORT SERVER_PID RUN: one run with each client of --clients
+run_clients() {
+    for c in $CLIENTS; do "run_$c" "$@"; done
+}
+
 check_hello() {
     got=$(curl -s --max-time 5 "http://127.0.0.1:$1/")
     if [ "$got" != '{"Hello": "World"}' ] && [ "$got" != '{"Hello":"World"}' ]; then
@@ -196,7 +251,10 @@ start() {
     port=$2
     case $name in
     ours)
-        $ON_SERVER_CPU "$A" serve --port "$port" >"$TMP/ours.log" 2>&1 &
+        $WRAP $ON_SERVER_CPU "$A" serve --port "$port" >"$TMP/ours.log" 2>&1 &
+        PID=$! ;;
+    ours-uring)
+        $WRAP $ON_SERVER_CPU "$A" serve --backend uring --port "$port" >"$TMP/ours-uring.log" 2>&1 &
         PID=$! ;;
     ours-traced)
         ASYNCLAB_TRACE="$TMP/trace.jsonl" $ON_SERVER_CPU "$A" serve --port "$port" >"$TMP/ours-traced.log" 2>&1 &
@@ -226,7 +284,7 @@ http {
     }
 }
 EOF
-        $ON_SERVER_CPU /usr/sbin/nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >"$TMP/nginx.log" 2>&1 &
+        $WRAP $ON_SERVER_CPU /usr/sbin/nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" >"$TMP/nginx.log" 2>&1 &
         PID=$! ;;
     uvicorn)
         $ON_SERVER_CPU $PY -m uvicorn --app-dir "$PEERS" fastapi_app:app --host 127.0.0.1 --port "$port" \
@@ -238,6 +296,8 @@ EOF
     esac
     RUNNING="$RUNNING $name:$PID"
 }
+
+WRAP=   # the strace run (step 5) puts `strace -f -c -o FILE` here
 
 # launch NAME: start it on a free port and check it answers GET /; prints
 # "NAME PORT PID" (nothing when it did not come up)
@@ -258,24 +318,24 @@ launch() {
 
 # The servers compared with each other run side by side, in rounds.
 SIDE=
-for name in $ONLY; do case $name in ours | nginx) SIDE="$SIDE $name" ;; esac; done
+for name in $ONLY; do case $name in ours | ours-uring | nginx) SIDE="$SIDE $name" ;; esac; done
 case " $ONLY " in *" ours "*) [ "$TRACE" -eq 1 ] && SIDE="$SIDE ours-traced" ;; esac
 : >"$TMP/side"
 for name in $SIDE; do launch "$name" >>"$TMP/side"; done
 i=1
 while [ -s "$TMP/side" ] && [ $i -le "$RUNS" ]; do
-    while read -r name port pid; do run_wrk "$name" "$port" "$pid" "$i"; done <"$TMP/side"
+    while read -r name port pid; do run_clients "$name" "$port" "$pid" "$i"; done <"$TMP/side"
     i=$((i + 1))
 done
 while read -r name port pid; do stop_server "$pid"; done <"$TMP/side"
 
 # The slow peers, one after the other.
 for name in $ONLY; do
-    case $name in ours | nginx) continue ;; esac
+    case $name in ours | ours-uring | nginx) continue ;; esac
     launch "$name" >"$TMP/peer" || continue
     read -r name port pid <"$TMP/peer"
     i=1
-    while [ $i -le "$RUNS" ]; do run_wrk "$name" "$port" "$pid" "$i"; i=$((i + 1)); done
+    while [ $i -le "$RUNS" ]; do run_clients "$name" "$port" "$pid" "$i"; i=$((i + 1)); done
     stop_server "$pid"
 done
 
@@ -295,6 +355,47 @@ if [ "$C10K" -eq 1 ]; then
     stop_server "$PID"
 fi
 
+# System calls per request: each side server alone under strace -f -c.
+: >"$TMP/strace.txt"
+if [ "$STRACE_N" -gt 0 ]; then
+    need strace
+    for name in $SIDE; do
+        [ "$name" = ours-traced ] && continue
+        say "$name: system calls for $STRACE_N requests (strace -f -c)"
+        port=$(free_port)
+        WRAP="strace -f -c -o $TMP/strace-$name"
+        start "$name" "$port"
+        WRAP=
+        if ! wait_port "$port"; then
+            say "http_bench: $name did not start under strace"
+            stop_server "$PID"
+            continue
+        fi
+        "$A" load "http://127.0.0.1:$port/" -c 50 -n "$STRACE_N" --json >"$TMP/strace-load.json" 2>/dev/null
+        # Ctrl+C to the server (strace's child); strace writes its summary as it ends.
+        kill -INT $(cat /proc/"$PID"/task/*/children 2>/dev/null) 2>/dev/null
+        n=0
+        while kill -0 "$PID" 2>/dev/null && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+        stop_server "$PID"
+        # NAME REQUESTS CALLS TOP: the requests that got an answer (load's
+        # count plus wait_port's and the warm-up's few) and the calls
+        $PY - "$TMP/strace-$name" "$TMP/strace-load.json" "$name" >>"$TMP/strace.txt" <<'PY'
+import json, sys
+calls, total = {}, 0
+for line in open(sys.argv[1]):
+    f = line.split()
+    if len(f) >= 5 and f[0][0].isdigit() and f[-1] != "total":
+        calls[f[-1]] = int(f[3])
+    elif f and f[-1] == "total":
+        total = int(f[3])
+reqs = json.load(open(sys.argv[2]))["ok"]
+top = sorted(calls.items(), key=lambda kv: -kv[1])[:4]
+print(sys.argv[3], reqs, total, ",".join("%s=%d" % kv for kv in top))
+PY
+        say "  $(tail -1 "$TMP/strace.txt")"
+    done
+fi
+
 # The machine, as far as it changes these figures: how an idle CPU waits
 # (a halted virtual CPU must be sent an interrupt to wake; one that polls
 # first need not: see README-http.md), and whether the runs were pinned.
@@ -303,9 +404,9 @@ idle="cpuidle $(cat /sys/devices/system/cpu/cpuidle/current_driver 2>/dev/null |
     idle="$idle, guest_halt_poll_ns=$(cat /sys/module/haltpoll/parameters/guest_halt_poll_ns)"
 MACHINE="$(nproc) CPUs, $idle, $([ -n "$ON_SERVER_CPU" ] && echo "servers on CPU 1, wrk on CPU 0" || echo "not pinned")"
 
-$PY - "$RESULTS" "$TMP/c10k.json" "$TMP/c10k.txt" "$JSON" "$DURATION" "$RUNS" "$MACHINE" <<'PY'
+$PY - "$RESULTS" "$TMP/c10k.json" "$TMP/c10k.txt" "$JSON" "$DURATION" "$RUNS" "$MACHINE" "$TMP/strace.txt" <<'PY'
 import json, os, statistics, sys
-results, c10k_json, c10k_rss, out, duration, runs, machine = sys.argv[1:8]
+results, c10k_json, c10k_rss, out, duration, runs, machine, strace = sys.argv[1:9]
 rows = {}
 for line in open(results):
     name, run, reqs, secs, rps, p99, cpu, errors, sleeps, wrk_cpu = line.split()
@@ -323,23 +424,31 @@ for name, rs in rows.items():
         wrk_cpu_share=statistics.median(r["wrk_cpu_s"] / r["seconds"] for r in rs if r["seconds"]),
     )
 report = {"command": "wrk -t1 -c50 -d%ss --latency http://127.0.0.1:PORT/ (x%s)" % (duration, runs),
+          "load_command": "asynclab load http://127.0.0.1:PORT/ -c 50 -d %s (x%s)" % (duration, runs),
           "servers": summary}
 ours = summary.get("ours")
 print()
 print("machine: %s" % machine)
 report["machine"] = machine
-print("wrk -t1 -c50 -d%ss --latency GET /, median of %s run(s)" % (duration, runs))
-print("%-12s %12s %10s %14s %12s %10s %8s" % ("server", "req/s", "p99", "CPU/request", "ours/this", "sleeps/s",
-                                              "wrk CPU"))
-for name in ("ours", "nginx", "uvicorn", "aiohttp"):
-    s = summary.get(name)
-    if not s:
-        continue
-    ratio = ours["median_rps"] / s["median_rps"] if ours else float("nan")
-    s["ours_over_this"] = ratio
-    print("%-12s %12.0f %8.0f us %11.1f us %11.2fx %10.0f %7.0f%%" % (
-        name, s["median_rps"], s["median_p99_us"], s["cpu_us_per_request"], ratio,
-        s["server_sleeps_per_s"], 100 * s["wrk_cpu_share"]))
+print("median of %s run(s) of %s s; 'x nginx' compares with nginx under the same client in this run" % (runs, duration))
+print("%-18s %12s %10s %14s %11s %11s %11s %10s %8s" % ("server @client", "req/s", "p99", "CPU/request",
+      "ours/this", "x nginx", "CPU x nginx", "sleeps/s", "client"))
+for client, suffix in (("wrk", ""), ("load", "@load")):
+    n = summary.get("nginx" + suffix)
+    o = summary.get("ours" + suffix)
+    for name in ("ours", "ours-uring", "nginx", "uvicorn", "aiohttp"):
+        s = summary.get(name + suffix)
+        if not s:
+            continue
+        ratio = o["median_rps"] / s["median_rps"] if o else float("nan")
+        s["ours_over_this"] = ratio
+        if n:
+            s["rps_x_nginx"] = s["median_rps"] / n["median_rps"]
+            s["cpu_x_nginx"] = s["cpu_us_per_request"] / n["cpu_us_per_request"]
+        print("%-18s %12.0f %8.0f us %11.1f us %10.2fx %10.2fx %10.2fx %10.0f %7.0f%%" % (
+            name + " @" + client, s["median_rps"], s["median_p99_us"], s["cpu_us_per_request"], ratio,
+            s.get("rps_x_nginx", float("nan")), s.get("cpu_x_nginx", float("nan")),
+            s["server_sleeps_per_s"], 100 * s["wrk_cpu_share"]))
 targets = {}
 if ours and "nginx" in summary:
     n = summary["nginx"]
@@ -349,6 +458,25 @@ if ours and "nginx" in summary:
                                "met": ours["median_p99_us"] <= n["median_p99_us"]}
     targets["cpu_vs_nginx"] = {"ours_us": ours["cpu_us_per_request"], "nginx_us": n["cpu_us_per_request"],
                                "met": ours["cpu_us_per_request"] <= n["cpu_us_per_request"]}
+# Issue 15: the uring server against nginx, same run, same client.
+for suffix, want in (("", 1.0), ("@load", 1.1)):
+    u, n = summary.get("ours-uring" + suffix), summary.get("nginx" + suffix)
+    if not (u and n):
+        continue
+    r = u["median_rps"] / n["median_rps"]
+    targets["uring_rps_vs_nginx" + suffix.replace("@", "_")] = {
+        "ratio": r, "target": ">= %.1f" % want, "met": r >= want}
+    if suffix == "":
+        c = u["cpu_us_per_request"] / n["cpu_us_per_request"]
+        targets["uring_cpu_vs_nginx"] = {"ratio": c, "target": "<= 0.75", "met": c <= 0.75}
+if os.path.getsize(strace):
+    print("system calls per request (strace -f -c, each server alone):")
+    report["syscalls"] = {}
+    for line in open(strace):
+        name, reqs, total, top = line.split()
+        per = int(total) / int(reqs) if int(reqs) else float("nan")
+        report["syscalls"][name] = {"requests": int(reqs), "calls": int(total), "per_request": per, "top": top}
+        print("  %-12s %6.3f  (%s calls for %s requests; most: %s)" % (name, per, total, reqs, top.replace(",", " ")))
 if ours and "ours-traced" in summary:
     t = summary["ours-traced"]["median_rps"] / ours["median_rps"]
     targets["tracing"] = {"traced_over_untraced": t, "target": ">= 0.80", "met": t >= 0.8}

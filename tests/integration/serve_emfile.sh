@@ -11,7 +11,7 @@ BUILD=$1
 PORT=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 # 32 descriptors: stdio, the loop's, the listener, the signal pipe, and a
 # couple of dozen clients at most. --idle-timeout 30: idle clients stay.
-( ulimit -n 32; exec "$A" serve --port "$PORT" --backend epoll --idle-timeout 30 ) >"$TMP/emfile.log" 2>&1 &
+( ulimit -n 32; exec "$A" serve --port "$PORT" --backend "${ASYNCLAB_BACKEND:-epoll}" --idle-timeout 30 ) >"$TMP/emfile.log" 2>&1 &
 PID=$!
 PIDS="$PIDS $PID"
 $RAW waitport "$TMP/emfile.log" "$PID" >/dev/null || { cat "$TMP/emfile.log"; exit 1; }

@@ -1,9 +1,11 @@
 /* asynclab/http_server.h — an HTTP/1.1 server on an al_loop (uvicorn's job).
  *
  * The server accepts connections, reads and writes them through core's
- * callback watchers (al_io: so it runs on every backend, select to uv),
- * keeps each connection's deadline on one al_timer, and runs each request's
- * handler as the router says: inline, or as a fiber task (http_router.h).
+ * callback watchers (al_io: so it runs on every backend, select to uv) or,
+ * on the uring backend, through completion operations the kernel performs
+ * (al_op, op.h: no accept/recv/send system call of its own), keeps each
+ * connection's deadline on one al_timer, and runs each request's handler as
+ * the router says: inline, or as a fiber task (http_router.h).
  *
  *   al_http_server *srv;
  *   al_http_server_options o = {.host = "127.0.0.1", .port = 8000};
@@ -12,7 +14,8 @@
  *   al_http_server_free(srv);
  *
  * Behaviour worth knowing
- *   Accept     up to 64 connections per readiness; on EMFILE/ENFILE (out of
+ *   Accept     up to 64 connections per readiness (uring: 4 accepts kept
+ *              in the kernel); on EMFILE/ENFILE (out of
  *              descriptors) accepting pauses for 100 ms, or until one of our
  *              connections closes, instead of spinning on a listening
  *              socket that stays readable.

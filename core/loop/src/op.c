@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE   /* accept4: the accepted socket non-blocking and close-on-exec in one call */
 #include "loop_internal.h"
+#include "asynclab/op.h"
 
 #include <errno.h>
 #include <sys/socket.h>
@@ -89,3 +90,18 @@ void al__ops_drain(al_loop *loop) {
         finish(loop, op, -ECANCELED);
     }
 }
+
+/* ---- the public handle form (asynclab/op.h) ------------------------------ */
+
+int al_op_start(al_loop *loop, al_op *op) {
+    if (!loop) return -EINVAL;
+    if (op && op->fd < 0) return -EBADF;
+    return al__op_start(loop, op);
+}
+
+int al_op_cancel(al_loop *loop, al_op *op) {
+    if (!loop || !op) return -EINVAL;
+    return al__op_cancel(loop, op);
+}
+
+int al_op_in_kernel(const al_loop *loop) { return loop ? al__op_in_kernel(loop) : 0; }
