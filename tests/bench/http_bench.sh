@@ -155,6 +155,21 @@ print("%.3f %d" % (cpu, sleeps))
 PY
 }
 
+# timed_client OUT CPU_FILE KEEP_STDERR CMD...: run a client with its output
+# in OUT (its stderr too when KEEP_STDERR is 1), and its user+sys CPU time
+# (what it cost the client's core) in CPU_FILE.
+timed_client() {
+    $PY - "$@" <<'PY'
+import resource, subprocess, sys
+out_path, cpu_path, keep_err = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+with open(out_path, "w") as out:
+    subprocess.run(sys.argv[4:], stdout=out, stderr=subprocess.STDOUT if keep_err else subprocess.DEVNULL,
+                   stdin=subprocess.DEVNULL)
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(cpu_path, "w").write("%.3f" % (ru.ru_utime + ru.ru_stime))
+PY
+}
+
 # run_wrk NAME PORT SERVER_PID RUN: one wrk run, one line in $RESULTS:
 # NAME RUN REQUESTS SECONDS RPS P99_US SERVER_CPU_S NON_2XX SERVER_SLEEPS WRK_CPU_S
 # wrk's own CPU (user+sys) is measured too: when it is ~100 % of the run,
@@ -165,14 +180,8 @@ run_wrk() {
     pid=$3
     i=$4
     before=$(cpu_of_tree "$pid")
-    $PY - "$TMP/wrk" "$TMP/wrk.cpu" $ON_CLIENT_CPU wrk -t1 -c50 -d"${DURATION}s" --latency \
-        "http://127.0.0.1:$port/" <<'PY'
-import resource, subprocess, sys
-with open(sys.argv[1], "w") as out:
-    subprocess.run(sys.argv[3:], stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-open(sys.argv[2], "w").write("%.3f" % (ru.ru_utime + ru.ru_stime))
-PY
+    timed_client "$TMP/wrk" "$TMP/wrk.cpu" 1 $ON_CLIENT_CPU wrk -t1 -c50 -d"${DURATION}s" --latency \
+        "http://127.0.0.1:$port/"
     after=$(cpu_of_tree "$pid")
     $PY - "$TMP/wrk" "$name" "$i" $before $after "$(cat "$TMP/wrk.cpu")" >>"$RESULTS" <<'PY'
 import re, sys
@@ -200,14 +209,8 @@ run_load() {
     pid=$3
     i=$4
     before=$(cpu_of_tree "$pid")
-    $PY - "$TMP/load.json" "$TMP/load.cpu" $ON_CLIENT_CPU "$A" load "http://127.0.0.1:$port/" \
-        -c 50 -d "$DURATION" --json <<'PY'
-import resource, subprocess, sys
-with open(sys.argv[1], "w") as out:
-    subprocess.run(sys.argv[3:], stdout=out, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-open(sys.argv[2], "w").write("%.3f" % (ru.ru_utime + ru.ru_stime))
-PY
+    timed_client "$TMP/load.json" "$TMP/load.cpu" 0 $ON_CLIENT_CPU "$A" load "http://127.0.0.1:$port/" \
+        -c 50 -d "$DURATION" --json
     after=$(cpu_of_tree "$pid")
     $PY - "$TMP/load.json" "$name@load" "$i" $before $after "$(cat "$TMP/load.cpu")" >>"$RESULTS" <<'PY'
 import json, sys

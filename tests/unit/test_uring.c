@@ -78,16 +78,20 @@ static void child(int out) {
     _exit(write(out, &r, sizeof r) == (ssize_t)sizeof r ? 0 : 1);
 }
 
-AL_TEST(uring_refused_by_seccomp_fails_at_creation_saying_why) {
-    int p[2];
+/* A child with a pipe to the parent: p[1] is the child's end, p[0] the
+ * parent's; each side has closed the other's. */
+static pid_t fork_piped(int p[2]) {
     AL_REQUIRE_INT(pipe(p), ==, 0);
     pid_t pid = fork();
     AL_REQUIRE(pid >= 0);
-    if (pid == 0) {
-        close(p[0]);
-        child(p[1]);
-    }
-    close(p[1]);
+    close(pid == 0 ? p[0] : p[1]);
+    return pid;
+}
+
+AL_TEST(uring_refused_by_seccomp_fails_at_creation_saying_why) {
+    int p[2];
+    pid_t pid = fork_piped(p);
+    if (pid == 0) child(p[1]);
     child_report r;
     ssize_t got = read(p[0], &r, sizeof r);
     close(p[0]);
@@ -141,18 +145,14 @@ AL_TEST(unknown_backend_is_named_with_the_choices) {
 AL_TEST(serve_on_refused_uring_prints_why_and_exits_1) {
     /* What a user sees: the program's own line, with the loop's words. */
     int p[2];
-    AL_REQUIRE_INT(pipe(p), ==, 0);
-    pid_t pid = fork();
-    AL_REQUIRE(pid >= 0);
+    pid_t pid = fork_piped(p);
     if (pid == 0) {
-        close(p[0]);
         dup2(p[1], 2);
         dup2(p[1], 1);
         if (refuse_io_uring() < 0) _exit(99);
         execl(AL_ASYNCLAB_BIN, "asynclab", "serve", "--backend", "uring", "--port", "0", (char *)NULL);
         _exit(98);
     }
-    close(p[1]);
     char out[1024] = "";
     size_t len = 0;
     ssize_t got;
