@@ -72,7 +72,9 @@ for piece in [b"GET / HT", b"TP/1.1\r\nHost: 127.0.0.1\r\n", b"X-Client: pieces\
     time.sleep(0.5)
     print("pieces client: sending %r" % piece, flush=True)
     s.sendall(piece)
-print("pieces client: got %d bytes back" % len(s.recv(1024)), flush=True)
+got = len(s.recv(1024))
+sys.stdout.write("pieces client: got %d bytes back\n" % got)   # one write: the server prints too
+sys.stdout.flush()
 PY
 stop_server
 
