@@ -164,13 +164,12 @@ int al_kit_idle_for(pid_t pid, al_kit_idle *w, char *what, size_t len) {
 
 /* /proc/PID/fd/N links to "anon_inode:[eventpoll]" for an epoll instance;
  * its fdinfo lists one "tfd: T events: HEX data: ..." line per watched fd. */
-static int scan_epoll(pid_t pid, al_kit_epoll_watch *out, int max, int *instances) {
+static int scan_epoll(pid_t pid, al_kit_epoll_watch *out, int max) {
     char path[64];
     snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
     DIR *d = opendir(path);
     if (!d) return -errno;
     int count = 0;
-    *instances = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         char *end;
@@ -182,7 +181,6 @@ static int scan_epoll(pid_t pid, al_kit_epoll_watch *out, int max, int *instance
         if (n < 0) continue;
         target[n] = 0;
         if (strcmp(target, "anon_inode:[eventpoll]") != 0) continue;
-        (*instances)++;
         snprintf(link, sizeof link, "/proc/%d/fdinfo/%ld", (int)pid, fd);
         FILE *f = fopen(link, "re");
         if (!f) continue;
@@ -201,8 +199,7 @@ static int scan_epoll(pid_t pid, al_kit_epoll_watch *out, int max, int *instance
 }
 
 int al_kit_epoll_watches(pid_t pid, al_kit_epoll_watch *out, int max) {
-    int instances;
-    return scan_epoll(pid, out, max, &instances);
+    return scan_epoll(pid, out, max);
 }
 
 int al_kit_anon_inode_count(pid_t pid, const char *kind) {
@@ -227,9 +224,7 @@ int al_kit_anon_inode_count(pid_t pid, const char *kind) {
 }
 
 int al_kit_epoll_count(pid_t pid) {
-    int instances;
-    int rc = scan_epoll(pid, NULL, 0, &instances);
-    return rc < 0 ? rc : instances;
+    return al_kit_anon_inode_count(pid, "[eventpoll]");
 }
 
 /* What a process is blocked in, from /proc/PID/syscall ("NR arg0 ...") and
