@@ -7,7 +7,9 @@
  *              the loop only points at them, so they must stay put while
  *              active.
  *   Threading  a loop and everything attached to it belong to the thread that
- *              runs it. The only call another thread may make is
+ *              made it, which runs it (the uring backend's ring takes requests
+ *              only from that thread, and a child of fork() makes its own
+ *              loop). The only call another thread may make is
  *              al_loop_wakeup()... which is not offered yet: use the uv
  *              backend's uv_async_t for cross-thread wakeups.
  *   Errors     negative errno values (see error.h); nothing aborts.
