@@ -11,6 +11,8 @@
 #   1. each server is started, checked (GET / must be {"Hello": "World"}),
 #      measured and stopped (ours, nginx and ours-traced together, see 2):
 #        ours     asynclab serve (libuv backend, the default; access log off)
+#        ours-epoll  asynclab serve --backend epoll: the core's own readiness
+#                 loop on epoll, no libuv
 #        ours-uring  asynclab serve --backend uring: accept, recv and send
 #                 are completion operations done by the kernel (issue 15)
 #        nginx    1 worker, access_log off, `return 200 '{"Hello": "World"}'`
@@ -25,7 +27,7 @@
 #      wrk and then with `asynclab load -c 50 -d S` (one loop, one thread:
 #      it leaves the server more of the machine than wrk does), and each
 #      client's figures are compared only with the same client's.
-#      ours, ours-uring, nginx and ours-traced (step 4) are compared with each other, so
+#      ours, ours-epoll, ours-uring, nginx and ours-traced (step 4) are compared with each other, so
 #      they run side by side and take turns: round 1 is one run of each, then
 #      round 2, ... A drift in the machine (another tenant, thermal) then
 #      touches all three alike instead of whichever happened to run last.
@@ -36,7 +38,7 @@
 #      ulimit -n raised): all answered, the wall time, the server's peak RSS;
 #   4. ours with ASYNCLAB_TRACE=<file>: req/s as a share of untraced.
 #   5. system calls per request (--strace N, default 20000; 0 skips it): ours,
-#      ours-uring and nginx each run again alone under `strace -f -c` while
+#      ours-epoll, ours-uring and nginx each run again alone under `strace -f -c` while
 #      `asynclab load -n N -c 50` sends N requests; every system call of the
 #      server's processes, divided by N. (strace slows a server down several
 #      times: this run counts, it does not time.)
@@ -53,7 +55,7 @@ shift
 DURATION=10
 RUNS=3
 JSON=http_bench.json
-ONLY="ours ours-uring nginx uvicorn aiohttp"
+ONLY="ours ours-epoll ours-uring nginx uvicorn aiohttp"
 CLIENTS="wrk load"
 STRACE_N=20000
 C10K=1
@@ -256,6 +258,9 @@ start() {
     ours)
         $WRAP $ON_SERVER_CPU "$A" serve --port "$port" >"$TMP/ours.log" 2>&1 &
         PID=$! ;;
+    ours-epoll)
+        $WRAP $ON_SERVER_CPU "$A" serve --backend epoll --port "$port" >"$TMP/ours-epoll.log" 2>&1 &
+        PID=$! ;;
     ours-uring)
         $WRAP $ON_SERVER_CPU "$A" serve --backend uring --port "$port" >"$TMP/ours-uring.log" 2>&1 &
         PID=$! ;;
@@ -321,7 +326,7 @@ launch() {
 
 # The servers compared with each other run side by side, in rounds.
 SIDE=
-for name in $ONLY; do case $name in ours | ours-uring | nginx) SIDE="$SIDE $name" ;; esac; done
+for name in $ONLY; do case $name in ours | ours-epoll | ours-uring | nginx) SIDE="$SIDE $name" ;; esac; done
 case " $ONLY " in *" ours "*) [ "$TRACE" -eq 1 ] && SIDE="$SIDE ours-traced" ;; esac
 : >"$TMP/side"
 for name in $SIDE; do launch "$name" >>"$TMP/side"; done
@@ -334,7 +339,7 @@ while read -r name port pid; do stop_server "$pid"; done <"$TMP/side"
 
 # The slow peers, one after the other.
 for name in $ONLY; do
-    case $name in ours | ours-uring | nginx) continue ;; esac
+    case $name in ours | ours-epoll | ours-uring | nginx) continue ;; esac
     launch "$name" >"$TMP/peer" || continue
     read -r name port pid <"$TMP/peer"
     i=1
@@ -439,7 +444,7 @@ print("%-18s %12s %10s %14s %11s %11s %11s %10s %8s" % ("server @client", "req/s
 for client, suffix in (("wrk", ""), ("load", "@load")):
     n = summary.get("nginx" + suffix)
     o = summary.get("ours" + suffix)
-    for name in ("ours", "ours-uring", "nginx", "uvicorn", "aiohttp"):
+    for name in ("ours", "ours-epoll", "ours-uring", "nginx", "uvicorn", "aiohttp"):
         s = summary.get(name + suffix)
         if not s:
             continue

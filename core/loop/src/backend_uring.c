@@ -294,6 +294,30 @@ static int reap(uring_state *u, al_fired *fired, int max_fired) {
     return n;
 }
 
+/* One io_uring_enter: submit what is queued, let the kernel run its
+ * deferred work (which posts the completions), and unless timeout_ms is 0
+ * wait for a completion until the deadline (-ETIME when it passed). */
+static int enter(uring_state *u, int timeout_ms, const struct timespec *deadline) {
+    unsigned queued = io_uring_sq_ready(&u->ring);
+    int rc;
+    if (timeout_ms == 0) {
+        rc = io_uring_submit_and_get_events(&u->ring);
+    } else if (timeout_ms < 0) {
+        rc = io_uring_submit_and_wait(&u->ring, 1);
+    } else {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        int64_t left_ns = (int64_t)(deadline->tv_sec - now.tv_sec) * 1000000000 +
+                          (deadline->tv_nsec - now.tv_nsec);
+        if (left_ns < 0) left_ns = 0;   /* still submit, and take what is there */
+        struct __kernel_timespec ts = {left_ns / 1000000000, left_ns % 1000000000};
+        struct io_uring_cqe *cqe;
+        rc = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
+    }
+    u->submitted += queued - io_uring_sq_ready(&u->ring);
+    return rc;
+}
+
 static int uring_poll(void *state, int timeout_ms, al_fired *fired, int max_fired) {
     uring_state *u = state;
     if (!fired || max_fired < 1) return -EINVAL;
@@ -305,28 +329,13 @@ static int uring_poll(void *state, int timeout_ms, al_fired *fired, int max_fire
     clock_gettime(CLOCK_MONOTONIC, &deadline);
     deadline.tv_sec += timeout_ms / 1000;
     deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+    if (deadline.tv_nsec >= 1000000000) deadline.tv_sec++, deadline.tv_nsec -= 1000000000;
     for (;;) {
-        /* Submit what is queued and collect what the kernel finished. */
-        rc = io_uring_submit_and_get_events(&u->ring);
-        if (rc < 0 && rc != -EINTR) return rc;
-        if (rc > 0) u->submitted += (unsigned)rc;
+        rc = enter(u, timeout_ms, &deadline);
+        if (rc < 0 && rc != -EINTR && rc != -ETIME) return rc;
         int n = reap(u, fired, max_fired);
-        if (n > 0 || u->ops_done > 0 || timeout_ms == 0 || rc == -EINTR) return n;
-        /* Nothing yet (or only stale completions): wait for one. */
-        struct io_uring_cqe *cqe;
-        if (timeout_ms < 0) {
-            rc = io_uring_wait_cqe(&u->ring, &cqe);
-        } else {
-            struct timespec now;
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            int64_t left_ns = (int64_t)(deadline.tv_sec - now.tv_sec) * 1000000000 +
-                              (deadline.tv_nsec - now.tv_nsec);
-            if (left_ns <= 0) return 0;
-            struct __kernel_timespec ts = {left_ns / 1000000000, left_ns % 1000000000};
-            rc = io_uring_wait_cqe_timeout(&u->ring, &cqe, &ts);
-        }
-        if (rc == -ETIME || rc == -EINTR) return 0;
-        if (rc < 0) return rc;
+        if (n > 0 || u->ops_done > 0 || timeout_ms == 0 || rc == -EINTR || rc == -ETIME) return n;
+        /* Only stale completions (removed polls): wait again, same deadline. */
     }
 }
 
