@@ -287,11 +287,12 @@ AL_TEST(graceful_shutdown_finishes_the_request_in_flight) {
 AL_TEST(a_client_that_stops_reading_is_closed_on_the_send_timeout) {
     /* The client asks for 16 MiB and reads nothing: both socket buffers
      * fill, and the server's send waits (on uring: a SEND op in the kernel,
-     * owning the connection's send buffer). The send timeout closes the
-     * connection then; on uring the close cancels that send, whose
-     * completion comes later, so the connection's memory must outlive the
-     * close until it came (freed earlier, ASan reports the completion's
-     * write into it as a heap-use-after-free). */
+     * owning the connection's send buffer, and no recv, the request said
+     * close). The send timeout closes the connection then; on uring the
+     * close cancels that send, whose completion comes later, so the
+     * connection's memory must outlive the close until it came (freed
+     * earlier, ASan reports the completion's access to it as a
+     * heap-use-after-free). */
     al_http_limits lim = {.send_timeout_us = 100000};
     fixture f;
     setup_limits(&f, &lim);
@@ -305,7 +306,9 @@ AL_TEST(a_client_that_stops_reading_is_closed_on_the_send_timeout) {
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)f.port)};
     inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
     AL_REQUIRE_INT(connect(fd, (struct sockaddr *)&a, sizeof a), ==, 0);   /* the backlog takes it */
-    send_all(fd, "GET /big HTTP/1.1\r\nHost: t\r\n\r\n");
+    /* Connection: close, so the server reads no further: at the close only
+     * the send is in the kernel, no recv. */
+    send_all(fd, "GET /big HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
     AL_CHECK_INT(al_loop_run(f.loop), ==, 0);   /* until the server closed it */
     al_http_server_stats st;
     al_http_server_get_stats(f.srv, &st);
