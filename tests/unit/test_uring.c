@@ -235,6 +235,11 @@ AL_TEST(grade_on_refused_uring_says_why_up_front_and_exits_4) {
     AL_CHECK_MSG(strstr(text, REFUSED_WHY) != NULL, "%s", text);
     AL_CHECK_MSG(strstr(text, "\"graded\":\tfalse") != NULL, "%s", text);
     AL_CHECK_MSG(strstr(text, "\"tests\":\t[]") != NULL, "%s", text);
+    char check[1024];   /* and Gradescope's schema, as grade_schema.sh checks it */
+    snprintf(check, sizeof check,
+             "/usr/bin/python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import grade_check; "
+             "grade_check.check_gradescope(sys.argv[2])' '%s' '%s'", AL_GRADE_CHECK_DIR, json);
+    AL_CHECK_INT(system(check), ==, 0);
     unlink(json);
 
     /* A class on a machine that refuses: no one is graded, up front */
