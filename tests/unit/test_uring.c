@@ -252,6 +252,14 @@ AL_TEST(grade_on_refused_uring_says_why_up_front_and_exits_4) {
     AL_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 4, "status %d, output: %s", status, out);
     AL_CHECK_MSG(strncmp(out, REFUSED_LINE, strlen(REFUSED_LINE)) == 0, "output: %s", out);
     AL_CHECK_INT(access(grades, F_OK), ==, -1);   /* nothing written */
+
+    /* watch would fail every grade of the session: it does not start */
+    char *const watch_args[] = {"asynclab", "watch", "7", "--poll", NULL};
+    status = asynclab_refused(watch_args, dir, out, sizeof out);
+    AL_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 4, "status %d, output: %s", status, out);
+    AL_CHECK_MSG(strstr(out, "asynclab watch: exercise 07-uring-server requires io_uring") == out,
+                 "output: %s", out);
+    AL_CHECK_MSG(count_lines(out) == 1, "more than the one line: %s", out);
     rmdir(roster);
     rmdir(dir);
 }
