@@ -88,6 +88,26 @@ static int add_files(char ***list, size_t *n, const char *value, const char *bas
     return rc;
 }
 
+/* requires = io_uring: what the machine must allow (one word so far). */
+static int parse_requires(al_exercise *ex, const char *value, const char *path, int line,
+                          char *err, size_t errlen) {
+    char *copy = strdup(value);
+    if (!copy) return -ENOMEM;
+    int rc = 0;
+    for (char *save, *tok = strtok_r(copy, " \t,", &save); tok && !rc;
+         tok = strtok_r(NULL, " \t,", &save)) {
+        if (strcmp(tok, "io_uring") == 0) {
+            ex->needs_io_uring = 1;
+        } else {
+            snprintf(err, errlen, "%s:%d: requires: unknown \"%s\" (what can be required: io_uring)",
+                     path, line, tok);
+            rc = -EINVAL;
+        }
+    }
+    free(copy);
+    return rc;
+}
+
 /* The [test NAME] sections (and, for the exercise's own manifest, the
  * [exercise] section) of one manifest. */
 static int apply_manifest(al_exercise *ex, const char *path, int hidden, int own, char *err,
@@ -160,6 +180,8 @@ static int apply_manifest(al_exercise *ex, const char *path, int hidden, int own
             }
         } else if (strcmp(e->key, "given") == 0) {
             rc = add_files(&ex->given, &ex->ngiven, e->value, ex->dir);
+        } else if (strcmp(e->key, "requires") == 0) {
+            rc = parse_requires(ex, e->value, path, e->line, err, errlen);
         } else {
             goto bad_key;
         }

@@ -3,7 +3,8 @@
  *   results.json  Gradescope's autograder format: top-level score,
  *                 execution_time, output, visibility, tests[] with name,
  *                 number, score, max_score, status ("passed"/"failed"),
- *                 output, visibility, tags
+ *                 output, visibility, tags; or, when the machine cannot run
+ *                 the exercise, no test and an output that says so
  *   JUnit XML     one <testsuite> per exercise; a FAIL is a <failure>,
  *                 a CRASH or TIMEOUT an <error>, a test that did not
  *                 compile is <skipped>
@@ -39,6 +40,26 @@ static int close_tmp(FILE *f, const char *tmp, const char *path, char *err, size
         return -e;
     }
     return 0;
+}
+
+/* Print root (and free it) to path, whole or not at all. */
+static int write_json(cJSON *root, const char *path, char *err, size_t errlen) {
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text) {
+        snprintf(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
+    char tmp[PATH_MAX + 8];
+    FILE *f = open_tmp(path, tmp, sizeof tmp, err, errlen);
+    if (!f) {
+        free(text);
+        return -errno;
+    }
+    fputs(text, f);
+    fputc('\n', f);
+    free(text);
+    return close_tmp(f, tmp, path, err, errlen);
 }
 
 /* The feedback, then what the program printed, as one text. */
@@ -120,22 +141,39 @@ int al_export_json(const char *path, const al_exercise_result *rs, size_t n, dou
     cJSON_AddNumberToObject(extra, "failed", (double)failed);
     cJSON_AddItemToObject(root, "tests", tests);
     free(output);
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    if (!text) {
+    return write_json(root, path, err, errlen);
+}
+
+int al_export_json_refused(const char *path, const al_exercise *ex, const char *why,
+                           double seconds, char *err, size_t errlen) {
+    char *output = NULL;
+    if (asprintf(&output,
+                 "This autograder's machine cannot run exercise %d (%s), so your submission "
+                 "was not graded. This is not your submission's fault: please tell the course "
+                 "staff.\n\nWhy: %s\n",
+                 ex->number, ex->id, why) < 0)
+        output = NULL;
+    cJSON *root = cJSON_CreateObject();
+    if (!root || !output) {
+        cJSON_Delete(root);
+        free(output);
         snprintf(err, errlen, "out of memory");
         return -ENOMEM;
     }
-    char tmp[PATH_MAX + 8];
-    FILE *f = open_tmp(path, tmp, sizeof tmp, err, errlen);
-    if (!f) {
-        free(text);
-        return -errno;
-    }
-    fputs(text, f);
-    fputc('\n', f);
-    free(text);
-    return close_tmp(f, tmp, path, err, errlen);
+    /* Gradescope has no "not graded": the score is 0 of the tests it ran,
+     * none, and the output says whose fault that is. */
+    cJSON_AddNumberToObject(root, "score", 0);
+    cJSON_AddNumberToObject(root, "execution_time", seconds);
+    cJSON_AddStringToObject(root, "output", output);
+    cJSON_AddStringToObject(root, "visibility", "visible");
+    cJSON_AddStringToObject(root, "stdout_visibility", "hidden");
+    cJSON *extra = cJSON_AddObjectToObject(root, "extra_data");
+    cJSON_AddBoolToObject(extra, "graded", 0);
+    if (ex->needs_io_uring) cJSON_AddStringToObject(extra, "requires", "io_uring");
+    cJSON_AddStringToObject(extra, "refused", why);
+    cJSON_AddItemToObject(root, "tests", cJSON_CreateArray());
+    free(output);
+    return write_json(root, path, err, errlen);
 }
 
 static void xml_escaped(FILE *f, const char *s) {

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "judge_cache.h"
+#include "machine.h"
 #include "proctree.h"
 #include "sandbox.h"
 #include "stage.h"
@@ -786,11 +787,28 @@ static void progress(const al_grader_opts *o, const char *fmt, ...) {
     fflush(stderr);
 }
 
+int al_grade_check_machine(const al_exercise *ex, const al_grader_opts *o, char *err,
+                           size_t errlen) {
+    if (!ex->needs_io_uring) return 0;
+    identity id;
+    int rc = pick_identity(o->user, 0, &id, err, errlen);   /* who the compile and tests run as */
+    if (rc < 0) return rc;
+    return al_machine_check_io_uring(ex->id, id.drop, id.uid, id.gid, err, errlen);
+}
+
 int al_grade_exercise(const al_exercise *ex, const al_grader_opts *o, al_exercise_result *r,
                       char *err, size_t errlen) {
     memset(r, 0, sizeof *r);
     r->ex = ex;
     err[0] = 0;
+    /* Before anything is built: a machine that refuses what the exercise
+     * needs would fail every test, each blamed on the submission. */
+    int refused = al_grade_check_machine(ex, o, err, errlen);
+    if (refused < 0) return refused;
+    if (refused == 1) {
+        r->machine_refused = 1;
+        return -ENOTSUP;
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char where[256] = "";   /* why the submission's files were not found, if so */

@@ -11,6 +11,9 @@
  *   baseline = 0                what the untouched starter scores
  *   timeout = 5                 default per-test timeout, seconds
  *   memory = 512                MiB of resident memory for a test's processes
+ *   requires = io_uring         optional: what the machine must allow
+ *                               (io_uring is the only one); checked before
+ *                               anything is built, see al_grade_check_machine
  *
  *   [test read_in_pieces]       one section per AL_TEST in tests/NAME.c
  *   points = 2
@@ -78,6 +81,7 @@ typedef struct al_exercise {
     size_t ntests;
     char **hints;                  /* README's "## Hints", in order */
     size_t nhints;
+    int needs_io_uring;            /* requires = io_uring */
 } al_exercise;
 
 typedef struct al_grader_opts {
@@ -111,6 +115,8 @@ typedef struct al_exercise_result {
     double score, max_score;
     double seconds;
     int interrupted;          /* al_sandbox_interrupted ended the run */
+    int machine_refused;      /* this machine refuses what the exercise requires:
+                                 nothing was built or run (al_grade_check_machine) */
 } al_exercise_result;
 
 /* ---- where things are (paths.c) -------------------------------------------- */
@@ -143,8 +149,17 @@ double al_exercise_max_points(const al_exercise *ex, int visible_only);
 
 /* ---- grading (grade.c) ------------------------------------------------------ */
 
+/* First of all, al_grade_check_machine: when the machine refuses,
+ * out->machine_refused is set, err holds its line and -ENOTSUP is returned. */
 int al_grade_exercise(const al_exercise *ex, const al_grader_opts *opts, al_exercise_result *out,
                       char *err, size_t errlen);
+/* Does this machine allow what the exercise requires (its manifest's
+ * `requires`), for the user its submissions run as (opts->user, as the tests
+ * would)? 0 yes; 1 no, with one line in err naming what is missing, the
+ * errno the kernel answered and what usually causes it; a negative errno if
+ * it could not be checked (err says why). */
+int al_grade_check_machine(const al_exercise *ex, const al_grader_opts *opts, char *err,
+                           size_t errlen);
 void al_exercise_result_free(al_exercise_result *r);
 const char *al_grade_status_name(al_grade_status s);   /* "PASS", "FAIL", ... */
 
@@ -159,6 +174,11 @@ void al_report_counts(const al_exercise_result *rs, size_t n, size_t *passed, si
 /* Gradescope's results.json. */
 int al_export_json(const char *path, const al_exercise_result *rs, size_t n, double seconds,
                    char *err, size_t errlen);
+/* Gradescope's results.json when this machine cannot run the exercise at all
+ * (why: al_grade_check_machine's line): no test, and words that say the
+ * autograder, not the submission, is at fault. */
+int al_export_json_refused(const char *path, const al_exercise *ex, const char *why,
+                           double seconds, char *err, size_t errlen);
 int al_export_junit(const char *path, const al_exercise_result *rs, size_t n, char *err,
                     size_t errlen);
 /* path "-" writes to stdout. */

@@ -33,6 +33,19 @@ check 0 "05-scheduler" "$AL" grade --list
 # the list is a table: every row's points in the same column, however long a title
 cols=$(awk '{ print index($0, " points") }' "$T/out.txt" | sort -u)
 [ "$(echo "$cols" | wc -l)" -eq 1 ] && [ "$cols" -gt 0 ] || { cat "$T/out.txt"; echo "FAIL: grade --list: the points are not in one column" >&2; exit 1; }
+# an exercise that requires io_uring says so in the list (tests/unit/test_uring.c
+# grades it where io_uring is refused: exit 4, one line, nothing built)
+grep -q "07-uring-server .* points  (requires io_uring)$" "$T/out.txt" \
+    || { cat "$T/out.txt"; fail "grade --list does not say exercise 7 requires io_uring"; }
+[ "$(grep -c "requires" "$T/out.txt")" -eq 1 ] || fail "grade --list: only exercise 7 requires io_uring"
+# a manifest that requires what the grader does not know is refused, naming the line
+mkdir -p "$T/tree"
+for d in lessons tests core; do ln -s "$SRC/$d" "$T/tree/$d"; done
+cp -R "$SRC/exercises" "$T/tree/exercises"
+sed -i 's/^requires = io_uring$/requires = io_uring kqueue/' "$T/tree/exercises/07-uring-server/exercise.ini"
+ASYNCLAB_SOURCE_DIR="$T/tree" check 3 \
+    "07-uring-server/exercise.ini:[0-9]*: requires: unknown \"kqueue\" (what can be required: io_uring)" \
+    "$AL" grade --list
 check 2 "which exercise" "$AL" watch
 check 2 "is not a folder" "$AL" watch 4 --src "$T/none"
 check 2 "--interval expects" "$AL" watch 4 --interval 0

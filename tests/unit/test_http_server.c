@@ -1,6 +1,8 @@
 /* test_http_server.c — the server on a real loop and real sockets, on every
  * backend (AL_TEST_PER_BACKEND): inline and task handlers, keep-alive,
- * cancellation of a handler whose client resets, graceful shutdown.
+ * cancellation of a handler whose client resets, graceful shutdown, and a
+ * connection closed on its send timeout while a client does not read (on
+ * uring: while its send is still in the kernel).
  *
  * The client runs on a thread with plain blocking sockets; the loop runs on
  * the test's main thread until the client says it is done. A 10 ms timer
@@ -42,11 +44,33 @@ static int h_sleep(al_http_request *req, al_http_response *res) {
     return al_http_respond_static(res, 200, "application/json", "{\"slept\":true}", 14);
 }
 
+/* 16 MiB: more than the loopback socket buffers of both ends hold. */
+#define BIG_BODY (16u << 20)
+static char big_body[BIG_BODY];
+
+static int h_big(al_http_request *req, al_http_response *res) {
+    (void)req;
+    return al_http_respond_static(res, 200, "application/octet-stream", big_body, BIG_BODY);
+}
+
 static int h_inline_await(al_http_request *req, al_http_response *res) {
     (void)req;
     int rc = al_sleep(1000);   /* inline handlers cannot await: -EPERM */
     return rc < 0 ? rc : al_http_respond_static(res, 200, NULL, "no", 2);
 }
+
+/* The completions each poll reaped (uring; 0 on the readiness backends). */
+typedef struct poll_watch {
+    al_event_sink sink;
+    unsigned last_completed;
+} poll_watch;
+
+static void watch_emit(al_event_sink *sink, const al_trace_event *ev) {
+    if (ev->type == AL_EV_POLL_END) ((poll_watch *)sink)->last_completed = ev->completed;
+}
+static int watch_flush(al_event_sink *sink) { (void)sink; return 0; }
+static void watch_close(al_event_sink *sink) { (void)sink; }
+static const al_event_sink_ops watch_ops = {watch_emit, watch_flush, watch_close};
 
 typedef struct fixture {
     al_loop *loop;
@@ -56,6 +80,10 @@ typedef struct fixture {
     int port;
     atomic_int done;
     int shutdown_at_request;   /* call al_http_server_shutdown once a task handler runs */
+    int stop_when_closed;      /* stop the loop once a connection came and all are closed */
+    int stop_after_request;    /* stop the loop once a request was dispatched and the
+                                  last poll reaped no completion (nothing queued) */
+    poll_watch polls;
 } fixture;
 
 static void on_tick(al_timer *t) {
@@ -72,16 +100,27 @@ static void on_tick(al_timer *t) {
             al_http_server_shutdown(f->srv);
         }
     }
+    if (f->stop_when_closed || f->stop_after_request) {
+        al_http_server_stats st;
+        al_http_server_get_stats(f->srv, &st);
+        if (f->stop_when_closed ? st.accepted > 0 && st.open == 0
+                                : st.requests > 0 && f->polls.last_completed == 0) {
+            al_timer_stop(t);
+            al_loop_stop(f->loop);
+        }
+    }
 }
 
-static void setup(fixture *f) {
+static void setup_limits(fixture *f, const al_http_limits *limits) {
     memset(f, 0, sizeof *f);
     AL_REQUIRE_INT(al_loop_new(&f->loop, NULL), ==, 0);
     AL_REQUIRE_INT(al_http_router_new(&f->router), ==, 0);
     al_http_route(f->router, "GET", "/", h_root, AL_HTTP_INLINE);
     al_http_route(f->router, "GET", "/sleep", h_sleep, AL_HTTP_TASK);
     al_http_route(f->router, "GET", "/inline-await", h_inline_await, AL_HTTP_INLINE);
+    al_http_route(f->router, "GET", "/big", h_big, AL_HTTP_INLINE);
     al_http_server_options o = {.port = 0};
+    if (limits) o.limits = *limits;
     AL_REQUIRE_INT(al_http_server_new(&f->srv, f->loop, f->router, &o), ==, 0);
     f->port = al_http_server_port(f->srv);
     AL_REQUIRE_INT(f->port, >, 0);
@@ -89,6 +128,8 @@ static void setup(fixture *f) {
     f->tick.data = f;
     al_timer_start(&f->tick, on_tick, 10000, 10000);
 }
+
+static void setup(fixture *f) { setup_limits(f, NULL); }
 
 static void teardown(fixture *f) {
     al_timer_stop(&f->tick);
@@ -257,5 +298,91 @@ AL_TEST(graceful_shutdown_finishes_the_request_in_flight) {
     AL_CHECK_INT(st.open, ==, 0);
     AL_CHECK_INT(connect_to(f.port), ==, -1);   /* not accepting any more */
     teardown(&f);
+    AL_CHECK_NO_LEAKS();
+}
+
+/* A client on this thread that asks for /big, saying Connection: close (so
+ * the server reads nothing more from it), and reads nothing until told. */
+static int big_request_unread(fixture *f) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    AL_REQUIRE(fd >= 0);
+    int small = 4096;   /* a small window: the server's send stops early */
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)f->port)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    AL_REQUIRE_INT(connect(fd, (struct sockaddr *)&a, sizeof a), ==, 0);   /* the backlog takes it */
+    send_all(fd, "GET /big HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+    return fd;
+}
+
+AL_TEST(a_client_that_stops_reading_is_closed_on_the_send_timeout) {
+    /* The client asks for 16 MiB and reads nothing: both socket buffers
+     * fill, and the server's send waits (on uring: a SEND op in the kernel,
+     * owning the connection's send buffer, and no recv, the request said
+     * close). The send timeout closes the connection then; on uring the
+     * close cancels that send, whose completion comes later, so the
+     * connection's memory must outlive the close until it came (freed
+     * earlier, ASan reports the completion's access to it as a
+     * heap-use-after-free). */
+    al_http_limits lim = {.send_timeout_us = 100000};
+    fixture f;
+    setup_limits(&f, &lim);
+    f.stop_when_closed = 1;
+    /* Connection: close, so the server reads no further: at the close only
+     * the send is in the kernel, no recv. */
+    int fd = big_request_unread(&f);
+    AL_CHECK_INT(al_loop_run(f.loop), ==, 0);   /* until the server closed it */
+    al_http_server_stats st;
+    al_http_server_get_stats(f.srv, &st);
+    AL_CHECK_INT(st.accepted, ==, 1);
+    AL_CHECK_INT(st.requests, ==, 1);
+    AL_CHECK_INT(st.open, ==, 0);
+    /* What the server's socket still held arrives, then the end: less than
+     * the whole answer, which no one read in time. */
+    char buf[65536];
+    size_t total = 0;
+    ssize_t n;
+    int first = 1;
+    while ((n = recv(fd, buf, sizeof buf, 0)) > 0) {
+        if (first) AL_CHECK(strncmp(buf, "HTTP/1.1 200 OK\r\n", 17) == 0);
+        first = 0;
+        total += (size_t)n;
+    }
+    AL_CHECK_MSG(n == 0 || errno == ECONNRESET, "recv: %s", strerror(errno));   /* not a timeout */
+    AL_CHECK_INT(total, >, 0);
+    AL_CHECK_INT(total, <, BIG_BODY);
+    close(fd);
+    teardown(&f);
+    AL_CHECK_NO_LEAKS();
+}
+
+AL_TEST(a_server_freed_while_a_send_waits_frees_the_connection_after_it) {
+    /* As above, but the server is freed while the send waits (the default
+     * 10 s send timeout is far away): on uring the connection is orphaned,
+     * and the cancelled send's completion, drained by al_loop_free, frees
+     * it. Freed at once, ASan reports that completion's access. The loop
+     * stops after a poll that reaped nothing, so no completion's work is
+     * still queued: that work would never run once the loop is freed. */
+    fixture f;
+    setup(&f);
+    f.stop_after_request = 1;
+    f.polls.sink.ops = &watch_ops;
+    al_loop_attach_sink(f.loop, &f.polls.sink, 0);
+    int fd = big_request_unread(&f);
+    AL_CHECK_INT(al_loop_run(f.loop), ==, 0);
+    al_http_server_stats st;
+    al_http_server_get_stats(f.srv, &st);
+    AL_CHECK_INT(st.requests, ==, 1);
+    AL_CHECK_INT(st.open, ==, 1);   /* still sending */
+    teardown(&f);
+    char buf[65536];
+    size_t total = 0;
+    ssize_t n;
+    while ((n = recv(fd, buf, sizeof buf, 0)) > 0) total += (size_t)n;
+    AL_CHECK_MSG(n == 0 || errno == ECONNRESET, "recv: %s", strerror(errno));   /* closed, not a timeout */
+    AL_CHECK_INT(total, <, BIG_BODY);
+    close(fd);
     AL_CHECK_NO_LEAKS();
 }

@@ -1,5 +1,6 @@
 /* test_uring.c — the uring backend where the kernel refuses io_uring, and
- * the words a program prints when a loop cannot be had.
+ * the words a program prints when a loop cannot be had (asynclab serve, and
+ * asynclab grade of an exercise that requires io_uring).
  *
  * The refusal is real: a forked child installs a seccomp filter that makes
  * io_uring_setup fail with EPERM (what Docker's default profile does), then
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -167,6 +169,118 @@ AL_TEST(serve_on_refused_uring_prints_why_and_exits_1) {
                              "here: io_uring_setup: Operation not permitted") != NULL,
                  "output: %s", out);
     AL_CHECK_MSG(strstr(out, "use ASYNCLAB_BACKEND=epoll") != NULL, "output: %s", out);
+}
+
+/* ---- the grader: an exercise that requires io_uring, refused ------------- */
+
+/* Run the program args[0] (a path) under the filter; its output (stdout and
+ * stderr) into out. Returns the wait status. */
+static int run_refused(char *const args[], const char *data_home, char *out, size_t size) {
+    int p[2];
+    pid_t pid = fork_piped(p);
+    if (pid == 0) {
+        dup2(p[1], 2);
+        dup2(p[1], 1);
+        setenv("XDG_DATA_HOME", data_home, 1);   /* no one's real progress.json */
+        if (refuse_io_uring() < 0) _exit(99);
+        execv(args[0], args);
+        _exit(98);
+    }
+    size_t len = 0;
+    ssize_t got;
+    while (len < size - 1 && (got = read(p[0], out + len, size - 1 - len)) > 0) len += (size_t)got;
+    out[len] = 0;
+    close(p[0]);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+static int count_lines(const char *s) {
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
+#define REFUSED_LINE "asynclab grade: exercise 07-uring-server requires io_uring, and this " \
+                     "machine refuses it"
+#define REFUSED_WHY "io_uring_setup failed with EPERM (Operation not permitted), usually a " \
+                    "container's seccomp profile"
+
+/* Gradescope's results.json for the refused exercise 7: not graded, and not
+ * the submission's fault; Gradescope's schema as grade_schema.sh checks it. */
+static void check_refused_results(const char *json) {
+    char text[4096] = "";
+    FILE *f = fopen(json, "r");
+    AL_REQUIRE_MSG(f != NULL, "no %s", json);
+    text[fread(text, 1, sizeof text - 1, f)] = 0;
+    fclose(f);
+    AL_CHECK_MSG(strstr(text, "This autograder's machine cannot run exercise 7 (07-uring-server), "
+                              "so your submission was not graded. This is not your submission's "
+                              "fault") != NULL, "%s", text);
+    AL_CHECK_MSG(strstr(text, REFUSED_WHY) != NULL, "%s", text);
+    AL_CHECK_MSG(strstr(text, "\"graded\":\tfalse") != NULL, "%s", text);
+    AL_CHECK_MSG(strstr(text, "\"tests\":\t[]") != NULL, "%s", text);
+    char check[1024];
+    snprintf(check, sizeof check,
+             "/usr/bin/python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import grade_check; "
+             "grade_check.check_gradescope(sys.argv[2])' '%s' '%s'", AL_GRADE_CHECK_DIR, json);
+    AL_CHECK_INT(system(check), ==, 0);
+}
+
+AL_TEST(grade_on_refused_uring_says_why_up_front_and_exits_4) {
+    /* Exercise 7's manifest says `requires = io_uring`: the grader checks it
+     * before building anything and says why in one line, instead of failing
+     * every test of a correct submission (the reference solution here). */
+    char dir[] = "/tmp/al-uring-grade-XXXXXX";
+    AL_REQUIRE(mkdtemp(dir) != NULL);
+    char json[sizeof dir + 16];
+    snprintf(json, sizeof json, "%s/results.json", dir);
+    char *const args[] = {AL_ASYNCLAB_BIN, "grade", "7", "--solution", "--json", json, NULL};
+    char out[4096];
+    int status = run_refused(args, dir, out, sizeof out);
+    AL_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 4, "status %d, output: %s", status, out);
+    AL_CHECK_MSG(strncmp(out, REFUSED_LINE, strlen(REFUSED_LINE)) == 0, "output: %s", out);
+    AL_CHECK_MSG(strstr(out, REFUSED_WHY) != NULL, "output: %s", out);
+    AL_CHECK_MSG(count_lines(out) == 1, "more than the one line: %s", out);   /* no table, no test */
+
+    check_refused_results(json);
+    unlink(json);
+
+    /* Gradescope's own entry point, its run_autograder, keeps that file */
+    char here[sizeof dir + 16];
+    snprintf(here, sizeof here, "%s/gs", dir);
+    char *const gs_args[] = {"/bin/sh", AL_GRADE_CHECK_DIR "/run_autograder_here.sh",
+                             AL_ASYNCLAB_BIN, "7", here, NULL};
+    status = run_refused(gs_args, dir, out, sizeof out);
+    AL_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %d, output: %s", status, out);
+    char gs_json[sizeof here + 64];
+    snprintf(gs_json, sizeof gs_json, "%s/autograder/results/results.json", here);
+    check_refused_results(gs_json);
+    char rm[sizeof here + 16];
+    snprintf(rm, sizeof rm, "rm -rf '%s'", here);
+    AL_CHECK_INT(system(rm), ==, 0);
+
+    /* A class on a machine that refuses: no one is graded, up front */
+    char roster[sizeof dir + 16], grades[sizeof dir + 16];
+    snprintf(roster, sizeof roster, "%s/class", dir);
+    snprintf(grades, sizeof grades, "%s/grades", dir);
+    AL_REQUIRE_INT(mkdir(roster, 0700), ==, 0);
+    char *const class_args[] = {AL_ASYNCLAB_BIN, "grade", "7", "--roster", roster, "-o", grades, NULL};
+    status = run_refused(class_args, dir, out, sizeof out);
+    AL_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 4, "status %d, output: %s", status, out);
+    AL_CHECK_MSG(strncmp(out, REFUSED_LINE, strlen(REFUSED_LINE)) == 0, "output: %s", out);
+    AL_CHECK_INT(access(grades, F_OK), ==, -1);   /* nothing written */
+
+    /* watch would fail every grade of the session: it does not start */
+    char *const watch_args[] = {AL_ASYNCLAB_BIN, "watch", "7", "--poll", NULL};
+    status = run_refused(watch_args, dir, out, sizeof out);
+    AL_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 4, "status %d, output: %s", status, out);
+    AL_CHECK_MSG(strstr(out, "asynclab watch: exercise 07-uring-server requires io_uring") == out,
+                 "output: %s", out);
+    AL_CHECK_MSG(count_lines(out) == 1, "more than the one line: %s", out);
+    rmdir(roster);
+    rmdir(dir);
 }
 
 /* ---- counting: submissions and completions in poll_end ------------------ */

@@ -45,6 +45,8 @@ static void usage(FILE *out) {
             "  -j N            with --roster: grade N submissions at once (default 1)\n"
             "  -o OUT          with --roster: the output folder (default grades)\n\n"
             "exit status: 0 every test passed, 1 some failed, 2 bad usage, 3 could not grade,\n"
+            "             4 this machine refuses what an exercise requires (io_uring: the\n"
+            "             exercise says so in --list; nothing of it was built or run),\n"
             "             130 interrupted; with --roster 0 means every submission was graded\n");
 }
 
@@ -57,8 +59,9 @@ static void list_exercises(const al_exercise *all, size_t n) {
         if ((int)strlen(all[i].title) > titlew) titlew = (int)strlen(all[i].title);
     }
     for (size_t i = 0; i < n; i++)
-        printf("  %2d  %-*s  %-*s  %g points\n", all[i].number, idw, all[i].id, titlew,
-               all[i].title, al_exercise_max_points(&all[i], 0));
+        printf("  %2d  %-*s  %-*s  %g points%s\n", all[i].number, idw, all[i].id, titlew,
+               all[i].title, al_exercise_max_points(&all[i], 0),
+               all[i].needs_io_uring ? "  (requires io_uring)" : "");
 }
 
 static double now_s(void) {
@@ -144,6 +147,12 @@ int cmd_grade(int argc, char **argv) {
                         "needs the sanitizers, so submissions are compiled with them anyway\n");
     al_sandbox_catch_signals();
     if (roster) {
+        /* once, up front: a machine that refuses the exercise grades no one */
+        if ((rc = al_grade_check_machine(chosen[0], &o, err, sizeof err)) != 0) {
+            al_cli_error("%s\n", err);
+            al_exercises_free(all, count);
+            return rc == 1 ? AL_CLI_MACHINE : AL_CLI_CANNOT;
+        }
         rc = cmd_grade_roster(chosen[0], &o, roster, out, (int)jobs);
         al_exercises_free(all, count);
         return rc;
@@ -155,7 +164,9 @@ int cmd_grade(int argc, char **argv) {
         return AL_CLI_CANNOT;
     }
     int status = 0;
-    size_t done = 0;
+    size_t done = 0, refused = 0;
+    char why[sizeof err] = "";   /* the last refusal, for results.json */
+    const al_exercise *refused_ex = NULL;
     double start = now_s();
     int table = !(csv && strcmp(csv, "-") == 0);
     for (size_t i = 0; i < nchosen; i++) {
@@ -165,29 +176,45 @@ int cmd_grade(int argc, char **argv) {
             snprintf(src, sizeof src, "%s/%s", o.src, chosen[i]->id);
             one.src = src;
         }
-        rc = al_grade_exercise(chosen[i], &one, &results[i], err, sizeof err);
+        al_exercise_result *res = &results[done];
+        rc = al_grade_exercise(chosen[i], &one, res, err, sizeof err);
+        if (res->machine_refused) {   /* not graded here: say so, grade the others */
+            al_cli_error("%s\n", err);
+            snprintf(why, sizeof why, "%s", err);
+            refused_ex = chosen[i];
+            al_exercise_result_free(res);
+            refused++;
+            continue;
+        }
         done++;
-        if (rc < 0 && !results[i].interrupted) {
+        if (rc < 0 && !res->interrupted) {
             al_cli_error("%s: %s\n", chosen[i]->id, err);
             status = AL_CLI_CANNOT;
             break;
         }
-        if (results[i].interrupted) {
+        if (res->interrupted) {
             status = AL_CLI_INTERRUPTED;
             break;
         }
-        if (table) al_report_exercise(stdout, &results[i], verbose);
+        if (table) al_report_exercise(stdout, res, verbose);
         fflush(stdout);
     }
     double seconds = now_s() - start;
     if (status == AL_CLI_INTERRUPTED) {
         al_cli_error("interrupted; every process of the run was stopped\n");
     } else if (status == 0) {
-        if (table) al_report_totals(stdout, results, done);
+        if (table && done) al_report_totals(stdout, results, done);
         size_t passed, failed;
         al_report_counts(results, done, &passed, &failed);
-        status = failed ? AL_CLI_FAILED : AL_CLI_OK;
-        if (json && al_export_json(json, results, done, seconds, err, sizeof err) < 0) status = AL_CLI_CANNOT;
+        status = refused ? AL_CLI_MACHINE : failed ? AL_CLI_FAILED : AL_CLI_OK;
+        /* Gradescope grades one exercise: if this machine cannot, its
+         * results.json says so instead of a zero blamed on the student. */
+        int json_rc = 0;
+        if (json && (done || !refused_ex))
+            json_rc = al_export_json(json, results, done, seconds, err, sizeof err);
+        else if (json)
+            json_rc = al_export_json_refused(json, refused_ex, why, seconds, err, sizeof err);
+        if (json_rc < 0) status = AL_CLI_CANNOT;
         else if (junit && al_export_junit(junit, results, done, err, sizeof err) < 0) status = AL_CLI_CANNOT;
         else if (csv && al_export_csv(csv, results, done, err, sizeof err) < 0) status = AL_CLI_CANNOT;
         if (status == AL_CLI_CANNOT) al_cli_error("%s", err);
@@ -195,7 +222,8 @@ int cmd_grade(int argc, char **argv) {
          * tree; not a folder that may be anyone's, not the reference, not
          * with extra tests) counts towards their progress. */
         int own = !o.src || (workcopy[0] && o.src == workcopy);
-        if (o.src && !own && !o.solution && !tests_dir)
+        if (!done) own = 0;   /* nothing was graded: nothing to record */
+        if (o.src && done && !own && !o.solution && !tests_dir)
             al_cli_error("not recorded in `asynclab progress`: --src may be anyone's "
                          "folder; your own work, in a folder made by `asynclab start EX`, is recorded");
         if (own && !o.solution && !tests_dir && !o.visible_only) {

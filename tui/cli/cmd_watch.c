@@ -36,7 +36,8 @@ static void usage(FILE *out) {
                  "  --src DIR      the submission's folder (default: exercises/NN-name/starter)\n"
                  "  --poll         compare the files' times instead of using inotify\n"
                  "  --interval MS  how often --poll looks (default 500)\n\n"
-                 "exit status: 0 stopped (q or Ctrl-C), 2 bad usage, 3 the exercises cannot be read\n");
+                 "exit status: 0 stopped (q or Ctrl-C), 2 bad usage, 3 the exercises cannot be read,\n"
+                 "             4 this machine refuses what the exercise requires (io_uring)\n");
 }
 
 static struct termios saved_tty;
@@ -159,6 +160,14 @@ int cmd_watch(int argc, char **argv) {
         return AL_CLI_USAGE;
     }
 
+    /* A machine that refuses what the exercise requires would fail every
+     * grade of the session: say so once, and do not start watching. */
+    char why[PATH_MAX + 256];
+    if ((rc = al_grade_check_machine(ex, &o, why, sizeof why)) != 0) {
+        al_cli_error("%s\n", why);
+        al_exercises_free(exs, count);
+        return rc == 1 ? AL_CLI_MACHINE : AL_CLI_CANNOT;
+    }
     al_sandbox_catch_signals();
     int ino = -1;
     if (!use_poll) {
