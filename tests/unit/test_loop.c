@@ -1,5 +1,6 @@
 /* test_loop.c — the loop's iteration contract, timers, clocks and fd
  * watchers. AL_TEST_PER_BACKEND: every test runs on select, poll, epoll, uv, uring. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -31,6 +32,8 @@ static void cb_requeue(al_loop *loop, void *arg) {
     al_call_soon(loop, cb_a, arg);   /* queued during the pass: next iteration */
 }
 
+static void cb_count(al_loop *loop, void *arg) { (void)loop; ++*(int *)arg; }
+
 AL_TEST(call_soon_runs_in_fifo_order) {
     al_loop *loop = new_loop(AL_CLOCK_REAL);
     struct log log = {.loop = loop};
@@ -43,6 +46,24 @@ AL_TEST(call_soon_runs_in_fifo_order) {
     AL_CHECK_INT(log.items[1], ==, 2);
     AL_CHECK_INT(log.items[2], ==, 1);
     AL_CHECK_INT(log.iter[2], ==, 1);   /* all in the first iteration */
+    al_loop_free(loop);
+}
+
+AL_TEST(a_withdrawn_call_does_not_run_and_the_others_keep_their_order) {
+    al_loop *loop = new_loop(AL_CLOCK_REAL);
+    struct log log = {.loop = loop};
+    int counted = 0;
+    for (int i = 0; i < 70; i++) AL_CHECK_OK(al_call_soon(loop, cb_count, &counted));   /* the ring grows */
+    AL_CHECK_OK(al_call_soon(loop, cb_a, &log));
+    AL_CHECK_OK(al_call_soon(loop, cb_b, &log));
+    AL_CHECK_OK(al_call_soon(loop, cb_a, &log));
+    AL_CHECK_INT(al_call_soon_cancel(loop, cb_a, &log), ==, 2);    /* both, not cb_b */
+    AL_CHECK_INT(al_call_soon_cancel(loop, cb_a, &counted), ==, 0);  /* the same cb, another arg */
+    AL_CHECK_INT(al_call_soon_cancel(loop, NULL, &log), ==, -EINVAL);
+    AL_CHECK_INT(al_loop_run(loop), ==, 0);
+    AL_REQUIRE_INT(log.n, ==, 1);
+    AL_CHECK_INT(log.items[0], ==, 2);
+    AL_CHECK_INT(counted, ==, 70);
     al_loop_free(loop);
 }
 

@@ -813,8 +813,11 @@ void al_http_server_free(al_http_server *srv) {
          * releases it without running it again). */
         if (sc->task) al_task_release(sc->task);
         unlink_conn(sc);
-        /* Operations still in the kernel own its buffers: their completions
-         * free it (al_loop_free drains them at the latest). */
+        /* Work a completion queued is withdrawn: a loop freed next would
+         * drop it unrun, and this connection with it. Operations still in
+         * the kernel own its buffers: their completions free it
+         * (al_loop_free drains them at the latest). */
+        if (sc->queued && al_call_soon_cancel(sc->loop, run_ops, sc) > 0) sc->queued = 0;
         if (sc->rop_busy || sc->sop_busy || sc->queued) sc->orphan = 1;
         else free_conn(sc);
     }

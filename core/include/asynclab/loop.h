@@ -109,6 +109,11 @@ void al_loop_stop(al_loop *loop);
 typedef void (*al_callback)(al_loop *loop, void *arg);
 int al_call_soon(al_loop *loop, al_callback cb, void *arg);
 
+/* Withdraw every queued cb(loop, arg) that has not run yet: the way to free
+ * arg before its call came (al_loop_free drops queued calls without running
+ * them). Returns how many were withdrawn, or -EINVAL. */
+int al_call_soon_cancel(al_loop *loop, al_callback cb, void *arg);
+
 /* Now, in microseconds on the loop's clock, counted from the loop's creation
  * (so a virtual-clock program starts at t = 0). */
 int64_t al_loop_now(const al_loop *loop);

@@ -115,6 +115,26 @@ int al_call_soon(al_loop *loop, al_callback cb, void *arg) {
     return al__ready_push(loop, cb, arg);
 }
 
+/* A withdrawn call stays in the ring (removing from the middle would move
+ * the rest) and does nothing when its turn comes. */
+static void withdrawn(al_loop *loop, void *arg) {
+    (void)loop;
+    (void)arg;
+}
+
+int al_call_soon_cancel(al_loop *loop, al_callback cb, void *arg) {
+    if (!loop || !cb) return -EINVAL;
+    int n = 0;
+    for (size_t i = 0; i < loop->ready_len; i++) {
+        al_ready_item *item = &loop->ready[(loop->ready_head + i) & (loop->ready_cap - 1)];
+        if (item->cb == cb && item->arg == arg) {
+            *item = (al_ready_item){withdrawn, NULL};
+            n++;
+        }
+    }
+    return n;
+}
+
 static al_ready_item ready_pop(al_loop *loop) {
     al_ready_item item = loop->ready[loop->ready_head];
     loop->ready_head = (loop->ready_head + 1) & (loop->ready_cap - 1);
