@@ -416,7 +416,7 @@ AL_TEST(a_server_freed_while_a_send_waits_frees_the_connection_after_it) {
      * and the cancelled send's completion, drained by al_loop_free, frees
      * it. Freed at once, ASan reports that completion's access. The loop
      * stops after a poll that reaped nothing, so no completion's work is
-     * still queued: that work would never run once the loop is freed. */
+     * queued (the test above is the case where some is). */
     fixture f;
     setup(&f);
     f.stop_after_request = 1;
