@@ -98,7 +98,6 @@ struct server_conn {
     al_http_param params[MAX_PARAMS];
     char scratch[PARAM_SCRATCH];
     /* The completion path: each op and its buffer are the kernel's while busy. */
-    al_loop *loop;
     al_op rop, sop;
     int rop_busy, sop_busy;
     int rop_done, sop_done;         /* completions run_ops has not handled yet */
@@ -302,7 +301,6 @@ static void new_conn(al_http_server *srv, int fd, const struct sockaddr_in *addr
     }
     sc->srv = srv;
     sc->fd = fd;
-    sc->loop = srv->loop;
     al_timer_init(srv->loop, &sc->timer);
     sc->timer.data = sc;
     if (!srv->completion &&
@@ -401,8 +399,19 @@ static void free_conn(server_conn *sc) {
 }
 
 static void cancel_ops(server_conn *sc) {
-    if (sc->rop_busy && al_op_cancel(sc->loop, &sc->rop) == 1) sc->rop_busy = 0;
-    if (sc->sop_busy && al_op_cancel(sc->loop, &sc->sop) == 1) sc->sop_busy = 0;
+    if (sc->rop_busy && al_op_cancel(sc->srv->loop, &sc->rop) == 1) sc->rop_busy = 0;
+    if (sc->sop_busy && al_op_cancel(sc->srv->loop, &sc->sop) == 1) sc->sop_busy = 0;
+}
+
+/* Stop the connection's watcher (or cancel its ops) and timer, and close
+ * its descriptor: after the cancel, as the kernel keeps its own reference
+ * to the socket until the ops' completions came. */
+static void close_fd(server_conn *sc) {
+    if (sc->srv->completion) cancel_ops(sc);
+    else al_io_close(&sc->io);
+    al_timer_stop(&sc->timer);
+    close(sc->fd);
+    sc->fd = -1;
 }
 
 /* Close the descriptor now; free the rest once no handler (and, on the
@@ -410,11 +419,7 @@ static void cancel_ops(server_conn *sc) {
 static void close_conn(server_conn *sc) {
     al_http_server *srv = sc->srv;
     if (sc->fd >= 0) {
-        if (srv->completion) cancel_ops(sc);
-        else al_io_close(&sc->io);
-        al_timer_stop(&sc->timer);
-        close(sc->fd);   /* after the cancel: the kernel holds its own reference meanwhile */
-        sc->fd = -1;
+        close_fd(sc);
         srv->stats.open--;
         resume_accept(srv);   /* a descriptor is free again */
     }
@@ -490,7 +495,7 @@ static void deliver_input(server_conn *sc, int64_t now) {
 static int start_send(server_conn *sc) {
     sc->sop = (al_op){.kind = AL_OP_SEND, .fd = sc->fd, .buf = sc->sbuf + sc->sbuf_off,
                       .len = (unsigned)(sc->sbuf_len - sc->sbuf_off), .done = on_send_done};
-    int rc = al_op_start(sc->loop, &sc->sop);
+    int rc = al_op_start(sc->srv->loop, &sc->sop);
     if (rc == 0) sc->sop_busy = 1;
     return rc;
 }
@@ -517,7 +522,7 @@ static ssize_t conn_send_op(server_conn *sc, const struct iovec *iov, int iovcnt
     }
     sc->sbuf_off = 0;
     sc->sbuf_len = n;
-    sc->send_since = al_loop_now(sc->loop);
+    sc->send_since = al_loop_now(sc->srv->loop);
     int rc = start_send(sc);
     return rc < 0 ? rc : (ssize_t)n;
 }
@@ -589,8 +594,8 @@ static void op_finished(server_conn *sc) {
         return;
     }
     if (sc->queued) return;
-    if (al_call_soon(sc->loop, run_ops, sc) == 0) sc->queued = 1;
-    else run_ops(sc->loop, sc);   /* the ready queue could not grow: now, then */
+    if (al_call_soon(sc->srv->loop, run_ops, sc) == 0) sc->queued = 1;
+    else run_ops(sc->srv->loop, sc);   /* the ready queue could not grow: now, then */
 }
 
 static void on_recv_done(al_op *op) {
@@ -633,7 +638,7 @@ static int sync_ops(server_conn *sc, int64_t now) {
     if (len == 0) return 0;
     sc->rop = (al_op){.kind = AL_OP_RECV, .fd = sc->fd, .buf = sc->rbuf,
                       .len = len < RECV_CHUNK ? (unsigned)len : RECV_CHUNK, .done = on_recv_done};
-    if (al_op_start(sc->loop, &sc->rop) < 0) al_http_conn_input(sc->conn, -1, now);   /* as a broken read */
+    if (al_op_start(sc->srv->loop, &sc->rop) < 0) al_http_conn_input(sc->conn, -1, now);   /* as a broken read */
     else sc->rop_busy = 1;
     return 0;
 }
@@ -803,12 +808,7 @@ void al_http_server_free(al_http_server *srv) {
     }
     while (srv->conns) {
         server_conn *sc = srv->conns;
-        if (sc->fd >= 0) {
-            if (srv->completion) cancel_ops(sc);
-            else al_io_close(&sc->io);
-            al_timer_stop(&sc->timer);
-            close(sc->fd);
-        }
+        if (sc->fd >= 0) close_fd(sc);
         /* A handler still alive here is abandoned with the loop (al_loop_free
          * releases it without running it again). */
         if (sc->task) al_task_release(sc->task);
@@ -817,7 +817,7 @@ void al_http_server_free(al_http_server *srv) {
          * drop it unrun, and this connection with it. Operations still in
          * the kernel own its buffers: their completions free it
          * (al_loop_free drains them at the latest). */
-        if (sc->queued && al_call_soon_cancel(sc->loop, run_ops, sc) > 0) sc->queued = 0;
+        if (sc->queued && al_call_soon_cancel(sc->srv->loop, run_ops, sc) > 0) sc->queued = 0;
         if (sc->rop_busy || sc->sop_busy || sc->queued) sc->orphan = 1;
         else free_conn(sc);
     }

@@ -138,19 +138,37 @@ static int submit(uring_state *u) {
     return rc;
 }
 
-/* The same, and run the kernel's deferred work now (DEFER_TASKRUN, see
- * uring_create): a removed poll lets go of its file only when that runs. */
-static int submit_and_run(uring_state *u) {
-    int rc = io_uring_submit_and_get_events(&u->ring);
-    if (rc > 0) u->submitted += (unsigned)rc;
-    return rc;
-}
-
 /* A free SQE; a full submission queue is handed to the kernel first. */
 static struct io_uring_sqe *get_sqe(uring_state *u) {
     struct io_uring_sqe *sqe = io_uring_get_sqe(&u->ring);
     if (!sqe && submit(u) >= 0) sqe = io_uring_get_sqe(&u->ring);
     return sqe;
+}
+
+/* One io_uring_enter: submit what is queued, let the kernel run its
+ * deferred work (which posts the completions), and unless timeout_ms is 0
+ * wait for a completion until the deadline (-ETIME when it passed). With
+ * DEFER_TASKRUN (uring_create) that work runs only here: a removed poll,
+ * for one, lets go of its file then. */
+static int enter(uring_state *u, int timeout_ms, const struct timespec *deadline) {
+    unsigned queued = io_uring_sq_ready(&u->ring);
+    int rc;
+    if (timeout_ms == 0) {
+        rc = io_uring_submit_and_get_events(&u->ring);
+    } else if (timeout_ms < 0) {
+        rc = io_uring_submit_and_wait(&u->ring, 1);
+    } else {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        int64_t left_ns = (int64_t)(deadline->tv_sec - now.tv_sec) * 1000000000 +
+                          (deadline->tv_nsec - now.tv_nsec);
+        if (left_ns < 0) left_ns = 0;   /* still submit, and take what is there */
+        struct __kernel_timespec ts = {left_ns / 1000000000, left_ns % 1000000000};
+        struct io_uring_cqe *cqe;
+        rc = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
+    }
+    u->submitted += queued - io_uring_sq_ready(&u->ring);
+    return rc;
 }
 
 static int list_to_arm(uring_state *u, int fd) {
@@ -213,7 +231,7 @@ static int uring_del(void *state, int fd, int old_mask, int del_mask) {
          * next would stay connected. (A fd whose request completed, the
          * usual case, has nothing to remove and costs no system call.) */
         int rc = disarm(u, fd);
-        if (rc == 0) rc = submit_and_run(u);
+        if (rc == 0) rc = enter(u, 0, NULL);   /* and run the deferred work that lets go of it */
         return rc < 0 ? rc : 0;
     }
     return 0;
@@ -292,30 +310,6 @@ static int reap(uring_state *u, al_fired *fired, int max_fired) {
         u->completed++;
     }
     return n;
-}
-
-/* One io_uring_enter: submit what is queued, let the kernel run its
- * deferred work (which posts the completions), and unless timeout_ms is 0
- * wait for a completion until the deadline (-ETIME when it passed). */
-static int enter(uring_state *u, int timeout_ms, const struct timespec *deadline) {
-    unsigned queued = io_uring_sq_ready(&u->ring);
-    int rc;
-    if (timeout_ms == 0) {
-        rc = io_uring_submit_and_get_events(&u->ring);
-    } else if (timeout_ms < 0) {
-        rc = io_uring_submit_and_wait(&u->ring, 1);
-    } else {
-        struct timespec now;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        int64_t left_ns = (int64_t)(deadline->tv_sec - now.tv_sec) * 1000000000 +
-                          (deadline->tv_nsec - now.tv_nsec);
-        if (left_ns < 0) left_ns = 0;   /* still submit, and take what is there */
-        struct __kernel_timespec ts = {left_ns / 1000000000, left_ns % 1000000000};
-        struct io_uring_cqe *cqe;
-        rc = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
-    }
-    u->submitted += queued - io_uring_sq_ready(&u->ring);
-    return rc;
 }
 
 static int uring_poll(void *state, int timeout_ms, al_fired *fired, int max_fired) {
