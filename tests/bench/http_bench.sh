@@ -86,7 +86,7 @@ PEERS="$HERE/../peers"
 A="$BUILD/tui/asynclab"
 PY=/usr/bin/python3
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/http_bench.XXXXXX")
-RESULTS="$TMP/results.txt"     # one line per wrk run, see run_wrk
+RESULTS="$TMP/results.txt"     # one line per client run, see run_client
 : >"$RESULTS"
 PID=              # the server start() just started
 RUNNING=          # every server still running: "NAME:PID NAME:PID ..."
@@ -172,62 +172,55 @@ open(cpu_path, "w").write("%.3f" % (ru.ru_utime + ru.ru_stime))
 PY
 }
 
-# run_wrk NAME PORT SERVER_PID RUN: one wrk run, one line in $RESULTS:
-# NAME RUN REQUESTS SECONDS RPS P99_US SERVER_CPU_S NON_2XX SERVER_SLEEPS WRK_CPU_S
-# wrk's own CPU (user+sys) is measured too: when it is ~100 % of the run,
-# the client, not the server, sets the req/s.
-run_wrk() {
-    name=$1
-    port=$2
-    pid=$3
-    i=$4
+# run_client CLIENT NAME PORT SERVER_PID RUN: one run with CLIENT (wrk, or
+# asynclab load: its line is named NAME@load, its errors count as non-2xx),
+# one line in $RESULTS:
+# NAME RUN REQUESTS SECONDS RPS P99_US SERVER_CPU_S NON_2XX SERVER_SLEEPS CLIENT_CPU_S
+# The client's own CPU (user+sys) is measured too: when it is ~100 % of the
+# run, the client, not the server, sets the req/s.
+run_client() {
+    client=$1
+    name=$2
+    port=$3
+    pid=$4
+    i=$5
     before=$(cpu_of_tree "$pid")
-    timed_client "$TMP/wrk" "$TMP/wrk.cpu" 1 $ON_CLIENT_CPU wrk -t1 -c50 -d"${DURATION}s" --latency \
-        "http://127.0.0.1:$port/"
+    if [ "$client" = wrk ]; then
+        timed_client "$TMP/client.out" "$TMP/client.cpu" 1 $ON_CLIENT_CPU wrk -t1 -c50 -d"${DURATION}s" \
+            --latency "http://127.0.0.1:$port/"
+        label=$name
+    else
+        timed_client "$TMP/client.out" "$TMP/client.cpu" 0 $ON_CLIENT_CPU "$A" load \
+            "http://127.0.0.1:$port/" -c 50 -d "$DURATION" --json
+        label=$name@load
+    fi
     after=$(cpu_of_tree "$pid")
-    $PY - "$TMP/wrk" "$name" "$i" $before $after "$(cat "$TMP/wrk.cpu")" >>"$RESULTS" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-name, run = sys.argv[2], sys.argv[3]
-before, sleeps_before, after, sleeps_after = float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
-wrk_cpu = float(sys.argv[8])
-m = re.search(r"(\d+) requests in ([\d.]+)(m?s)", text)
-reqs, secs = int(m.group(1)), float(m.group(2)) / (1000 if m.group(3) == "ms" else 1)
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-p = re.search(r"99%\s+([\d.]+)(us|ms|s)", text)
-p99 = float(p.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[p.group(2)]
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(name, run, reqs, secs, rps, p99, after - before, errors.group(1) if errors else 0,
-      sleeps_after - sleeps_before, wrk_cpu)
+    $PY - "$client" "$TMP/client.out" "$label" "$i" $before $after "$(cat "$TMP/client.cpu")" >>"$RESULTS" <<'PY'
+import json, re, sys
+client, out, name, run = sys.argv[1:5]
+before, sleeps_before, after, sleeps_after = float(sys.argv[5]), int(sys.argv[6]), float(sys.argv[7]), int(sys.argv[8])
+client_cpu = float(sys.argv[9])
+if client == "wrk":
+    text = open(out).read()
+    m = re.search(r"(\d+) requests in ([\d.]+)(m?s)", text)
+    reqs, secs = int(m.group(1)), float(m.group(2)) / (1000 if m.group(3) == "ms" else 1)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    p = re.search(r"99%\s+([\d.]+)(us|ms|s)", text)
+    p99 = float(p.group(1)) * {"us": 1, "ms": 1e3, "s": 1e6}[p.group(2)]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    errors = int(errors.group(1)) if errors else 0
+else:
+    r = json.load(open(out))
+    reqs, secs, rps, p99, errors = (r["requests"], r["elapsed_s"], r["req_per_s"], r["latency_us"]["p99"],
+                                    r["errors_total"])
+print(name, run, reqs, secs, rps, p99, after - before, errors, sleeps_after - sleeps_before, client_cpu)
 PY
-    say "  $name run $i: $(tail -1 "$RESULTS" | awk '{printf "%.0f req/s, p99 %.0f us, %.2f s CPU, %d sleeps, wrk %.0f%% CPU", $5, $6, $7, $9, 100 * $10 / $4}')"
-}
-
-# run_load NAME PORT SERVER_PID RUN: the same run with asynclab load as the
-# client; its line in $RESULTS is named NAME@load (non-2xx: load's errors).
-run_load() {
-    name=$1
-    port=$2
-    pid=$3
-    i=$4
-    before=$(cpu_of_tree "$pid")
-    timed_client "$TMP/load.json" "$TMP/load.cpu" 0 $ON_CLIENT_CPU "$A" load "http://127.0.0.1:$port/" \
-        -c 50 -d "$DURATION" --json
-    after=$(cpu_of_tree "$pid")
-    $PY - "$TMP/load.json" "$name@load" "$i" $before $after "$(cat "$TMP/load.cpu")" >>"$RESULTS" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-name, run = sys.argv[2], sys.argv[3]
-before, sleeps_before, after, sleeps_after = float(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6]), int(sys.argv[7])
-print(name, run, r["requests"], r["elapsed_s"], r["req_per_s"], r["latency_us"]["p99"], after - before,
-      r["errors_total"], sleeps_after - sleeps_before, float(sys.argv[8]))
-PY
-    say "  $name@load run $i: $(tail -1 "$RESULTS" | awk '{printf "%.0f req/s, p99 %.0f us, %.2f s CPU, %d sleeps, load %.0f%% CPU", $5, $6, $7, $9, 100 * $10 / $4}')"
+    say "  $label run $i: $(tail -1 "$RESULTS" | awk -v c="$client" '{printf "%.0f req/s, p99 %.0f us, %.2f s CPU, %d sleeps, %s %.0f%% CPU", $5, $6, $7, $9, c, 100 * $10 / $4}')"
 }
 
 # run_clients NAME PORT SERVER_PID RUN: one run with each client of --clients
 run_clients() {
-    for c in $CLIENTS; do "run_$c" "$@"; done
+    for c in $CLIENTS; do run_client "$c" "$@"; done
 }
 
 check_hello() {
