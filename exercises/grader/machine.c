@@ -3,18 +3,18 @@
 #include "machine.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "asynclab/loop.h"
+#include "proctree.h"
 
 /* In the child: become the submissions' user, ask for a uring loop, and
  * exit with its errno (0: it worked; 255: could not switch users). */
 static void probe_child(int drop, uid_t uid, gid_t gid) {
-    if (drop && (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0)) _exit(255);
+    if (drop && al_proctree_become(uid, gid) < 0) _exit(255);
     al_loop *loop = NULL;
     al_loop_options uring = {.backend = "uring"};
     int rc = al_loop_create(&loop, &uring);

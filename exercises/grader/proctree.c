@@ -182,12 +182,18 @@ long al_proctree_count_uid(uid_t uid) {
  * child of ours becomes that uid and sends SIGKILL to every process it may
  * signal, kill(-1), which is exactly the run's processes, until none is
  * left. Needs root; the orphans come back to us (subreaper) to be reaped. */
+int al_proctree_become(uid_t uid, gid_t gid) {
+    if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0) return -errno;
+    if (getuid() != uid || geteuid() != uid || getegid() != gid) return -EPERM;
+    return 0;
+}
+
 int al_proctree_kill_uid(uid_t uid, gid_t gid) {
     if (geteuid() != 0 || uid == 0) return -EPERM;
     pid_t pid = fork();
     if (pid < 0) return -errno;
     if (pid == 0) {
-        if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0) _exit(1);
+        if (al_proctree_become(uid, gid) < 0) _exit(1);
         signal(SIGKILL, SIG_DFL);
         for (int i = 0; i < 1000; i++)
             if (kill(-1, SIGKILL) < 0 && errno == ESRCH) _exit(0);

@@ -35,6 +35,11 @@ long long al_proctree_rss(pid_t root);
  * of processes still alive at the deadline. */
 int al_proctree_kill_all(int timeout_ms);
 
+/* In a child: become uid/gid for good (no supplementary groups), and check
+ * that it took. 0 or -errno. The sandbox, the uid killer and the machine
+ * probe (machine.c) all drop to a submission's identity through it. */
+int al_proctree_become(uid_t uid, gid_t gid);
+
 /* SIGKILL every process of a uid that belongs to one run alone (a private
  * uid; root only): a fork storm cannot outrun it. 0, -EPERM without root,
  * -EAGAIN if processes were still being made after many rounds. */

@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,10 +122,8 @@ static void child(const al_sandbox *sb, int out_w, int res_w, int err_w) {
     set_limit(RLIMIT_FSIZE, sb->fsize);
     set_limit(RLIMIT_NPROC, sb->nproc);
     if (sb->drop) {
-        if (setgroups(0, NULL) < 0 || setgid(sb->gid) < 0 || setuid(sb->uid) < 0)
-            child_fail(err, errno);
-        if (getuid() != sb->uid || geteuid() != sb->uid || getegid() != sb->gid)
-            child_fail(err, EPERM);
+        int rc = al_proctree_become(sb->uid, sb->gid);
+        if (rc < 0) child_fail(err, -rc);
     }
     /* No setuid binary can give the privileges back. */
     prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
