@@ -9,7 +9,9 @@
 #include "al_test.h"
 #include "asynclab.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -416,6 +418,80 @@ AL_TEST(with_io_uring_a_socket_closed_after_del_is_closed_at_once) {
     AL_CHECK_INT(submitted, ==, 2);                       /* the poll, the removal */
     be->destroy(st);
     close(s[1]);
+}
+
+static void op_done_count(al_op *op) { (*(int *)op->loop)++; }
+
+/* Start op in the kernel, cancel it, close its descriptor: the kernel must
+ * have let go of the file before op_cancel returned, so the peer sees the
+ * close before any further poll (close_seen). A server that closes a
+ * connection and then stops polling, or polls much later, must not leave
+ * its client hanging. done() still comes, from the next poll. */
+static void cancel_then_close(al_op *op, int (*close_seen)(int peer), int peer) {
+    const al_backend_ops *be = al_backend_find("uring");
+    void *st = NULL;
+    AL_CHECK_OK(be->create(&st));
+    int done = 0;
+    op->done = op_done_count;
+    op->loop = &done;
+    al_fired fired[4];
+    AL_CHECK_INT(be->op_start(st, op), ==, 0);
+    AL_CHECK_INT(be->poll(st, 0, fired, 4), ==, 0);      /* submitted, and waiting */
+    AL_CHECK_INT(done, ==, 0);
+    AL_CHECK_INT(be->op_cancel(st, op), ==, 0);
+    AL_CHECK_INT(done, ==, 0);                            /* never from op_cancel itself */
+    close(op->fd);
+    AL_CHECK_MSG(close_seen(peer), "op kind %d: the peer does not see the close", op->kind);
+    AL_CHECK_INT(be->poll(st, 0, fired, 4), ==, 0);
+    AL_CHECK_INT(done, ==, 1);
+    AL_CHECK_INT(op->result, ==, -ECANCELED);
+    be->destroy(st);
+}
+
+/* The peer reads what there is, then the end of file (not EAGAIN). */
+static int reads_to_the_end(int peer) {
+    char buf[65536];
+    ssize_t n;
+    while ((n = recv(peer, buf, sizeof buf, MSG_DONTWAIT)) > 0) {}
+    return n == 0;
+}
+
+/* Nobody listens on the port any more (a listener still open would take
+ * the connection into its backlog). */
+static int connect_is_refused(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    int rc = connect(fd, (struct sockaddr *)&a, sizeof a);
+    int refused = rc < 0 && errno == ECONNREFUSED;
+    close(fd);
+    return refused;
+}
+
+AL_TEST(with_io_uring_a_socket_closed_after_an_op_cancel_is_closed_at_once) {
+    int s[2];
+    char buf[4096];
+    /* A recv waiting for bytes. */
+    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, s), ==, 0);
+    al_op rx = {.kind = AL_OP_RECV, .fd = s[0], .buf = buf, .len = sizeof buf};
+    cancel_then_close(&rx, reads_to_the_end, s[1]);
+    close(s[1]);
+    /* A send waiting for room: the socket's buffer is full. */
+    AL_REQUIRE_INT(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, s), ==, 0);
+    memset(buf, 'x', sizeof buf);
+    while (send(s[0], buf, sizeof buf, MSG_DONTWAIT) > 0) {}
+    al_op tx = {.kind = AL_OP_SEND, .fd = s[0], .buf = buf, .len = sizeof buf};
+    cancel_then_close(&tx, reads_to_the_end, s[1]);
+    close(s[1]);
+    /* An accept waiting for a connection. */
+    int lfd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof a;
+    AL_REQUIRE_INT(bind(lfd, (struct sockaddr *)&a, sizeof a), ==, 0);
+    AL_REQUIRE_INT(listen(lfd, 16), ==, 0);
+    AL_REQUIRE_INT(getsockname(lfd, (struct sockaddr *)&a, &len), ==, 0);
+    al_op acc = {.kind = AL_OP_ACCEPT, .fd = lfd};
+    cancel_then_close(&acc, connect_is_refused, ntohs(a.sin_port));
 }
 
 /* ---- batching: many operations, one io_uring_enter ------------------------ */

@@ -30,8 +30,10 @@
  *            Without op_start the loop does it the readiness way (wait, then
  *            make the call itself: core/loop/src/op.c).
  *   op_cancel ask the kernel to give up op (io_uring: IORING_OP_ASYNC_CANCEL).
- *            done() still comes, with -ECANCELED, or with the result if the
- *            operation finished first.
+ *            done() still comes, from a later poll, with -ECANCELED, or with
+ *            the result if the operation finished first. When op_cancel
+ *            returns the kernel no longer holds op's descriptor: a socket
+ *            closed next is closed for its peer at once (as after del()).
  *   op_drain cancel every operation in flight and wait until done() ran for
  *            each: al_loop_free calls it before any buffer can be freed.
  *            While operations are in flight the backend is alive().

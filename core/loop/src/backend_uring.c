@@ -360,7 +360,11 @@ static int uring_op_start(void *state, al_op *op) {
     return 0;   /* submitted with the next poll, with everything else queued */
 }
 
-/* Ask, and submit at once: the answer comes as op's own completion. */
+/* Ask, submit at once, and run the deferred work the cancellation queued
+ * (DEFER_TASKRUN): only then does the kernel drop op's request, and with it
+ * the file, so a socket the program closes next is closed for its peer at
+ * once, as after del(). The answer comes as op's own completion, reaped by
+ * the next poll. */
 static int uring_op_cancel(void *state, al_op *op) {
     uring_state *u = state;
     if (op->cancelling) return 0;
@@ -369,7 +373,7 @@ static int uring_op_cancel(void *state, al_op *op) {
     io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)op, 0);
     io_uring_sqe_set_data64(sqe, 0);
     op->cancelling = 1;
-    int rc = submit(u);
+    int rc = enter(u, 0, NULL);
     return rc < 0 ? rc : 0;
 }
 
