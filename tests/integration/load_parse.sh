@@ -18,8 +18,13 @@ good() {   # good MODE CONNECTIONS: 3 requests, 3 ok, that many connections
     stop_server "$SERVER_PID"
 }
 bad() {   # bad MODE KIND [MESSAGE]: 3 requests, 3 errors of KIND
+    # a generous timeout, so that a slow fake server (a loaded machine) is still
+    # seen for what it sends; only "silent", which never answers, waits it out
+    # (0.5 s, 3 times)
+    timeout=5
+    [ "$2" = timeout ] && timeout=0.5
     start_fake "$1"
-    run_status "$A" load "http://127.0.0.1:$PORT/" -n 3 -c 1 --timeout 0.5 --json
+    run_status "$A" load "http://127.0.0.1:$PORT/" -n 3 -c 1 --timeout "$timeout" --json
     check "$1: exit 1" [ "$STATUS" -eq 1 ]
     check "$1: 3 $2 errors" [ "$(json_error "$2")" = 3 ]
     if [ $# -ge 3 ]; then
