@@ -1,38 +1,30 @@
 #!/bin/sh
-# asynclab compare with 4 clients and 0.2 s per request: the blocking server
-# (lesson 1) needs about 4 x 0.2 s and handles one request at a time; the
-# select (lesson 2) and epoll (lesson 3) servers, and asynclab serve once it
-# exists, need about 0.2 s and handle all 4 at once. Real time, generous bounds. Then the timelines (the viewer's
-# renderer, one lane per client) and the side-by-side SVG.
+# asynclab compare with 4 clients and S = 0.5 s per request: the blocking
+# server (lesson 1) handles one request at a time, so it needs at least 4 x S
+# (its own sleeps, one after another) and in flight is 1; the select (lesson
+# 2) and epoll (lesson 3) servers, and asynclab serve once it exists, handle
+# all 4 at once: in flight is 4 (all four handling windows share an instant,
+# compare's measure of overlap). Total time has a lower bound from the sleeps,
+# and an upper one only as a hang guard. S = 0.5 s, not less: compare does
+# not count overlaps under S / 10, so a blocking server's "1" survives the
+# client seeing one answer up to 50 ms late on a busy machine. Then the
+# timelines (the viewer's renderer, one lane per client) and the side-by-side SVG.
 # Usage: sh compare_lessons.sh BUILD_DIR
 set -u
 BUILD=$1
 . "$(dirname "$0")/lib/harness.sh"
 
-run_status "$A" compare --clients 4 --delay 0.2 --ascii --svg "$TMP/c.svg"
+S=0.5
+run_status "$A" compare --clients 4 --delay "$S" --ascii --svg "$TMP/c.svg"
 check "exit 0" [ "$STATUS" -eq 0 ]
-check "the header" has "asynclab compare: 4 clients at once, each GET /sleep?s=0.2 (handling takes 0.2 s)"
+check "the header" has "asynclab compare: 4 clients at once, each GET /sleep?s=0.5 (handling takes 0.5 s)"
 
-# row NAME: "total req/s in_flight errors" from the table
-row() {
-    sed -n "s/^  $1 *\([0-9.]*\) s *\([0-9.]*\) *\([0-9]*\) *\([0-9]*\)\$/\1 \2 \3 \4/p" "$TMP/out"
-}
-within() {   # within NAME MIN_TOTAL MAX_TOTAL IN_FLIGHT
-    r=$(row "$1")
-    $PY -c '
-import sys
-total, rate, inflight, errors = sys.argv[1].split()
-lo, hi, want = float(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
-assert lo <= float(total) < hi, ("total", total, lo, hi)
-assert int(inflight) == want, ("in flight", inflight, want)
-assert int(errors) == 0, ("errors", errors)' "$r" "$2" "$3" "$4"
-}
-check "blocking: about 4 x 0.2 s (>= 0.7 s), 1 in flight" within "blocking (lesson 1)" 0.7 5 1
-check "select: under 2 x 0.2 s, 4 in flight" within "select (lesson 2)" 0.19 0.4 4
-check "epoll: under 2 x 0.2 s, 4 in flight" within "epoll (lesson 3)" 0.19 0.4 4
+check "blocking: 1 in flight, >= 4 x S" compare_handled "blocking (lesson 1)" 1 4 "$S"
+check "select: 4 in flight, >= S" compare_handled "select (lesson 2)" 4 1 "$S"
+check "epoll: 4 in flight, >= S" compare_handled "epoll (lesson 3)" 4 1 "$S"
 SERVERS=3
 if have_serve; then
-    check "asynclab serve: under 2 x 0.2 s, 4 in flight" within "asynclab serve" 0.19 0.4 4
+    check "asynclab serve: 4 in flight, >= S" compare_handled "asynclab serve" 4 1 "$S"
     SERVERS=4
 fi
 

@@ -25,6 +25,13 @@
 #                                 `asynclab CMD ARGS...` exits 2 saying MESSAGE
 #   help_of CMD TEXT              `asynclab CMD --help` exits 0 showing TEXT,
 #                                 and `asynclab --help` lists CMD
+#   compare_handled NAME IN_FLIGHT SLEEPS S
+#                                 the row NAME of `asynclab compare --delay S`
+#                                 in $TMP/out: IN_FLIGHT in flight, no errors,
+#                                 a total of at least SLEEPS x S (less a
+#                                 sliver: the client stamps a request sent a
+#                                 few µs after the server may have it) and
+#                                 under 20 x S (only a hang guard)
 
 A="$BUILD/tui/asynclab"
 LESSONS="$BUILD/lessons"
@@ -135,4 +142,15 @@ json_field() {
 }
 json_error() {
     $PY -c 'import json, sys; print(json.load(open(sys.argv[1]))["errors"][sys.argv[2]])' "$TMP/out" "$1"
+}
+
+compare_handled() {
+    r=$(sed -n "s/^  $1 *\([0-9.]*\) s *[0-9.]* *\([0-9]*\) *\([0-9]*\)\$/\1 \2 \3/p" "$TMP/out")
+    $PY -c '
+import sys
+total, inflight, errors = sys.argv[1].split()
+want, sleeps, s = int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+assert int(inflight) == want, ("in flight", inflight, "expected", want)
+assert errors == "0", ("errors", errors)
+assert sleeps * s * 0.98 <= float(total) < 20 * s, ("total", total, "expected >=", sleeps, "x", s)' "$r" "$2" "$3" "$4"
 }
