@@ -17,7 +17,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 GOLD=$HERE/../fixtures/timeline
 A=$BUILD/tui/asynclab
 P=$BUILD/lessons/05-coroutines/coroutines
-DROP_SLOW="/usr/bin/python3 $HERE/lib/drop_slow.py"
+drop_slow() { /usr/bin/python3 "$HERE/lib/drop_slow.py" "$@"; }
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 1' INT TERM
@@ -28,7 +28,7 @@ same() {  # same GOLDEN FILE
 
 for be in ${AL_BACKENDS:-select poll epoll uv uring}; do   # AL_BACKENDS: the ones that work here (tests/CMakeLists.txt)
     ASYNCLAB_TRACE=$TMP/raw.jsonl "$P" --virtual --backend "$be" >/dev/null
-    $DROP_SLOW "$TMP/raw.jsonl" >"$TMP/$be.jsonl"
+    drop_slow "$TMP/raw.jsonl" >"$TMP/$be.jsonl"
     "$A" timeline "$TMP/$be.jsonl" --width 80 | sed "s/ · $be backend · / · epoll backend · /" >"$TMP/$be.txt"
     same "$GOLD/lesson05.txt" "$TMP/$be.txt"
 done
@@ -47,7 +47,7 @@ same "$GOLD/lesson05.txt" "$TMP/stdin.txt"
 echo "ok   80 columns when not on a terminal; - reads stdin"
 
 ASYNCLAB_TRACE=$TMP/raw.jsonl "$P" --virtual --sequential --backend epoll >/dev/null
-$DROP_SLOW "$TMP/raw.jsonl" >"$TMP/seq.jsonl"
+drop_slow "$TMP/raw.jsonl" >"$TMP/seq.jsonl"
 "$A" timeline "$TMP/seq.jsonl" --width 40 >"$TMP/seq.txt"
 same "$GOLD/lesson05-sequential-40.txt" "$TMP/seq.txt"
 /usr/bin/python3 -c 'import sys; sys.exit(any(len(l.rstrip("\n")) > 40 for l in open(sys.argv[1], encoding="utf-8")))' \
@@ -55,7 +55,7 @@ same "$GOLD/lesson05-sequential-40.txt" "$TMP/seq.txt"
 echo "ok   --sequential at --width 40: done at 1, 2, 3 s"
 
 ASYNCLAB_TRACE=$TMP/raw.jsonl "$P" --virtual --blocking --seconds 0.2 --backend epoll >/dev/null 2>&1
-$DROP_SLOW "$TMP/raw.jsonl" --keep "Coroutine " >"$TMP/blk.jsonl"
+drop_slow "$TMP/raw.jsonl" --keep "Coroutine " >"$TMP/blk.jsonl"
 "$A" timeline "$TMP/blk.jsonl" --width 100 >"$TMP/blk.txt"
 same "$GOLD/lesson05-blocking-100.txt" "$TMP/blk.txt"
 echo "ok   --blocking: one coroutine at a time, slow steps on the loop's lane"
