@@ -63,6 +63,11 @@ wait_for_log "Got connection" 2
 curl -sS -o /dev/null -H "X-Client: fast" -w "fast client: answered after %{time_total} s (it waited for the slow one)\n" \
   "http://127.0.0.1:$PORT/"
 wait "$SLOW_PID"
+# The server's log has each request as it read it: the fast one's only after
+# the slow one's, though the fast client sent its request right after
+# connecting, while the slow one was still thinking.
+ORDER=$(grep -o 'X-Client: [a-z]*' "$TMP/server.log" | sed 's/X-Client: //' | paste -s -d, - | sed 's/,/, then /g')
+echo "the server read the requests in this order: $ORDER"
 
 step "SIGPIPE: a client sends a request, then resets its connection before the answer"
 "$LESSON/lesson01_reset_client" --port "$PORT"

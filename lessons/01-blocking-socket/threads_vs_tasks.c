@@ -19,7 +19,9 @@
  *      waiter answers and closes. Context switches (getrusage, all threads;
  *      counted for the thread that leaves the CPU: voluntary = it blocked,
  *      involuntary = it was preempted) are shown for the accepting phase
- *      and for the serving phase.
+ *      and for the serving phase. The accepting phase leaves out the times
+ *      accept() waited for the client to connect: how often that happens
+ *      depends on who runs faster, the client or us, not on the model.
  *
  *   --count N              connections (default 10000, at most 9000 fds
  *                          below `ulimit -n` on each side)
@@ -27,7 +29,9 @@
  *
  * The numbers are what this machine measured just now; nothing is assumed.
  */
+#define _GNU_SOURCE   /* RUSAGE_THREAD: the main thread's own context switches */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -68,6 +72,37 @@ static struct snapshot snap(void) {
     getrusage(RUSAGE_SELF, &ru);   /* all threads of the process */
     return (struct snapshot){proc_kib("/proc/self/status", "VmRSS"), proc_kib("/proc/self/status", "VmSize"),
                              proc_kib("/proc/meminfo", "KernelStack"), ru.ru_nvcsw, ru.ru_nivcsw};
+}
+
+/* Voluntary context switches of the calling thread alone. */
+static long my_voluntary_switches(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_THREAD, &ru);
+    return ru.ru_nvcsw;
+}
+
+/* Is every thread but the main one asleep (state S in /proc/self/task/TID/stat)?
+ * A waiter counts itself in `waiting` just before recv(); only once the
+ * kernel shows it asleep has it really blocked (and switched out). */
+static int all_threads_asleep(void) {
+    DIR *dir = opendir("/proc/self/task");
+    if (!dir) return 1;   /* no /proc: the figures are then a little early */
+    int asleep = 1;
+    struct dirent *d;
+    while (asleep && (d = readdir(dir)) != NULL) {
+        if (d->d_name[0] == '.' || atol(d->d_name) == (long)getpid()) continue;
+        char path[300], stat[512], *end;
+        snprintf(path, sizeof path, "/proc/self/task/%s/stat", d->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f) continue;   /* the thread is gone */
+        size_t n = fread(stat, 1, sizeof stat - 1, f);
+        fclose(f);
+        stat[n] = 0;
+        end = strrchr(stat, ')');   /* "TID (name) S ...": the state follows the name */
+        asleep = end && end[1] == ' ' && end[2] == 'S';
+    }
+    closedir(dir);
+    return asleep;
 }
 
 /* ---- the client: COUNT connections, then one request on each -------------- */
@@ -162,8 +197,11 @@ static int measure(const char *model, int count) {
     setsockopt(lfd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
 
     struct snapshot before = snap();
+    long accept_waits = 0;   /* accept() blocked: the client had not connected yet */
     for (int i = 0; i < count; i++) {
+        long switches = my_voluntary_switches();
         int fd = accept(lfd, NULL, NULL);
+        accept_waits += my_voluntary_switches() - switches;
         if (fd < 0) return perror("threads_vs_tasks: accept (the client stopped connecting)"), 1;
         int rc = threads ? pthread_create(&tid[i], NULL, thread_waiter, (void *)(intptr_t)fd)
                          : al_task_create_fiber(loop, NULL, "conn", task_waiter, (void *)(intptr_t)fd, 0);
@@ -175,6 +213,7 @@ static int measure(const char *model, int count) {
     int rc;
     if (threads) {
         while (atomic_load(&waiting) < count) sched_yield();   /* each gets to its recv() on its own */
+        while (!all_threads_asleep()) sched_yield();            /* ... and blocks there */
         rc = measure_then_go();
         for (int i = 0; i < count; i++) pthread_join(tid[i], NULL);
     } else {
@@ -194,8 +233,9 @@ static int measure(const char *model, int count) {
            "kernel stacks (system-wide) %+.1f MiB\n",
            model, count, (w->rss - before.rss) / 1024.0, (double)(w->rss - before.rss) / count,
            (w->vsize - before.vsize) / 1024.0, (w->kstack - before.kstack) / 1024.0);
-    printf("%-7s context switches, accepting until all wait: %ld voluntary + %ld involuntary; "
-           "serving the %d requests: %ld + %ld\n", model, w->vol - before.vol, w->invol - before.invol,
+    printf("%-7s context switches, accepting until all wait: %ld voluntary + %ld involuntary "
+           "(and %ld waits in accept() for the client); serving the %d requests: %ld + %ld\n", model,
+           w->vol - before.vol - accept_waits, w->invol - before.invol, accept_waits,
            count, done.vol - w->vol, done.invol - w->invol);
     fflush(stdout);   /* the caller leaves with _exit() */
     return 0;

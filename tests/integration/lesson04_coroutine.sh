@@ -2,7 +2,8 @@
 # lesson04_coroutine.sh — generator_coroutine prints "Start coroutine <ts>"
 # and "End coroutine <ts>". On the tiny loop's virtual clock End is exactly
 # 1.000000 s after Start; on the real clock at least 1 s after it (the loop
-# never wakes early) and the run ends within generous bounds (0.9-2.5 s).
+# never wakes early) and the run takes at least 1 s (at most 15 s: a hang
+# guard, not a speed test).
 set -eu
 BIN=$1/lessons/04-generators
 TMP=$(mktemp -d)
@@ -26,7 +27,7 @@ fmt = "%Y-%m-%d %H:%M:%S.%f"
 gap = datetime.strptime(m2[1], fmt) - datetime.strptime(m1[1], fmt)
 if mode == "virtual" and gap != timedelta(seconds=1):
     sys.exit(f"virtual clock: End should be exactly 1 s after Start, got {gap}")
-if mode == "real" and not (timedelta(seconds=1) <= gap < timedelta(seconds=2.5)):
+if mode == "real" and not (timedelta(seconds=1) <= gap < timedelta(seconds=15)):
     sys.exit(f"real clock: End should be 1 s (and a little) after Start, got {gap}")
 END
 }
@@ -44,13 +45,13 @@ start = datetime.strptime(first, "%Y-%m-%d %H:%M:%S.%f")
 sys.exit(abs((datetime.now(timezone.utc).replace(tzinfo=None) - start).total_seconds()) > 60)
 END
 
-/usr/bin/python3 - "$BIN/generator_coroutine" "$TMP/real" <<'END' || fail "real-clock run outside 0.9-2.5 s"
+/usr/bin/python3 - "$BIN/generator_coroutine" "$TMP/real" <<'END' || fail "real-clock run outside 1-15 s"
 import os, subprocess, sys, time
 t0 = time.monotonic()
 with open(sys.argv[2], "w") as out:
     rc = subprocess.run([sys.argv[1]], stdout=out, env=dict(os.environ, TZ="UTC")).returncode
 took = time.monotonic() - t0
-if rc != 0 or not (0.9 <= took <= 2.5):
+if rc != 0 or not (1.0 <= took <= 15):   # the 1 s sleep; above 15 s, a hang
     sys.exit(f"exit {rc}, took {took:.3f} s")
 END
 check "$TMP/real" real || fail "real-clock output wrong"

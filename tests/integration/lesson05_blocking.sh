@@ -8,6 +8,8 @@
 #   - untraced: the asyncio-style warnings on stderr, one per slow step, named
 #     after the task (stackless and fiber); with --sequential one, for main;
 #   - on the real clock each finish is at least 0.2 s after the previous one.
+# Steps are timed in real time, so a loaded machine can make any step slow:
+# other tasks' slow steps are tolerated (check_slow_steps says which are not).
 set -eu
 BUILD=$1
 /usr/bin/python3 - "$BUILD/lessons/05-coroutines/coroutines" <<'END'
@@ -55,6 +57,19 @@ def check_serial(out, exact):
             expect(at[(n, "finished")] >= n * S, f"real times {at}: finished {n} too early")
 
 WARN = r"Executing <Task '(.*)'> took (\d+\.\d{3}) seconds"
+CORO = ["Coroutine 1", "Coroutine 2", "Coroutine 3"]
+
+def check_slow_steps(slow, blocker=CORO, at_least=S / 1e6, unit=1e6):
+    """slow: (task name, duration) per slow event or warning, in order. Each
+    blocker has exactly one slow step (its only step: it never awaits), of
+    at least its blocking time, in order. A stall of the machine can make any
+    other step (main's, a callback) slow too, so theirs are tolerated, for
+    any duration; but no slow step is shorter than the 100 ms threshold:
+    load makes steps longer, never shorter."""
+    mine = [(n, t) for n, t in slow if n in blocker]
+    expect([n for n, _ in mine] == list(blocker), f"slow steps {slow}: expected one per {blocker}")
+    expect(all(t >= at_least * unit for _, t in mine), f"slow steps {slow}: a blocker's is under {at_least} s")
+    expect(all(t >= 0.1 * unit for _, t in slow), f"slow steps {slow}: one is under the 0.1 s threshold")
 
 def check(what, fn):
     try:
@@ -70,12 +85,8 @@ def traced_virtual(kind):
         check_serial(out, exact=True)
         events = [json.loads(l) for l in open(path)]
     names = {e["task"]: e["name"] for e in events if e["ev"] == "spawn"}
-    slow = [(names.get(e["task"]), e["us"]) for e in events if e["ev"] == "slow"]
-    expect(any(us >= 100000 for _, us in slow), f"no slow event of 100 ms or more: {slow}")
-    # The blocking steps hold the loop >= 0.2 s. On a loaded machine another
-    # step may cross the 0.1 s warning line too: wall-clock noise, not ours.
-    blocked = [(n, us) for n, us in slow if us >= S]
-    expect([n for n, _ in blocked] == ["Coroutine 1", "Coroutine 2", "Coroutine 3"], f"slow steps {slow}")
+    slow = [(names.get(e["task"], "a callback"), e["us"]) for e in events if e["ev"] == "slow"]
+    check_slow_steps(slow)
     for task, name in names.items():
         if name.startswith("Coroutine"):
             evs = [e["ev"] for e in events if e.get("task") == task and e["ev"] != "output"]
@@ -90,20 +101,18 @@ def untraced_virtual(kind, sequential):
     warnings = err.splitlines()
     parsed = [re.fullmatch(WARN, w) for w in warnings]
     expect(all(parsed), f"stderr lines not like asyncio's warning: {warnings}")
-    # Only the blocking steps (>= 0.2 s) are asserted: under load another step
-    # may pass the 0.1 s warning line on wall-clock noise alone.
-    got = [(m[1], float(m[2])) for m in parsed if float(m[2]) >= 0.2 - 0.001]
-    if sequential:   # one step of main held the loop for all three sleeps
-        expect([n for n, _ in got] == ["main"] and got[0][1] >= 0.6, f"warnings {got}")
+    got = [(m[1], float(m[2])) for m in parsed]
+    if sequential:   # main's one step (it never awaits) held the loop for all three sleeps
+        check_slow_steps(got, blocker=["main"], at_least=0.6, unit=1)
     else:
-        expect([n for n, _ in got] == ["Coroutine 1", "Coroutine 2", "Coroutine 3"], f"warnings {got}")
-        expect(all(t >= 0.2 for _, t in got), f"warnings {got}")
+        check_slow_steps(got, unit=1)
 
 def real_clock():
     out, err = run(["--blocking", "--seconds", "0.2"])
     check_serial(out, exact=False)
-    long_ones = [m for m in (re.fullmatch(WARN, w) for w in err.splitlines()) if m and float(m[2]) >= 0.199]
-    expect(len(long_ones) == 3, f"expected three warnings of 0.2 s or more, got {err!r}")
+    parsed = [re.fullmatch(WARN, w) for w in err.splitlines()]
+    expect(all(parsed), f"stderr lines not like asyncio's warning: {err!r}")
+    check_slow_steps([(m[1], float(m[2])) for m in parsed], unit=1)
 
 for kind in ([], ["--fiber"]):
     label = " ".join(kind) or "stackless"

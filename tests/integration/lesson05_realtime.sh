@@ -1,9 +1,11 @@
 #!/bin/sh
-# lesson05_realtime.sh — lesson 5 on the real clock, with generous bounds:
-# the default run (three 1 s sleeps as tasks) ends within 0.9-2.5 s, and each
-# coroutine finishes at least 1 s after it started (timers never fire
-# early); the same for --fiber; --sequential with 0.3 s sleeps finishes each
-# coroutine at least 0.3 s after the previous one.
+# lesson05_realtime.sh — lesson 5 on the real clock: in the default run
+# (three 1 s sleeps as tasks) the three coroutines sleep at the same time
+# (every one started before any finished: order, not speed), each finishes
+# at least 1 s after it started (timers never fire early), and the run takes
+# at least 1 s (at most 15 s: a hang guard); the same for --fiber;
+# --sequential with 0.3 s sleeps finishes each coroutine at least 0.3 s
+# after the previous one.
 set -eu
 BUILD=$1
 /usr/bin/python3 - "$BUILD/lessons/05-coroutines/coroutines" <<'END'
@@ -33,7 +35,7 @@ for kind in ([], ["--fiber"]):
     if p.returncode != 0 or p.stderr:
         failures.append(f"{where}: exit {p.returncode}, stderr {p.stderr!r}")
         continue
-    if not 0.9 <= took <= 2.5:
+    if not 1.0 <= took <= 15:   # the sleeps' 1 s; above, a hang (overlap is proved by order, below)
         failures.append(f"{where}: took {took:.3f} s, expected about 1 s")
     at = times(p.stdout)
     if len(at) != 6:
