@@ -26,9 +26,9 @@ As a library (tests import it with sys.path):
                                     (/proc/PID/task/TID/wchan): a handler's
                                     blocking call is under way
     trace_task_waits(trace, name, reason="sleep")
-                                    the trace (ASYNCLAB_TRACE, flushed before
-                                    the loop sleeps) shows a task NAME suspended
-                                    for REASON: the server is in its handler
+                                    how many tasks NAME the trace (ASYNCLAB_TRACE,
+                                    written out before the loop sleeps) shows
+                                    suspended for REASON: handlers under way
 """
 import json
 import os
@@ -159,11 +159,11 @@ def in_nanosleep(pid, main=True):
 
 
 def trace_task_waits(trace, name, reason="sleep"):
-    ids = set()
+    ids, waited = set(), set()
     try:
         lines = open(trace).read().split("\n")
     except OSError:
-        return False
+        return 0
     for line in lines:
         try:
             e = json.loads(line)
@@ -172,8 +172,8 @@ def trace_task_waits(trace, name, reason="sleep"):
         if e.get("ev") == "spawn" and e.get("name") == name:
             ids.add(e.get("task"))
         elif e.get("ev") == "suspend" and e.get("task") in ids and e.get("reason") == reason:
-            return True
-    return False
+            waited.add(e.get("task"))
+    return len(waited)
 
 
 def waitport(log, pid, limit=15.0):
