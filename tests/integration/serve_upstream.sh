@@ -57,9 +57,10 @@ check "... the server's log says how to start one (--upstream-demo)" grep -q \
 check "... once, not per request" [ "$(grep -c 'upstream-demo' "$TMP/dead.log")" = 1 ]
 stop "$PID"
 
-# A client that resets while /external-api waits for a 30 s upstream: it
-# resets once the upstream's trace shows our call's handler sleeping there.
-serve reset --upstream "http://127.0.0.1:$UP/data?delay=30" --access-log
+# A client that resets while /external-api waits for a 30 s upstream (and
+# our timeout is 60 s: only the reset can end the call early); it resets
+# once the upstream's trace shows our call's handler sleeping there.
+serve reset --upstream "http://127.0.0.1:$UP/data?delay=30" --upstream-timeout 60 --access-log
 py_test "$PORT" "$TMP/upstream.log" "$TMP/upstream.jsonl" <<'PY'
 import socket, struct, sys
 import http_raw
