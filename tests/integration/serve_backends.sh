@@ -24,10 +24,11 @@ done = {}      # tag: (status, when its answer came)
 readers = []
 
 def send(tag, path):
-    """Send GET path, read its answer on a thread from now on; when it was sent."""
+    """Send GET path, read its answer on a thread from now on; the time just
+    before it was sent (the server cannot have begun it earlier)."""
     s = http_raw.conn(port, 20)
-    s.sendall(("GET %s HTTP/1.1\r\nHost: t\r\n\r\n" % path).encode())
     sent = time.monotonic()
+    s.sendall(("GET %s HTTP/1.1\r\nHost: t\r\n\r\n" % path).encode())
     def read():
         status = http_raw.read_response(s)[0]
         done[tag] = (status, time.monotonic())
