@@ -55,6 +55,7 @@ PY
     while kill -0 "$PID" 2>/dev/null && [ "$(sed -n 's/^[0-9]* (.*) \(.\).*/\1/p' "/proc/$PID/stat" 2>/dev/null)" != Z ] && [ $n -lt 100 ]; do
         sleep 0.05; n=$((n + 1))
     done
+    [ $n -lt 100 ] || kill -9 "$PID" 2>/dev/null   # not by itself within 5 s: a failure, not a hang
     wait "$PID"
     STATUS=$?
     check "$1: the server exits 0 by itself" [ "$STATUS" -eq 0 ]
