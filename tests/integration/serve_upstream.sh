@@ -12,7 +12,9 @@ set -u
 BUILD=$1
 . "$(dirname "$0")/lib/serve_lib.sh"
 
+export ASYNCLAB_TRACE="$TMP/upstream.jsonl"   # its handlers' sleeps, seen in the reset test
 serve upstream --upstream-demo --access-log
+unset ASYNCLAB_TRACE
 UP=$PORT
 UPID=$PID
 check "the demo upstream says what it is" grep -q "demo upstream running on http://127.0.0.1:$UP" "$TMP/upstream.log"
@@ -55,25 +57,27 @@ check "... the server's log says how to start one (--upstream-demo)" grep -q \
 check "... once, not per request" [ "$(grep -c 'upstream-demo' "$TMP/dead.log")" = 1 ]
 stop "$PID"
 
-# A client that resets while /external-api waits for a 3 s upstream.
-serve reset --upstream "http://127.0.0.1:$UP/data?delay=3" --access-log
-py_test "$PORT" "$TMP/upstream.log" <<'PY'
-import os, socket, struct, sys, time
+# A client that resets while /external-api waits for a 30 s upstream (and
+# our timeout is 60 s: only the reset can end the call early); it resets
+# once the upstream's trace shows our call's handler sleeping there.
+serve reset --upstream "http://127.0.0.1:$UP/data?delay=30" --upstream-timeout 60 --access-log
+py_test "$PORT" "$TMP/upstream.log" "$TMP/upstream.jsonl" <<'PY'
+import socket, struct, sys
 import http_raw
-port, uplog = int(sys.argv[1]), sys.argv[2]
+port, uplog, uptrace = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 check = http_raw.check   # counts failures for http_raw.done()
 
+before = http_raw.trace_task_waits(uptrace, "upstream")
 s = http_raw.conn(port)
 s.sendall(b"GET /external-api HTTP/1.1\r\nHost: t\r\n\r\n")
-time.sleep(0.3)
+check("our upstream call is in flight (the upstream's trace: its handler sleeps)",
+      http_raw.wait_for(lambda: http_raw.trace_task_waits(uptrace, "upstream") > before))
 s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 s.close()                                       # RST
-deadline = time.monotonic() + 2
-want = '"GET /data?delay=3 HTTP/1.1" 499'
-while time.monotonic() < deadline and want not in open(uplog).read():
-    time.sleep(0.05)
-check("the upstream saw our call cancelled (its access log: 499) well before its 3 s",
-      want in open(uplog).read(), open(uplog).read()[-300:])
+want = '"GET /data?delay=30 HTTP/1.1" 499'
+check("the upstream saw our call cancelled (its access log: 499, not its answer after 30 s)",
+      http_raw.wait_for(lambda: want in open(uplog).read()), open(uplog).read()[-300:])
+check("... and answered nothing", '"GET /data?delay=30 HTTP/1.1" 200' not in open(uplog).read())
 http_raw.check_hello(port, "the next client is served")
 http_raw.done()
 PY

@@ -17,12 +17,20 @@
 #include "asynclab/http_server.h"
 #include "asynclab/trace.h"
 
-static int upstream_calls_cancelled;
+/* The slow handler's calls: how many began their sleep, how many ended it
+ * and how many of those were cancelled in it; and a future done when the
+ * first began, so a test can act once the server has the call in hand (not
+ * after a guessed delay). */
+static int upstream_calls_started, upstream_calls_ended, upstream_calls_cancelled;
+static al_future upstream_call_started;
 
 static int h_data(al_http_request *req, al_http_response *res) {
     char ms[16];
     if (al_http_query_get(req, "ms", ms, sizeof ms) > 0) {
+        upstream_calls_started++;
+        if (!al_future_is_done(&upstream_call_started)) al_future_set_result(&upstream_call_started, 1);
         int rc = al_sleep(atoi(ms) * 1000LL);
+        upstream_calls_ended++;
         if (rc == -ECANCELED) upstream_calls_cancelled++;
         if (rc < 0) return rc;
     }
@@ -56,8 +64,9 @@ typedef struct env {
 } env;
 
 static void setup(env *e) {
-    upstream_calls_cancelled = 0;   /* each test counts its own */
+    upstream_calls_started = upstream_calls_ended = upstream_calls_cancelled = 0;   /* per test */
     AL_REQUIRE_INT(al_loop_new(&e->loop, NULL), ==, 0);
+    AL_REQUIRE_INT(al_future_init(e->loop, &upstream_call_started), ==, 0);
     AL_REQUIRE_INT(al_http_router_new(&e->router), ==, 0);
     al_http_route(e->router, "GET", "/data", h_data, AL_HTTP_TASK);
     al_http_route(e->router, "GET", "/teapot", h_teapot, AL_HTTP_INLINE);
@@ -82,9 +91,12 @@ static void run(env *e, job *j) {
 }
 
 /* Our socket closed: the server sees its client go and cancels the
- * upstream handler, a few iterations later. */
+ * upstream handler, a few iterations later. Only until the handler ended
+ * (cancelled or not): then the loop would wait on the idle listener. */
 static void expect_upstream_handler_cancelled(env *e) {
-    for (int i = 0; i < 50 && upstream_calls_cancelled == 0; i++) al_loop_run_once(e->loop);
+    AL_CHECK_MSG(upstream_calls_started == 1, "the handler never began: %d calls", upstream_calls_started);
+    for (int i = 0; i < 50 && upstream_calls_ended < upstream_calls_started; i++)
+        al_loop_run_once(e->loop);
     AL_CHECK_INT(upstream_calls_cancelled, ==, 1);
 }
 
@@ -141,12 +153,22 @@ AL_TEST(a_get_returns_status_and_body) {
     AL_CHECK_NO_LEAKS();
 }
 
+/* The timeout should end a call the server is working on. On a loaded
+ * machine the loop may not bring the request to its handler within 100 ms:
+ * then the timeout proves nothing about cancelling it, so that try is
+ * thrown away and the next one waits four times longer (at most 1.6 s; the
+ * handler sleeps 10 s, so a timeout is still what ends the call). */
 AL_TEST(a_slow_upstream_times_out_and_its_handler_is_cancelled) {
     env e;
-    setup(&e);
-    job j = {.timeout_us = 100000};
-    url(&e, &j, "/data?ms=5000");
-    run(&e, &j);
+    job j;
+    for (int64_t timeout_us = 100000;; timeout_us *= 4) {
+        setup(&e);
+        j = (job){.timeout_us = timeout_us};
+        url(&e, &j, "/data?ms=10000");
+        run(&e, &j);
+        if (upstream_calls_started > 0 || timeout_us >= 1600000) break;
+        teardown(&e);
+    }
     AL_CHECK_INT(j.rc, ==, -ETIMEDOUT);
     AL_CHECK(j.r.body == NULL);
     expect_upstream_handler_cancelled(&e);
@@ -172,11 +194,13 @@ typedef struct canceller {
     al_task *victim;
 } canceller;
 
-static int cancel_soon(void *arg, intptr_t *result) {
+/* Cancel the caller once the server's handler has the call in hand: before
+ * that there would be no handler to cancel (a guessed delay loses that race
+ * on a loaded machine). Cancelled itself, it gives up. */
+static int cancel_mid_call(void *arg, intptr_t *result) {
     canceller *c = arg;
     (void)result;
-    al_sleep(50000);
-    al_task_cancel(c->victim);
+    if (al_await(&upstream_call_started) == 0) al_task_cancel(c->victim);
     return 0;
 }
 
@@ -189,9 +213,13 @@ AL_TEST(cancelling_the_caller_cancels_the_call) {
     canceller cc;
     AL_REQUIRE_INT(al_task_create_fiber(e.loop, &t, "client", call, &j, 0), ==, 0);
     cc.victim = t;
-    AL_REQUIRE_INT(al_task_create_fiber(e.loop, &c, "canceller", cancel_soon, &cc, 0), ==, 0);
+    AL_REQUIRE_INT(al_task_create_fiber(e.loop, &c, "canceller", cancel_mid_call, &cc, 0), ==, 0);
     run_task(&e, t);
     AL_CHECK_INT(j.rc, ==, -ECANCELED);
+    if (!al_task_is_done(c)) {   /* the handler never began: the call timed out */
+        al_task_cancel(c);
+        run_task(&e, c);
+    }
     expect_upstream_handler_cancelled(&e);
     al_task_release(t);
     al_task_release(c);

@@ -80,12 +80,15 @@ static void check_detail(const app *a, const char *path, int status, const char 
 
 /* ---- the fake upstream --------------------------------------------------------- */
 
-enum upstream_mode { UP_OK, UP_STATUS, UP_HANG, UP_NOT_JSON };
+/* UP_HOLD: answers as UP_OK, but only once the test released it (a byte on
+ * the release pipe); from then on at once. */
+enum upstream_mode { UP_OK, UP_STATUS, UP_HANG, UP_NOT_JSON, UP_HOLD };
 #define UPSTREAM_JSON "{\"source\": \"fake upstream\", \"items\": [1, 2, 3]}"
 
 /* Serves forever in a child. Each request it has read is announced with a
  * byte on notify_fd (if >= 0), so a test knows the handler is waiting. */
-static void upstream_main(int lfd, int mode, int status, int notify_fd) {
+static void upstream_main(int lfd, int mode, int status, int notify_fd, int release_fd) {
+    char released;
     for (;;) {
         int c = accept(lfd, NULL, NULL);
         if (c < 0) continue;
@@ -96,6 +99,11 @@ static void upstream_main(int lfd, int mode, int status, int notify_fd) {
         al_kit_bytes_free(&head);
         if (notify_fd >= 0 && write(notify_fd, "r", 1) != 1) _exit(1);
         if (mode == UP_HANG) continue;   /* never answer; keep the connection open */
+        if (mode == UP_HOLD && release_fd >= 0) {
+            if (read(release_fd, &released, 1) != 1) _exit(1);   /* the test ended */
+            close(release_fd);
+            release_fd = -1;
+        }
         const char *body = mode == UP_NOT_JSON ? "this is not JSON" : UPSTREAM_JSON;
         int code = mode == UP_STATUS ? status : 200;
         char out[512];
@@ -106,38 +114,44 @@ static void upstream_main(int lfd, int mode, int status, int notify_fd) {
     }
 }
 
-static void upstream_start(int mode, int status, char *url, size_t size, int *notify) {
+static void upstream_start(int mode, int status, char *url, size_t size, int *notify, int *release) {
     uint16_t port;
     int lfd = al_kit_listen(&port);
     AL_REQUIRE(lfd >= 0);
-    int p[2] = {-1, -1};
+    int p[2] = {-1, -1}, r[2] = {-1, -1};
     if (notify) AL_REQUIRE_INT(pipe(p), ==, 0);
+    if (release) AL_REQUIRE_INT(pipe(r), ==, 0);
     pid_t pid = fork();
     AL_REQUIRE(pid >= 0);
     if (pid == 0) {
         if (p[0] >= 0) close(p[0]);
-        upstream_main(lfd, mode, status, p[1]);
+        if (r[1] >= 0) close(r[1]);
+        upstream_main(lfd, mode, status, p[1], r[0]);
     }
     close(lfd);
     if (notify) {
         close(p[1]);
         *notify = p[0];
     }
+    if (release) {
+        close(r[0]);
+        *release = r[1];
+    }
     snprintf(url, size, "http://127.0.0.1:%u/data", port);
 }
 
 /* The app (timeout_us for its upstream calls) in front of an upstream that
- * answers as `mode` says; notify as upstream_start's. */
-static void app_behind(app *a, int mode, int status, int64_t timeout_us, int *notify) {
+ * answers as `mode` says; notify and release as upstream_start's. */
+static void app_behind(app *a, int mode, int status, int64_t timeout_us, int *notify, int *release) {
     char url[96];
-    upstream_start(mode, status, url, sizeof url, notify);
+    upstream_start(mode, status, url, sizeof url, notify, release);
     app_start(a, url, timeout_us);
 }
 
 /* ... and GET /external-api then gets `want` with {"detail": detail}. */
 static void check_external(int mode, int status, int64_t timeout_us, int want, const char *detail) {
     app a;
-    app_behind(&a, mode, status, timeout_us, NULL);
+    app_behind(&a, mode, status, timeout_us, NULL, NULL);
     check_detail(&a, "/external-api", want, detail);
 }
 
@@ -207,7 +221,7 @@ AL_TEST(item_not_integer) {
 
 AL_TEST(external_ok) {
     app a;
-    app_behind(&a, UP_OK, 200, 2000000, NULL);
+    app_behind(&a, UP_OK, 200, 2000000, NULL, NULL);
     cJSON *j = get_json(&a, "/external-api", 200);
     cJSON *want = cJSON_Parse(UPSTREAM_JSON);
     if (j) AL_CHECK_MSG(cJSON_Compare(j, want, 1), "GET /external-api: expected the upstream's JSON, "
@@ -241,27 +255,38 @@ AL_TEST(external_invalid_json) {
     check_external(UP_NOT_JSON, 200, 2000000, 502, "Upstream sent invalid JSON");
 }
 
+/* While the upstream holds /external-api's call (until the test releases
+ * it), GET /items/1 must be answered: by order, not by a clock. The app's
+ * own timeout (8 s) is only there so that a loop blocked on the upstream
+ * ends before the test does. */
 AL_TEST(external_does_not_block) {
-    int notify = -1;
+    int notify = -1, release = -1;
     app a;
-    app_behind(&a, UP_HANG, 0, 1000000, &notify);
+    app_behind(&a, UP_HOLD, 0, 8000000, &notify, &release);
     int slow = al_kit_connect(a.port);
     AL_REQUIRE(slow >= 0);
     al_kit_send_str(slow, "GET /external-api HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     /* Once the upstream has the request, the handler is waiting on it. */
     AL_REQUIRE_MSG(al_kit_readable(notify, WAIT_MS), "the upstream never received a request from "
                    "/external-api");
-    cJSON *j = get_json(&a, "/items/1", 200);
-    cJSON_Delete(j);
-    AL_CHECK_MSG(!al_kit_readable(slow, 0), "GET /items/1 was answered only after /external-api "
-                 "had finished: waiting for the upstream blocked the loop (await with al_http_get)");
-    al_kit_bytes got = {0};
-    int rc = al_kit_read_all(slow, &got, WAIT_MS);
+    al_kit_bytes raw = {0};
     al_kit_reply r;
+    int rc = al_kit_request(a.port, "GET /items/1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                            &raw, &r, 5000);
+    AL_CHECK_MSG(rc == 0 && r.status == 200, "GET /items/1 got no answer (%s) while /external-api "
+                 "waited for its upstream: waiting for the upstream blocked the loop (await with "
+                 "al_http_get)", rc != 0 ? r.error : "a status other than 200");
+    al_kit_bytes_free(&raw);
+    AL_CHECK_MSG(!al_kit_readable(slow, 0), "/external-api was answered while its upstream had not "
+                 "answered yet");
+    AL_REQUIRE_INT(write(release, "go", 1), ==, 1);   /* the upstream answers now */
+    close(release);
+    al_kit_bytes got = {0};
+    rc = al_kit_read_all(slow, &got, WAIT_MS);
     memset(&r, 0, sizeof r);
     if (rc == 0) rc = al_kit_reply_parse(got.data, got.len, &r);
-    AL_CHECK_MSG(rc == 0, "the waiting /external-api: expected an answer once the upstream's "
-                 "timeout passed, got none (%s)", rc == -ETIMEDOUT ? "still waiting"
+    AL_CHECK_MSG(rc == 0, "the waiting /external-api: expected an answer once the upstream "
+                 "answered, got none (%s)", rc == -ETIMEDOUT ? "still waiting"
                  : r.error[0] ? r.error : strerror(-rc));
     al_kit_bytes_free(&got);
     close(slow);

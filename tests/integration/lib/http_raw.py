@@ -19,7 +19,18 @@ As a library (tests import it with sys.path):
     check_hello(port, desc)         check: a new client's GET / gets the article's
                                     answer (the server still serves)
     done()                          exit 1 if a check failed, else 0
+    wait_for(pred, limit=10)        poll pred() until true (at most `limit` s);
+                                    its last value
+    in_nanosleep(pid, main=True)    the server's main thread (main=False: another
+                                    of its threads) is blocked in nanosleep now
+                                    (/proc/PID/task/TID/wchan): a handler's
+                                    blocking call is under way
+    trace_task_waits(trace, name, reason="sleep")
+                                    how many tasks NAME the trace (ASYNCLAB_TRACE,
+                                    written out before the loop sleeps) shows
+                                    suspended for REASON: handlers under way
 """
+import json
 import os
 import re
 import socket
@@ -122,6 +133,47 @@ def is_closed(sock, within=5.0):
         return True
     except socket.timeout:
         return False
+
+
+def wait_for(pred, limit=10.0):
+    deadline = time.monotonic() + limit
+    while True:
+        got = pred()
+        if got or time.monotonic() >= deadline:
+            return got
+        time.sleep(0.005)
+
+
+def in_nanosleep(pid, main=True):
+    try:
+        tids = [pid] if main else [int(t) for t in os.listdir("/proc/%d/task" % pid) if int(t) != pid]
+    except OSError:
+        return False
+    for tid in tids:
+        try:
+            if "nanosleep" in open("/proc/%d/task/%d/wchan" % (pid, tid)).read():
+                return True
+        except OSError:
+            pass
+    return False
+
+
+def trace_task_waits(trace, name, reason="sleep"):
+    ids, waited = set(), set()
+    try:
+        lines = open(trace).read().split("\n")
+    except OSError:
+        return 0
+    for line in lines:
+        try:
+            e = json.loads(line)
+        except ValueError:
+            continue   # the line being written, or the end
+        if e.get("ev") == "spawn" and e.get("name") == name:
+            ids.add(e.get("task"))
+        elif e.get("ev") == "suspend" and e.get("task") in ids and e.get("reason") == reason:
+            waited.add(e.get("task"))
+    return len(waited)
 
 
 def waitport(log, pid, limit=15.0):
