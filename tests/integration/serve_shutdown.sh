@@ -47,7 +47,7 @@ check("%s: ... while the request in flight is unanswered" % name, not select.sel
 check("%s: the idle keep-alive connection is closed" % name, http_raw.is_closed(idle, 5))
 st, h, body = http_raw.read_response(busy)
 check("%s: the request in flight is answered" % name, st == 200 and b'"slept":1.5' in body, body)
-check("%s: ... with Connection: close" % sys.argv[3], h.get("connection") == "close", h)
+check("%s: ... with Connection: close" % name, h.get("connection") == "close", h)
 http_raw.done()
 PY
     check "$1: drain (above)" [ $? -eq 0 ]

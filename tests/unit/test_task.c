@@ -13,16 +13,20 @@
 
 #define SECOND 1000000
 
-static al_loop *new_loop(al_clock_kind clock, al_trace *trace) {
+/* slow_step_us as in al_loop_options: 0 = the 100 ms default, -1 = never. */
+static al_loop *new_loop_measuring(al_clock_kind clock, al_trace *trace, int64_t slow_step_us) {
     al_loop *loop = NULL;
-    al_loop_options opts = {.clock = clock, .sink = al_trace_sink(trace)};
-    /* Steps are timed in real time, even on the virtual clock: a loaded
-     * machine could slip a "slow" event into a traced timeline. Only the
-     * slow-step test (below) measures. */
-    opts.slow_step_us = -1;
+    al_loop_options opts = {.clock = clock, .sink = al_trace_sink(trace), .slow_step_us = slow_step_us};
     int rc = al_loop_new(&loop, &opts);
     AL_REQUIRE_MSG(rc == 0, "al_loop_new: %s", al_strerror(rc));
     return loop;
+}
+
+/* Steps are timed in real time, even on the virtual clock: a loaded machine
+ * could slip a "slow" event into a traced timeline. Only the slow-step test
+ * (below) measures. */
+static al_loop *new_loop(al_clock_kind clock, al_trace *trace) {
+    return new_loop_measuring(clock, trace, -1);
 }
 
 /* ---- the article's three coroutines (stackless) ---------------------------- */
@@ -636,9 +640,7 @@ static int blocker(al_gen *g) {
 AL_TEST(a_step_that_blocks_the_loop_emits_a_slow_warning) {
     al_trace *ring;
     AL_REQUIRE(al_trace_open_ring(&ring, 256) == 0);
-    al_loop *loop = NULL;
-    al_loop_options opts = {.clock = AL_CLOCK_VIRTUAL, .sink = al_trace_sink(ring)};   /* 100 ms */
-    AL_REQUIRE(al_loop_new(&loop, &opts) == 0);
+    al_loop *loop = new_loop_measuring(AL_CLOCK_VIRTUAL, ring, 0);   /* 100 ms */
     al_task *t;
     al_task_create(loop, &t, "blocker", blocker, NULL, sizeof(struct blocker));
     al_loop_run_until_complete(loop, t);
